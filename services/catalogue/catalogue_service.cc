@@ -1,0 +1,230 @@
+#include "services/catalogue/catalogue_service.h"
+
+#include <cctype>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/catalogue/catalogue_seed.h"
+#include "services/catalogue/edition_rules.h"
+#include "services/common/field_violations.h"
+#include "services/common/page_token.h"
+#include "services/common/status_macros.h"
+#include "services/common/unary.h"
+
+namespace ahpl::catalogue {
+namespace {
+
+constexpr int kDefaultEditionPage = 50;
+constexpr int kMaxEditionPage = 200;
+constexpr int kDefaultTrustPage = 50;
+constexpr int kMaxTrustPage = 500;
+
+absl::Status CheckPageSize(int page_size) {
+  if (page_size < 0) return InvalidField("page_size", "must not be negative");
+  return absl::OkStatus();
+}
+
+absl::Status CheckEditionId(const std::string& id) {
+  if (!id.empty() && !IsValidEditionId(id)) {
+    return InvalidField("edition_id", "not a well-formed edition id (e.g. \"2018-06\")");
+  }
+  return absl::OkStatus();
+}
+
+bool IsWellFormedCode(const std::string& s, size_t min, size_t max) {
+  if (s.size() < min || s.size() > max) return false;
+  for (char c : s) {
+    if (!std::isupper(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Region filters are case-insensitive in effect: codes are stored upper-case.
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+CatalogueService::CatalogueService(CatalogueStore& store, WorkerPool& workers)
+    : store_(store), workers_(workers) {}
+
+absl::StatusOr<std::shared_ptr<const v1::Edition>> CatalogueService::ResolveEdition(
+    const std::string& edition_id) {
+  RETURN_IF_ERROR(CheckEditionId(edition_id));
+  if (!edition_id.empty()) return store_.GetEdition(edition_id);
+  ASSIGN_OR_RETURN(std::string latest, store_.LatestEditionId());
+  return store_.GetEdition(latest);
+}
+
+grpc::ServerUnaryReactor* CatalogueService::GetEdition(grpc::CallbackServerContext* context,
+                                                       const v1::GetEditionRequest* request,
+                                                       v1::GetEditionResponse* response) {
+  if (!request->edition_id().empty()) {
+    if (auto cached = store_.CachedEdition(request->edition_id())) {
+      *response->mutable_edition() = *cached;
+      return FinishUnary(context, absl::OkStatus());
+    }
+  }
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
+    *response->mutable_edition() = *edition;
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerContext* context,
+                                                         const v1::ListEditionsRequest* request,
+                                                         v1::ListEditionsResponse* response) {
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    RETURN_IF_ERROR(CheckPageSize(request->page_size()));
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), "editions"));
+    const int limit = ClampPageSize(request->page_size(), kDefaultEditionPage, kMaxEditionPage);
+    auto page = store_.ListEditions(after, limit);
+    if (absl::IsInvalidArgument(page.status())) {
+      return InvalidField("page_token", "not a page token issued by this service");
+    }
+    if (!page.ok()) return page.status();
+    for (auto& e : page->items) *response->add_editions() = std::move(e);
+    if (!page->last_key.empty()) {
+      response->set_next_page_token(EncodePageToken("editions", page->last_key));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CatalogueService::ListQuestions(grpc::CallbackServerContext* context,
+                                                          const v1::ListQuestionsRequest* request,
+                                                          v1::ListQuestionsResponse* response) {
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
+    const std::string& section = request->section_id();
+    if (!section.empty() && !HasSection(*edition, section)) {
+      return InvalidField("section_id", absl::StrCat("edition ", edition->id(),
+                                                     " has no section \"", section, "\""));
+    }
+    response->set_edition_id(edition->id());
+    for (auto& q : QuestionsInSection(*edition, section)) *response->add_questions() = std::move(q);
+    for (const auto& s : edition->sections()) {
+      if (section.empty() || s.id() == section) *response->add_sections() = s;
+    }
+    *response->mutable_scale() = edition->scale();
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CatalogueService::ListProfessions(
+    grpc::CallbackServerContext* context, const v1::ListProfessionsRequest* request,
+    v1::ListProfessionsResponse* response) {
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
+    response->set_edition_id(edition->id());
+    *response->mutable_professions() = edition->professions();
+    *response->mutable_non_ahp_groups() = edition->non_ahp_groups();
+    *response->mutable_bands() = edition->bands();
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CatalogueService::ListRegions(grpc::CallbackServerContext* context,
+                                                        const v1::ListRegionsRequest*,
+                                                        v1::ListRegionsResponse* response) {
+  return RunUnary(context, workers_, [this, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto regions, store_.ListRegions());
+    for (auto& r : regions) *response->add_regions() = std::move(r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerContext* context,
+                                                       const v1::ListTrustsRequest* request,
+                                                       v1::ListTrustsResponse* response) {
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    const std::string region = Upper(request->region_code());
+    FieldViolations violations;
+    if (!region.empty() && !IsWellFormedCode(region, 3, 3)) {
+      violations.Add("region_code", "not a region code (e.g. \"Y56\")");
+    }
+    if (request->page_size() < 0) violations.Add("page_size", "must not be negative");
+    RETURN_IF_ERROR(violations.ToStatus("invalid ListTrusts request"));
+    const std::string filter = absl::StrCat("trusts:", region);
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), filter));
+    if (!region.empty()) {
+      ASSIGN_OR_RETURN(bool exists, store_.RegionExists(region));
+      if (!exists) return absl::NotFoundError(absl::StrCat("no region \"", region, "\""));
+    }
+    const int limit = ClampPageSize(request->page_size(), kDefaultTrustPage, kMaxTrustPage);
+    ASSIGN_OR_RETURN(auto page, store_.ListTrusts(region, after, limit));
+    ASSIGN_OR_RETURN(int total, store_.CountTrusts(region));
+    for (auto& t : page.items) *response->add_trusts() = std::move(t);
+    if (!page.last_key.empty()) response->set_next_page_token(EncodePageToken(filter, page.last_key));
+    response->set_total_size(total);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CatalogueService::GetTrust(grpc::CallbackServerContext* context,
+                                                     const v1::GetTrustRequest* request,
+                                                     v1::GetTrustResponse* response) {
+  const std::string code = Upper(request->ods_code());
+  if (!IsWellFormedCode(code, 3, 5)) {
+    return FinishUnary(context,
+                       InvalidField("ods_code", "not an ODS code (3 to 5 letters or digits)"));
+  }
+  return RunUnary(context, workers_, [this, code, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(*response->mutable_trust(), store_.GetTrust(code));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CatalogueService::PublishEdition(
+    grpc::CallbackServerContext* context, const v1::PublishEditionRequest* request,
+    v1::PublishEditionResponse* response) {
+  if (!request->has_edition()) {
+    return FinishUnary(context, InvalidField("edition", "the edition to publish is required"));
+  }
+  FieldViolations violations;
+  violations.Merge(ValidateEdition(request->edition()), "edition");
+  if (!violations.empty()) {
+    return FinishUnary(context, violations.ToStatus("edition cannot be published"));
+  }
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto published, store_.PublishEdition(
+                                         request->edition(), EditionFingerprint(request->edition())));
+    *response->mutable_edition() = *published.edition;
+    response->set_created(published.created);
+    return absl::OkStatus();
+  });
+}
+
+namespace {
+
+// The catalogue as hosted: owns its store and handlers.
+class HostedCatalogue final : public HostedService {
+ public:
+  explicit HostedCatalogue(ServiceContext& context)
+      : store_(context.pool), service_(store_, context.workers) {}
+  CatalogueStore& store() { return store_; }
+  grpc::Service* grpc_service() override { return &service_; }
+
+ private:
+  CatalogueStore store_;
+  CatalogueService service_;
+};
+
+}  // namespace
+
+ServiceFactory CatalogueServiceFactory() {
+  return ServiceFactory{
+      "catalogue", v1::CatalogueService::service_full_name(),
+      [](ServiceContext& context) -> absl::StatusOr<std::unique_ptr<HostedService>> {
+        auto hosted = std::make_unique<HostedCatalogue>(context);
+        RETURN_IF_ERROR(SeedCatalogue(hosted->store()));
+        return hosted;
+      }};
+}
+
+}  // namespace ahpl::catalogue

@@ -1,0 +1,62 @@
+#include "services/common/field_violations.h"
+
+#include <utility>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace ahpl {
+
+void FieldViolations::Add(std::string field, std::string description) {
+  violations_.push_back(absl::StrCat(field, ": ", description));
+  auto* v = violations_proto_.add_field_violations();
+  v->set_field(std::move(field));
+  v->set_description(std::move(description));
+}
+
+void FieldViolations::Merge(const FieldViolations& other, absl::string_view prefix) {
+  for (const auto& v : other.violations_proto_.field_violations()) {
+    Add(JoinPath(prefix, v.field()), v.description());
+  }
+}
+
+absl::Status FieldViolations::ToStatus(absl::string_view message) const {
+  if (empty()) return absl::OkStatus();
+  constexpr size_t kShown = 3;
+  std::vector<std::string> shown(
+      violations_.begin(), violations_.begin() + std::min(kShown, violations_.size()));
+  std::string text = absl::StrCat(message, ": ", absl::StrJoin(shown, "; "));
+  if (violations_.size() > kShown) {
+    absl::StrAppend(&text, " (and ", violations_.size() - kShown, " more)");
+  }
+  absl::Status status(absl::StatusCode::kInvalidArgument, text);
+  status.SetPayload(kBadRequestTypeUrl, absl::Cord(violations_proto_.SerializeAsString()));
+  return status;
+}
+
+absl::Status InvalidField(std::string field, std::string description) {
+  FieldViolations v;
+  v.Add(std::move(field), std::move(description));
+  return v.ToStatus("invalid request");
+}
+
+std::optional<google::rpc::BadRequest> BadRequestOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  if (!payload.has_value()) return std::nullopt;
+  google::rpc::BadRequest br;
+  if (!br.ParseFromString(std::string(*payload))) return std::nullopt;
+  return br;
+}
+
+std::string JoinPath(absl::string_view prefix, absl::string_view field) {
+  if (prefix.empty()) return std::string(field);
+  if (field.empty()) return std::string(prefix);
+  return absl::StrCat(prefix, ".", field);
+}
+
+std::string IndexPath(absl::string_view field, size_t index) {
+  return absl::StrCat(field, "[", index, "]");
+}
+
+}  // namespace ahpl

@@ -1,0 +1,41 @@
+#include "services/common/grpc_status.h"
+
+#include <string>
+
+#include "absl/strings/cord.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "services/common/field_violations.h"
+
+namespace ahpl {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  const std::string message(status.message());
+  auto bad_request = BadRequestOf(status);
+  if (!bad_request.has_value()) return grpc::Status(code, message);
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(code));
+  details.set_message(message);
+  details.add_details()->PackFrom(*bad_request);
+  return grpc::Status(code, message, details.SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+  if (status.error_details().empty()) return result;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return result;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (any.UnpackTo(&bad_request)) {
+      result.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
+    }
+  }
+  return result;
+}
+
+}  // namespace ahpl

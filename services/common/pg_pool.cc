@@ -1,0 +1,209 @@
+#include "services/common/pg_pool.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+
+namespace ahpl {
+namespace {
+
+// SQLSTATE classes and codes, from PostgreSQL's errcodes appendix.
+bool IsSqlState(const pqxx::sql_error& e, const char* state) { return e.sqlstate() == state; }
+
+}  // namespace
+
+absl::Status StatusFromDatabaseError(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+    return absl::UnavailableError(absl::StrCat("database unavailable: ", e.what()));
+  }
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    return absl::UnavailableError(absl::StrCat("database commit in doubt: ", e.what()));
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    if (dynamic_cast<const pqxx::unique_violation*>(sql) != nullptr) {
+      return absl::AlreadyExistsError(sql->what());
+    }
+    if (IsSqlState(*sql, "57014")) {
+      return absl::DeadlineExceededError("database statement timed out");
+    }
+    if (IsSqlState(*sql, "40001") || IsSqlState(*sql, "40P01")) {
+      return absl::AbortedError("database conflict; try again");
+    }
+    if (dynamic_cast<const pqxx::integrity_constraint_violation*>(sql) != nullptr) {
+      return absl::FailedPreconditionError(sql->what());
+    }
+    if (IsSqlState(*sql, "57P01") || IsSqlState(*sql, "57P03") ||
+        sql->sqlstate().rfind("08", 0) == 0) {
+      return absl::UnavailableError(absl::StrCat("database unavailable: ", sql->what()));
+    }
+    LogError("database error ", sql->sqlstate(), ": ", sql->what());
+    return absl::InternalError("database error");
+  }
+  LogError("unexpected error: ", e.what());
+  return absl::InternalError("internal error");
+}
+
+bool IsRetryableDatabaseError(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return sql != nullptr && (IsSqlState(*sql, "40001") || IsSqlState(*sql, "40P01"));
+}
+
+PgPool::PgPool(Options options) : options_(std::move(options)) {}
+
+PgPool::~PgPool() = default;
+
+absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Connect(Options options) {
+  if (options.size == 0) return absl::InvalidArgumentError("pool size must be positive");
+  std::unique_ptr<PgPool> pool(new PgPool(std::move(options)));
+  auto first = pool->Open();
+  if (!first.ok()) return first.status();
+  auto slot = std::make_unique<Slot>();
+  slot->conn = std::move(*first);
+  pool->open_ = 1;
+  pool->idle_.push_back(std::move(slot));
+  return pool;
+}
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() const {
+  try {
+    auto conn = std::make_unique<pqxx::connection>(options_.url);
+    if (options_.statement_timeout > absl::ZeroDuration()) {
+      pqxx::nontransaction tx(*conn);
+      tx.exec_params("SELECT set_config('statement_timeout', $1, false)",
+                     std::to_string(absl::ToInt64Milliseconds(options_.statement_timeout)));
+    }
+    return conn;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
+  }
+}
+
+void PgPool::RegisterStatements(const std::vector<PreparedStatement>& statements) {
+  std::lock_guard<std::mutex> lock(mu_);
+  statements_.insert(statements_.end(), statements.begin(), statements.end());
+}
+
+void PgPool::PrepareMissing(Slot& slot) {
+  std::vector<PreparedStatement> missing;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    missing.assign(statements_.begin() + slot.prepared, statements_.end());
+  }
+  for (const auto& s : missing) {
+    slot.conn->prepare(s.name, s.sql);
+    ++slot.prepared;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<PgPool::Slot>> PgPool::Acquire() {
+  std::unique_lock<std::mutex> lock(mu_);
+  const auto deadline = absl::Now() + options_.acquire_timeout;
+  for (;;) {
+    if (!idle_.empty()) {
+      auto slot = std::move(idle_.back());
+      idle_.pop_back();
+      return slot;
+    }
+    if (open_ < options_.size) {
+      ++open_;
+      lock.unlock();
+      auto conn = Open();
+      if (!conn.ok()) {
+        lock.lock();
+        --open_;
+        released_.notify_one();
+        return conn.status();
+      }
+      auto slot = std::make_unique<Slot>();
+      slot->conn = std::move(*conn);
+      return slot;
+    }
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration() ||
+        released_.wait_for(lock, absl::ToChronoNanoseconds(left)) == std::cv_status::timeout) {
+      if (idle_.empty() && open_ >= options_.size) {
+        return absl::ResourceExhaustedError("no database connection free in time");
+      }
+    }
+  }
+}
+
+void PgPool::Release(std::unique_ptr<Slot> slot, bool broken) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (broken || !slot->conn->is_open()) {
+    --open_;
+  } else {
+    idle_.push_back(std::move(slot));
+  }
+  released_.notify_one();
+}
+
+absl::Status PgPool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn) {
+  auto slot = Acquire();
+  if (!slot.ok()) return slot.status();
+  bool broken = false;
+  absl::Status status;
+  try {
+    PrepareMissing(**slot);
+    status = fn(*(*slot)->conn);
+  } catch (const pqxx::broken_connection& e) {
+    broken = true;
+    status = StatusFromDatabaseError(e);
+  } catch (const std::exception& e) {
+    status = StatusFromDatabaseError(e);
+  }
+  Release(std::move(*slot), broken);
+  return status;
+}
+
+absl::Status PgPool::InTransaction(
+    const std::function<absl::Status(pqxx::transaction_base&)>& fn, Isolation isolation) {
+  absl::Status status;
+  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    bool retry = false;
+    status = WithConnection([&](pqxx::connection& conn) -> absl::Status {
+      try {
+        auto run = [&](auto& tx) -> absl::Status {
+          absl::Status s = fn(tx);
+          if (s.ok()) {
+            tx.commit();
+          } else {
+            tx.abort();
+          }
+          return s;
+        };
+        switch (isolation) {
+          case Isolation::kSerializable: {
+            pqxx::transaction<pqxx::serializable> tx(conn);
+            return run(tx);
+          }
+          case Isolation::kRepeatableRead: {
+            pqxx::transaction<pqxx::repeatable_read> tx(conn);
+            return run(tx);
+          }
+          case Isolation::kReadCommitted:
+            break;
+        }
+        pqxx::work tx(conn);
+        return run(tx);
+      } catch (const pqxx::broken_connection&) {
+        throw;
+      } catch (const std::exception& e) {
+        if (IsRetryableDatabaseError(e)) retry = true;
+        return StatusFromDatabaseError(e);
+      }
+    });
+    if (!retry) return status;
+  }
+  return status;
+}
+
+absl::Status PgPool::Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
+  return WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::read_transaction tx(conn);
+    return fn(tx);
+  });
+}
+
+}  // namespace ahpl

@@ -1,0 +1,102 @@
+// A bounded pool of PostgreSQL connections shared by every handler of a
+// server, with the statements each store prepares on every connection.
+#ifndef AHPL_SERVICES_COMMON_PG_POOL_H_
+#define AHPL_SERVICES_COMMON_PG_POOL_H_
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace ahpl {
+
+// A named SQL statement prepared on every pooled connection.
+struct PreparedStatement {
+  std::string name;
+  std::string sql;
+};
+
+// Isolation level of a pooled transaction.
+enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
+
+class PgPool {
+ public:
+  struct Options {
+    std::string url;
+    size_t size = 8;
+    absl::Duration acquire_timeout = absl::Seconds(10);
+    // Server-side limit on each statement; zero for none.
+    absl::Duration statement_timeout = absl::Seconds(30);
+    // Attempts for a transaction that meets a serialization failure or
+    // deadlock.
+    int max_attempts = 5;
+  };
+
+  // Opens the first connection, so an unreachable database fails here.
+  static absl::StatusOr<std::unique_ptr<PgPool>> Connect(Options options);
+  ~PgPool();
+
+  PgPool(const PgPool&) = delete;
+  PgPool& operator=(const PgPool&) = delete;
+
+  // Adds statements prepared on every connection, now and later. Names must
+  // be unique across the server.
+  void RegisterStatements(const std::vector<PreparedStatement>& statements);
+
+  // Runs `fn` on a leased connection. Database exceptions become statuses.
+  absl::Status WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn);
+
+  // Runs `fn` in a transaction, committing when it returns OK and rolling
+  // back otherwise; retries serialization failures and deadlocks a bounded
+  // number of times, so `fn` must be safe to run again.
+  absl::Status InTransaction(const std::function<absl::Status(pqxx::transaction_base&)>& fn,
+                             Isolation isolation = Isolation::kReadCommitted);
+
+  // Runs `fn` in a read-only transaction (no commit needed).
+  absl::Status Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
+
+  size_t size() const { return options_.size; }
+  const std::string& url() const { return options_.url; }
+
+ private:
+  struct Slot {
+    std::unique_ptr<pqxx::connection> conn;
+    size_t prepared = 0;  // statements_[0, prepared) are prepared on it
+  };
+
+  explicit PgPool(Options options);
+  absl::StatusOr<std::unique_ptr<Slot>> Acquire();
+  void Release(std::unique_ptr<Slot> slot, bool broken);
+  absl::StatusOr<std::unique_ptr<pqxx::connection>> Open() const;
+  void PrepareMissing(Slot& slot);
+
+  const Options options_;
+  std::mutex mu_;
+  std::condition_variable released_;
+  std::vector<std::unique_ptr<Slot>> idle_;
+  size_t open_ = 0;  // connections idle or leased
+  std::vector<PreparedStatement> statements_;
+};
+
+// Maps a database exception to a status: lost connections are UNAVAILABLE,
+// unique violations ALREADY_EXISTS, cancelled statements DEADLINE_EXCEEDED,
+// serialization failures ABORTED, constraint violations FAILED_PRECONDITION,
+// anything else INTERNAL.
+absl::Status StatusFromDatabaseError(const std::exception& e);
+
+// Whether `e` is a transient conflict worth retrying the transaction for.
+bool IsRetryableDatabaseError(const std::exception& e);
+
+}  // namespace ahpl
+
+#endif  // AHPL_SERVICES_COMMON_PG_POOL_H_

@@ -1,0 +1,125 @@
+#include "services/common/service_host.h"
+
+#include <chrono>
+#include <utility>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "services/common/migrations.h"
+#include "services/common/status_macros.h"
+
+namespace ahpl {
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
+    HostOptions options, std::vector<ServiceFactory> services) {
+  if (options.database_url.empty()) {
+    return absl::InvalidArgumentError("no database URL given (--database_url or AHPL_DATABASE_URL)");
+  }
+  if (services.empty()) return absl::InvalidArgumentError("no services to host");
+  std::unique_ptr<ServiceHost> host(new ServiceHost());
+  host->options_ = std::move(options);
+  const HostOptions& opts = host->options_;
+
+  PgPool::Options pool_options;
+  pool_options.url = opts.database_url;
+  pool_options.size = opts.pool_size;
+  ASSIGN_OR_RETURN(host->pool_, PgPool::Connect(pool_options));
+  ASSIGN_OR_RETURN(auto migrations, ParseMigrations(opts.migrations));
+  ASSIGN_OR_RETURN(auto report, ApplyMigrations(opts.database_url, migrations));
+  LogInfo("database schema at version ", report.current_version, " (", report.applied.size(),
+          " applied now)");
+
+  host->workers_ = std::make_unique<WorkerPool>(opts.pool_size, opts.max_queued_requests);
+  ServiceContext context{*host->pool_, *host->workers_};
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(opts.listen_address, grpc::InsecureServerCredentials(), &host->port_);
+  builder.SetMaxReceiveMessageSize(opts.max_message_bytes);
+  builder.SetMaxSendMessageSize(opts.max_message_bytes);
+  for (auto& factory : services) {
+    auto service = factory.create(context);
+    if (!service.ok()) {
+      return absl::Status(service.status().code(),
+                          absl::StrCat("starting ", factory.name, ": ", service.status().message()));
+    }
+    builder.RegisterService((*service)->grpc_service());
+    host->services_.push_back(std::move(*service));
+    host->grpc_names_.push_back(factory.grpc_name);
+  }
+  host->server_ = builder.BuildAndStart();
+  if (host->server_ == nullptr || host->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen_address));
+  }
+  host->SetServing(true);
+  host->health_thread_ = std::thread([h = host.get()] { h->MonitorHealth(); });
+  return host;
+}
+
+ServiceHost::~ServiceHost() { Shutdown(); }
+
+void ServiceHost::SetServing(bool serving) {
+  const bool was = serving_.exchange(serving);
+  if (server_ == nullptr) return;
+  auto* health = server_->GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus("", serving);
+  for (const auto& name : grpc_names_) health->SetServingStatus(name, serving);
+  if (was != serving) {
+    if (serving) {
+      LogInfo("database reachable: SERVING");
+    } else {
+      LogWarning("database unreachable: NOT_SERVING");
+    }
+  }
+}
+
+void ServiceHost::MonitorHealth() {
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    bool ok = false;
+    try {
+      if (conn == nullptr || !conn->is_open()) {
+        conn = std::make_unique<pqxx::connection>(options_.database_url);
+      }
+      pqxx::nontransaction tx(*conn);
+      tx.exec("SELECT 1");
+      ok = true;
+    } catch (const std::exception&) {
+      conn.reset();
+    }
+    lock.lock();
+    if (stopping_) break;
+    SetServing(ok);
+    stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(options_.health_interval),
+                      [this] { return stopping_; });
+  }
+}
+
+void ServiceHost::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (health_thread_.joinable()) health_thread_.join();
+  if (server_ != nullptr) {
+    if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoNanoseconds(options_.shutdown_grace));
+    server_->Wait();
+  }
+  workers_.reset();
+  services_.clear();
+  server_.reset();
+}
+
+}  // namespace ahpl

@@ -1,0 +1,101 @@
+// Hosts a chosen set of ahpl services in one gRPC server process: one
+// connection pool, one worker pool, migrations at start, health checking,
+// reflection and graceful shutdown.
+#ifndef AHPL_SERVICES_COMMON_SERVICE_HOST_H_
+#define AHPL_SERVICES_COMMON_SERVICE_HOST_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/embedded_file.h"
+#include "services/common/pg_pool.h"
+#include "services/common/worker_pool.h"
+
+namespace ahpl {
+
+// What a hosted service gets from the process hosting it.
+struct ServiceContext {
+  PgPool& pool;
+  WorkerPool& workers;
+};
+
+// A service the host can serve.
+class HostedService {
+ public:
+  virtual ~HostedService() = default;
+  // The gRPC service implementation, owned by this object.
+  virtual grpc::Service* grpc_service() = 0;
+};
+
+// How to make one service, by its short name (e.g. "catalogue").
+struct ServiceFactory {
+  std::string name;            // short name used by --services
+  std::string grpc_name;       // full name, e.g. "ahpl.v1.CatalogueService"
+  std::function<absl::StatusOr<std::unique_ptr<HostedService>>(ServiceContext&)> create;
+};
+
+struct HostOptions {
+  std::string listen_address = "127.0.0.1:50051";
+  std::string database_url;
+  size_t pool_size = 8;
+  // Requests that may wait for a worker before RESOURCE_EXHAUSTED.
+  size_t max_queued_requests = 1024;
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  absl::Duration health_interval = absl::Seconds(1);
+  int max_message_bytes = 8 << 20;
+  // SQL migrations applied before serving.
+  std::vector<EmbeddedFile> migrations;
+};
+
+class ServiceHost {
+ public:
+  // Connects to the database (failing fast when it is unreachable), applies
+  // migrations, creates the services and starts listening.
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(HostOptions options,
+                                                            std::vector<ServiceFactory> services);
+  // Shuts down if still running.
+  ~ServiceHost();
+
+  ServiceHost(const ServiceHost&) = delete;
+  ServiceHost& operator=(const ServiceHost&) = delete;
+
+  // The port actually bound (useful with port 0).
+  int port() const { return port_; }
+  // Stops accepting calls, lets calls in flight finish within the grace
+  // period, then cancels the rest. Idempotent.
+  void Shutdown();
+  // Whether the last health probe reached the database.
+  bool serving() const { return serving_.load(); }
+
+ private:
+  ServiceHost() = default;
+  void MonitorHealth();
+  void SetServing(bool serving);
+
+  HostOptions options_;
+  std::vector<std::string> grpc_names_;
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<WorkerPool> workers_;
+  std::vector<std::unique_ptr<HostedService>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::atomic<bool> serving_{false};
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread health_thread_;
+};
+
+}  // namespace ahpl
+
+#endif  // AHPL_SERVICES_COMMON_SERVICE_HOST_H_

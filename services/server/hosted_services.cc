@@ -1,0 +1,51 @@
+#include "services/server/hosted_services.h"
+
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "services/catalogue/catalogue_service.h"
+
+namespace ahpl {
+
+std::vector<EmbeddedFile> EmbeddedMigrations();  // generated from services/migrations/
+
+std::vector<EmbeddedFile> SchemaMigrations() { return EmbeddedMigrations(); }
+
+std::vector<ServiceFactory> AllServiceFactories() {
+  return {catalogue::CatalogueServiceFactory()};
+}
+
+absl::StatusOr<std::vector<ServiceFactory>> SelectServices(absl::string_view names) {
+  std::vector<ServiceFactory> all = AllServiceFactories();
+  if (absl::StripAsciiWhitespace(names) == "all" || absl::StripAsciiWhitespace(names).empty()) {
+    return all;
+  }
+  std::vector<std::string> known;
+  for (const auto& f : all) known.push_back(f.name);
+  std::vector<ServiceFactory> chosen;
+  std::set<std::string> seen;
+  for (absl::string_view raw : absl::StrSplit(names, ',')) {
+    const std::string name(absl::StripAsciiWhitespace(raw));
+    bool found = false;
+    for (const auto& f : all) {
+      if (f.name == name) {
+        if (!seen.insert(name).second) {
+          return absl::InvalidArgumentError(absl::StrCat("--services names \"", name, "\" twice"));
+        }
+        chosen.push_back(f);
+        found = true;
+      }
+    }
+    if (!found) {
+      return absl::InvalidArgumentError(absl::StrCat("--services: unknown service \"", name,
+                                                     "\"; known: all, ", absl::StrJoin(known, ", ")));
+    }
+  }
+  return chosen;
+}
+
+}  // namespace ahpl

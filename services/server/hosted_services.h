@@ -1,0 +1,26 @@
+// The services ahpl-server can host, by short name.
+#ifndef AHPL_SERVICES_SERVER_HOSTED_SERVICES_H_
+#define AHPL_SERVICES_SERVER_HOSTED_SERVICES_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/common/embedded_file.h"
+#include "services/common/service_host.h"
+
+namespace ahpl {
+
+// Every service this build can host.
+std::vector<ServiceFactory> AllServiceFactories();
+
+// The services named in `names` (comma-separated short names, or "all"); an
+// unknown or repeated name is INVALID_ARGUMENT listing the known ones.
+absl::StatusOr<std::vector<ServiceFactory>> SelectServices(absl::string_view names);
+
+// The SQL migrations of every service, compiled in.
+std::vector<EmbeddedFile> SchemaMigrations();
+
+}  // namespace ahpl
+
+#endif  // AHPL_SERVICES_SERVER_HOSTED_SERVICES_H_

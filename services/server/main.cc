@@ -1,0 +1,87 @@
+// ahpl-server: hosts any subset of the ahpl gRPC services.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "services/common/service_host.h"
+#include "services/server/hosted_services.h"
+
+ABSL_FLAG(std::string, listen, "",
+          "address to listen on (default $AHPL_LISTEN or 127.0.0.1:50051)");
+ABSL_FLAG(std::string, database_url, "",
+          "PostgreSQL connection URL (default $AHPL_DATABASE_URL)");
+ABSL_FLAG(std::string, services, "all",
+          "comma-separated services to host: all, catalogue");
+ABSL_FLAG(int, pool_size, 8, "database connections (and workers) shared by all services");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "on SIGTERM/SIGINT, how long calls in flight may take to finish");
+ABSL_FLAG(bool, verbose, false, "log debug messages");
+
+namespace {
+
+std::string FlagOrEnv(const std::string& flag, const char* env, const char* fallback) {
+  if (!flag.empty()) return flag;
+  const char* value = std::getenv(env);
+  if (value != nullptr && *value != '\0') return value;
+  return fallback;
+}
+
+[[noreturn]] void Fail(const std::string& message) {
+  std::fprintf(stderr, "ahpl-server: %s\n", message.c_str());
+  std::exit(1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Hosts the ahpl gRPC services.\n"
+      "  ahpl-server --database_url=postgresql://... [--listen=127.0.0.1:50051] "
+      "[--services=all]");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_verbose)) ahpl::SetLogLevel(ahpl::LogLevel::kDebug);
+
+  // Block the shutdown signals in every thread; main waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ahpl::HostOptions options;
+  options.listen_address = FlagOrEnv(absl::GetFlag(FLAGS_listen), "AHPL_LISTEN", "127.0.0.1:50051");
+  options.database_url = FlagOrEnv(absl::GetFlag(FLAGS_database_url), "AHPL_DATABASE_URL", "");
+  if (options.database_url.empty()) {
+    Fail("no database: pass --database_url=postgresql://... or set AHPL_DATABASE_URL");
+  }
+  const int pool_size = absl::GetFlag(FLAGS_pool_size);
+  if (pool_size < 1 || pool_size > 256) Fail("--pool_size must be between 1 and 256");
+  options.pool_size = static_cast<size_t>(pool_size);
+  const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
+  if (grace < 0) Fail("--shutdown_grace_seconds must not be negative");
+  options.shutdown_grace = absl::Seconds(grace);
+  options.migrations = ahpl::SchemaMigrations();
+
+  auto services = ahpl::SelectServices(absl::GetFlag(FLAGS_services));
+  if (!services.ok()) Fail(std::string(services.status().message()));
+  std::string names;
+  for (const auto& s : *services) absl::StrAppend(&names, names.empty() ? "" : ", ", s.name);
+
+  auto host = ahpl::ServiceHost::Start(std::move(options), std::move(*services));
+  if (!host.ok()) Fail(std::string(host.status().message()));
+  ahpl::LogInfo("ahpl-server listening on port ", (*host)->port(), " with ", names);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  ahpl::LogInfo("signal ", received, ": shutting down, letting calls in flight finish");
+  (*host)->Shutdown();
+  ahpl::LogInfo("stopped");
+  return 0;
+}
