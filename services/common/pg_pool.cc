@@ -20,6 +20,11 @@ absl::Status StatusFromDatabaseError(const std::exception& e) {
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
     return absl::UnavailableError(absl::StrCat("database commit in doubt: ", e.what()));
   }
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e) != nullptr) {
+    // Serialization failures and deadlocks (libpqxx 6 does not derive these
+    // from sql_error).
+    return absl::AbortedError("database conflict; try again");
+  }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     if (dynamic_cast<const pqxx::unique_violation*>(sql) != nullptr) {
       return absl::AlreadyExistsError(sql->what());
@@ -45,6 +50,10 @@ absl::Status StatusFromDatabaseError(const std::exception& e) {
 }
 
 bool IsRetryableDatabaseError(const std::exception& e) {
+  if (dynamic_cast<const pqxx::serialization_failure*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::deadlock_detected*>(&e) != nullptr) {
+    return true;
+  }
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
   return sql != nullptr && (IsSqlState(*sql, "40001") || IsSqlState(*sql, "40P01"));
 }
