@@ -134,7 +134,7 @@ TEST(ServerProcessTest, ServesThenStopsCleanlyOnSigterm) {
 
   p.Signal(SIGTERM);
   EXPECT_EQ(p.Wait(std::chrono::seconds(15)), 0) << p.Stderr();
-  EXPECT_NE(p.Stderr().find("stopped"), std::string::npos);
+  EXPECT_NE(p.Stderr().find("stopped"), std::string::npos) << p.Stderr();
 }
 
 }  // namespace

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what ahpl needs on Debian 12 and is not there yet: the C++
+# toolchain and libraries (Debian packages), PostgreSQL 15, and buf (npm).
+# Safe to run again; it only installs what is missing. Run as root.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build ccache pkg-config git
+  # gRPC 1.51, Protobuf 3.21, Abseil 20220623
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev libssl-dev
+  # google.rpc error-detail protos, and the health/reflection protos
+  golang-github-gogo-googleapis-dev grpc-proto
+  # PostgreSQL 15 and libpqxx 6.4
+  postgresql-15 postgresql-client-15 libpqxx-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # the ahpl command line's argument parser
+  libcli11-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: missing packages: ${missing[*]}; run as root to install them" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Debian postgresql package may start the machine's default cluster; ahpl
+# never uses it (deploy/local/pg.sh runs a cluster of its own).
+
+tools=$root/deploy/tools
+if [[ ! -x "$tools/node_modules/.bin/buf" ]]; then
+  echo "install-deps: installing buf from npm"
+  (cd "$tools" && npm ci --no-audit --no-fund --silent)
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds, starts a throwaway
+# PostgreSQL, lints the protos, runs every test, and removes the cluster
+# again even when tests fail. Run from anywhere, as root on a fresh machine.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+deploy/local/install-deps.sh
+deploy/local/build.sh
+
+# A cluster of the tests' own, apart from the one the run command uses.
+export AHPL_PG_DIR=$root/.ahpl/pg-test
+export AHPL_PG_PORT=${AHPL_TEST_PG_PORT:-55433}
+deploy/local/pg.sh destroy >/dev/null 2>&1 || true
+trap 'deploy/local/pg.sh destroy >/dev/null 2>&1 || true' EXIT
+url=$(deploy/local/pg.sh start)
+export AHPL_TEST_DATABASE_URL=$url
+
+echo "== buf lint"
+deploy/tools/node_modules/.bin/buf lint proto
+echo "protos are lint-clean"
+
+echo "== ctest"
+ctest --test-dir build -j "$(nproc)" --output-on-failure --timeout 300
