@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The README's first command: installs what is missing, builds, starts a
+# PostgreSQL of the checkout's own and ahpl-server, then shows the catalogue
+# being served. Run as root on a fresh Debian 12 machine; safe to run again
+# (it restarts the server on the new build). Stop with deploy/local/stop.sh.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+state=$root/.ahpl
+mkdir -p "$state"
+listen=${AHPL_LISTEN:-127.0.0.1:50051}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "installing what is missing"
+deploy/local/install-deps.sh
+
+step "building"
+deploy/local/build.sh
+
+step "starting PostgreSQL"
+url=$(deploy/local/pg.sh start)
+echo "database: $url"
+
+step "starting ahpl-server on $listen"
+deploy/local/stop.sh --server-only
+AHPL_DATABASE_URL=$url AHPL_LISTEN=$listen \
+  nohup build/services/ahpl-server >"$state/server.log" 2>&1 &
+echo $! >"$state/server.pid"
+export AHPL_SERVER=$listen
+ahpl=build/sdk/ahpl
+for _ in $(seq 1 100); do
+  if "$ahpl" --timeout 1 catalogue editions >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$(cat "$state/server.pid")" 2>/dev/null; then
+    echo "ahpl-server exited; its log:" >&2
+    cat "$state/server.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+"$ahpl" catalogue editions
+
+step "the catalogue being served: ahpl catalogue show"
+"$ahpl" catalogue show
+
+step "Table 1: ahpl catalogue typology"
+"$ahpl" catalogue typology
+
+step "the trust register: ahpl catalogue regions"
+"$ahpl" catalogue regions
+
+cat <<MSG
+
+ahpl-server is running on $listen (log: .ahpl/server.log), over $url.
+Try:   export AHPL_SERVER=$listen
+       build/sdk/ahpl catalogue trusts --region Y56
+       build/sdk/ahpl --format json catalogue professions
+Stop:  deploy/local/stop.sh
+MSG

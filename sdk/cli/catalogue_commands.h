@@ -1,0 +1,18 @@
+// `ahpl catalogue ...`: read the question catalogue and trust register,
+// and publish editions.
+#ifndef AHPL_SDK_CLI_CATALOGUE_COMMANDS_H_
+#define AHPL_SDK_CLI_CATALOGUE_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "sdk/cli/global_options.h"
+
+namespace ahpl::cli {
+
+// Adds the catalogue subcommands to `app`; the one that runs stores its exit
+// code in `exit_code`.
+void AddCatalogueCommands(CLI::App& app, const GlobalOptions& global, int& exit_code);
+
+}  // namespace ahpl::cli
+
+#endif  // AHPL_SDK_CLI_CATALOGUE_COMMANDS_H_

@@ -1,0 +1,27 @@
+// Options every ahpl subcommand shares.
+#ifndef AHPL_SDK_CLI_GLOBAL_OPTIONS_H_
+#define AHPL_SDK_CLI_GLOBAL_OPTIONS_H_
+
+#include <string>
+
+#include "ahpl/sdk/client_options.h"
+#include "sdk/cli/output.h"
+
+namespace ahpl::cli {
+
+struct GlobalOptions {
+  std::string server;        // --server, else $AHPL_SERVER, else 127.0.0.1:50051
+  std::string format = "table";
+  double timeout_seconds = 10;
+
+  Format output_format() const {
+    if (format == "json") return Format::kJson;
+    if (format == "csv") return Format::kCsv;
+    return Format::kTable;
+  }
+  sdk::ClientOptions client_options() const;
+};
+
+}  // namespace ahpl::cli
+
+#endif  // AHPL_SDK_CLI_GLOBAL_OPTIONS_H_

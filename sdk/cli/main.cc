@@ -1,0 +1,49 @@
+// ahpl: the command line for trusts, regional and national teams.
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "sdk/cli/catalogue_commands.h"
+#include "sdk/cli/global_options.h"
+
+namespace ahpl::cli {
+
+sdk::ClientOptions GlobalOptions::client_options() const {
+  sdk::ClientOptions options;
+  options.target = server;
+  if (options.target.empty()) {
+    const char* env = std::getenv("AHPL_SERVER");
+    options.target = env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
+  }
+  options.deadline = absl::Milliseconds(static_cast<int64_t>(timeout_seconds * 1000));
+  return options;
+}
+
+}  // namespace ahpl::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"ahpl: AHP leadership self-assessment for NHS trust boards"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand too
+  ahpl::cli::GlobalOptions global;
+  app.add_option("--server", global.server,
+                 "ahpl-server address (default $AHPL_SERVER or 127.0.0.1:50051)");
+  app.add_option("--format", global.format, "Output: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  app.add_option("--timeout", global.timeout_seconds, "Seconds each call may take")
+      ->check(CLI::PositiveNumber);
+  app.footer(
+      "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 server "
+      "unavailable, 6 permission denied, 7 conflict.");
+
+  int exit_code = ahpl::cli::kExitOk;
+  ahpl::cli::AddCatalogueCommands(app, global, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? ahpl::cli::kExitOk : ahpl::cli::kExitUsage;
+  }
+  return exit_code;
+}

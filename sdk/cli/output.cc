@@ -1,0 +1,109 @@
+#include "sdk/cli/output.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "services/common/field_violations.h"
+
+namespace ahpl::cli {
+namespace {
+
+// Width on a terminal: UTF-8 code points, not bytes (Table 1 has en dashes).
+size_t DisplayWidth(const std::string& s) {
+  size_t width = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++width;
+  }
+  return width;
+}
+
+}  // namespace
+
+void Table::PrintAligned(std::ostream& out) const {
+  std::vector<size_t> widths(header_.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    }
+  };
+  measure(header_);
+  for (const auto& r : rows_) measure(r);
+  auto print = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      out << row[i];
+      if (i + 1 < row.size()) out << std::string(widths[i] - DisplayWidth(row[i]) + 2, ' ');
+    }
+    out << "\n";
+  };
+  print(header_);
+  for (const auto& r : rows_) print(r);
+}
+
+std::string CsvField(const std::string& value) {
+  if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+void Table::PrintCsv(std::ostream& out) const {
+  auto print = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvField(row[i]);
+    out << "\n";
+  };
+  print(header_);
+  for (const auto& r : rows_) print(r);
+}
+
+void Table::Print(Format format, std::ostream& out) const {
+  if (format == Format::kCsv) {
+    PrintCsv(out);
+  } else {
+    PrintAligned(out);
+  }
+}
+
+void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  out << json;
+}
+
+int ReportError(const absl::Status& status) {
+  std::cerr << "ahpl: " << absl::StatusCodeToString(status.code()) << ": " << status.message()
+            << "\n";
+  if (auto bad_request = BadRequestOf(status)) {
+    for (const auto& v : bad_request->field_violations()) {
+      std::cerr << "  " << v.field() << ": " << v.description() << "\n";
+    }
+  }
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      return kExitInvalidInput;
+    case absl::StatusCode::kNotFound:
+      return kExitNotFound;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return kExitUnavailable;
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+      return kExitPermissionDenied;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kFailedPrecondition:
+      return kExitConflict;
+    default:
+      return kExitFailure;
+  }
+}
+
+}  // namespace ahpl::cli

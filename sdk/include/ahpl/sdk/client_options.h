@@ -1,0 +1,34 @@
+// How an ahpl SDK client reaches a server and how patient it is.
+#ifndef AHPL_SDK_CLIENT_OPTIONS_H_
+#define AHPL_SDK_CLIENT_OPTIONS_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/time/time.h"
+
+namespace ahpl::sdk {
+
+struct ClientOptions {
+  // host:port of an ahpl-server.
+  std::string target = "127.0.0.1:50051";
+  // Channel credentials; insecure when null.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // Deadline of each attempt of a call.
+  absl::Duration deadline = absl::Seconds(10);
+  // Attempts of a call that is safe to retry (reads, and writes carrying a
+  // request id), on UNAVAILABLE and "server busy".
+  int max_attempts = 4;
+  // Backoff before the second attempt; doubles each time, with jitter.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(2);
+};
+
+// The channel `options` describe.
+std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options);
+
+}  // namespace ahpl::sdk
+
+#endif  // AHPL_SDK_CLIENT_OPTIONS_H_
