@@ -1,0 +1,109 @@
+// The SDK's CatalogueClient against a real server.
+#include "ahpl/sdk/catalogue_client.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "services/server/hosted_services.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/test_server.h"
+
+namespace ahpl::sdk {
+namespace {
+
+class CatalogueClientTest : public ::testing::Test {
+ protected:
+  CatalogueClientTest() {
+    ClientOptions options;
+    options.target = server_.address();
+    client_ = std::make_unique<CatalogueClient>(options);
+  }
+  testing::TestServer server_{"catalogue"};
+  std::unique_ptr<CatalogueClient> client_;
+};
+
+TEST_F(CatalogueClientTest, ReadsTheLatestEdition) {
+  auto edition = client_->GetEdition();
+  ASSERT_TRUE(edition.ok()) << edition.status();
+  EXPECT_EQ(edition->id(), "2018-06");
+  auto questions = client_->ListQuestions("", "challenges");
+  ASSERT_TRUE(questions.ok());
+  EXPECT_EQ(questions->questions_size(), 3);
+}
+
+TEST_F(CatalogueClientTest, ListsEveryTrustAcrossPages) {
+  auto trusts = client_->ListTrusts();
+  ASSERT_TRUE(trusts.ok()) << trusts.status();
+  EXPECT_EQ(trusts->size(), 202u);
+  auto london = client_->ListTrusts("Y56");
+  ASSERT_TRUE(london.ok());
+  EXPECT_EQ(london->size(), 31u);
+  int visited = 0;
+  ASSERT_TRUE(client_->ForEachTrust("", [&](const v1::Trust&) { return ++visited < 10; }).ok());
+  EXPECT_EQ(visited, 10);
+}
+
+TEST_F(CatalogueClientTest, KeepsTheServersFieldViolations) {
+  v1::Edition bad;
+  bad.set_id("x y");
+  auto published = client_->PublishEdition(bad);
+  ASSERT_FALSE(published.ok());
+  EXPECT_EQ(published.status().code(), absl::StatusCode::kInvalidArgument);
+  const auto fields = testing::ViolatedFields(published.status());
+  EXPECT_EQ(fields.count("edition.id"), 1u);
+  EXPECT_EQ(fields.count("edition.questions"), 1u);
+}
+
+TEST_F(CatalogueClientTest, NotFoundIsNotRetried) {
+  auto trust = client_->GetTrust("ZZZZ");
+  EXPECT_EQ(trust.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(CatalogueClientRetryTest, RetriesUntilTheServerComesUp) {
+  // Nothing listens yet: the first attempts fail UNAVAILABLE, and a server
+  // started meanwhile on the same port answers a later attempt.
+  testing::TestDatabase db;
+  grpc::ServerBuilder probe;
+  int port = 0;
+  probe.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  probe.BuildAndStart()->Shutdown();
+
+  ClientOptions options;
+  options.target = "127.0.0.1:" + std::to_string(port);
+  options.deadline = absl::Seconds(1);
+  options.max_attempts = 8;
+  options.initial_backoff = absl::Milliseconds(300);
+  options.max_backoff = absl::Milliseconds(600);
+  CatalogueClient client(options);
+
+  std::unique_ptr<ServiceHost> host;
+  std::thread starter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    HostOptions host_options;
+    host_options.listen_address = options.target;
+    host_options.database_url = db.url();
+    host_options.pool_size = 2;
+    host_options.migrations = SchemaMigrations();
+    auto started = ServiceHost::Start(std::move(host_options), *SelectServices("catalogue"));
+    ASSERT_TRUE(started.ok()) << started.status();
+    host = std::move(*started);
+  });
+  auto regions = client.ListRegions();
+  starter.join();
+  ASSERT_TRUE(regions.ok()) << regions.status();
+  EXPECT_EQ(regions->size(), 7u);
+}
+
+TEST(CatalogueClientRetryTest, GivesUpWithUnavailableAfterTheLastAttempt) {
+  ClientOptions options;
+  options.target = "127.0.0.1:1";
+  options.max_attempts = 2;
+  options.initial_backoff = absl::Milliseconds(10);
+  options.deadline = absl::Seconds(1);
+  CatalogueClient client(options);
+  EXPECT_EQ(client.ListRegions().status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace ahpl::sdk
