@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "services/catalogue/catalogue_seed.h"
 #include "services/catalogue/edition_rules.h"
 #include "services/common/field_violations.h"
 #include "services/common/page_token.h"
@@ -207,7 +206,6 @@ class HostedCatalogue final : public HostedService {
  public:
   explicit HostedCatalogue(ServiceContext& context)
       : store_(context.pool), service_(store_, context.workers) {}
-  CatalogueStore& store() { return store_; }
   grpc::Service* grpc_service() override { return &service_; }
 
  private:
@@ -221,9 +219,7 @@ ServiceFactory CatalogueServiceFactory() {
   return ServiceFactory{
       "catalogue", v1::CatalogueService::service_full_name(),
       [](ServiceContext& context) -> absl::StatusOr<std::unique_ptr<HostedService>> {
-        auto hosted = std::make_unique<HostedCatalogue>(context);
-        RETURN_IF_ERROR(SeedCatalogue(hosted->store()));
-        return hosted;
+        return std::make_unique<HostedCatalogue>(context);
       }};
 }
 

@@ -49,8 +49,7 @@ class CatalogueService final : public v1::CatalogueService::CallbackService {
   WorkerPool& workers_;
 };
 
-// How ServiceHost creates the catalogue service: its store, the seed of the
-// shipped reference data, and the handlers.
+// How ServiceHost creates the catalogue service: its store and handlers.
 ServiceFactory CatalogueServiceFactory();
 
 }  // namespace ahpl::catalogue

@@ -1,5 +1,6 @@
 #include "services/common/pg_pool.h"
 
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -90,7 +91,18 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() const {
 
 void PgPool::RegisterStatements(const std::vector<PreparedStatement>& statements) {
   std::lock_guard<std::mutex> lock(mu_);
-  statements_.insert(statements_.end(), statements.begin(), statements.end());
+  for (const auto& s : statements) {
+    bool known = false;
+    for (const auto& existing : statements_) {
+      if (existing.name != s.name) continue;
+      known = true;
+      if (existing.sql != s.sql) {
+        LogError("prepared statement ", s.name, " registered twice with different SQL");
+        std::abort();
+      }
+    }
+    if (!known) statements_.push_back(s);
+  }
 }
 
 void PgPool::PrepareMissing(Slot& slot) {

@@ -49,8 +49,9 @@ class PgPool {
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
 
-  // Adds statements prepared on every connection, now and later. Names must
-  // be unique across the server.
+  // Adds statements prepared on every connection, now and later. A name
+  // registered again with the same SQL is ignored (several stores may share
+  // one pool); with other SQL it is a programming error and aborts.
   void RegisterStatements(const std::vector<PreparedStatement>& statements);
 
   // Runs `fn` on a leased connection. Database exceptions become statuses.

@@ -33,8 +33,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   LogInfo("database schema at version ", report.current_version, " (", report.applied.size(),
           " applied now)");
 
+  if (opts.seed) RETURN_IF_ERROR(opts.seed(*host->pool_));
+
   host->workers_ = std::make_unique<WorkerPool>(opts.pool_size, opts.max_queued_requests);
-  ServiceContext context{*host->pool_, *host->workers_};
+  ServiceContext context{*host->pool_, *host->workers_, opts.settings};
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -62,6 +64,18 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 }
 
 ServiceHost::~ServiceHost() { Shutdown(); }
+
+absl::Status ServiceHost::Reload() {
+  absl::Status first;
+  for (auto& service : services_) {
+    absl::Status s = service->Reload();
+    if (!s.ok()) {
+      LogError("reload failed, keeping the previous state: ", s.message());
+      if (first.ok()) first = s;
+    }
+  }
+  return first;
+}
 
 void ServiceHost::SetServing(bool serving) {
   const bool was = serving_.exchange(serving);

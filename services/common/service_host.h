@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,8 @@ namespace ahpl {
 struct ServiceContext {
   PgPool& pool;
   WorkerPool& workers;
+  // Service-specific settings by name, e.g. "classification.ruleset_file".
+  const std::map<std::string, std::string>& settings;
 };
 
 // A service the host can serve.
@@ -35,6 +38,9 @@ class HostedService {
   virtual ~HostedService() = default;
   // The gRPC service implementation, owned by this object.
   virtual grpc::Service* grpc_service() = 0;
+  // Re-reads what the service loaded at start (e.g. a ruleset); on error
+  // the service keeps what it had.
+  virtual absl::Status Reload() { return absl::OkStatus(); }
 };
 
 // How to make one service, by its short name (e.g. "catalogue").
@@ -55,6 +61,10 @@ struct HostOptions {
   int max_message_bytes = 8 << 20;
   // SQL migrations applied before serving.
   std::vector<EmbeddedFile> migrations;
+  // Loads reference data after the migrations, before the services start.
+  std::function<absl::Status(PgPool&)> seed;
+  // Passed to the services (ServiceContext::settings).
+  std::map<std::string, std::string> settings;
 };
 
 class ServiceHost {
@@ -76,6 +86,8 @@ class ServiceHost {
   void Shutdown();
   // Whether the last health probe reached the database.
   bool serving() const { return serving_.load(); }
+  // Asks every hosted service to reload; the first error, if any.
+  absl::Status Reload();
 
  private:
   ServiceHost() = default;

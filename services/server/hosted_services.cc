@@ -7,7 +7,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/catalogue/catalogue_seed.h"
 #include "services/catalogue/catalogue_service.h"
+#include "services/classification/classification_service.h"
 
 namespace ahpl {
 
@@ -15,8 +17,22 @@ std::vector<EmbeddedFile> EmbeddedMigrations();  // generated from services/migr
 
 std::vector<EmbeddedFile> SchemaMigrations() { return EmbeddedMigrations(); }
 
+absl::Status SeedReferenceData(PgPool& pool) {
+  catalogue::CatalogueStore store(pool);
+  return catalogue::SeedCatalogue(store);
+}
+
+HostOptions DefaultHostOptions(std::string database_url) {
+  HostOptions options;
+  options.database_url = std::move(database_url);
+  options.migrations = SchemaMigrations();
+  options.seed = SeedReferenceData;
+  return options;
+}
+
 std::vector<ServiceFactory> AllServiceFactories() {
-  return {catalogue::CatalogueServiceFactory()};
+  return {catalogue::CatalogueServiceFactory(),
+          classification::ClassificationServiceFactory()};
 }
 
 absl::StatusOr<std::vector<ServiceFactory>> SelectServices(absl::string_view names) {

@@ -21,6 +21,13 @@ absl::StatusOr<std::vector<ServiceFactory>> SelectServices(absl::string_view nam
 // The SQL migrations of every service, compiled in.
 std::vector<EmbeddedFile> SchemaMigrations();
 
+// Loads the shipped reference data (catalogue editions, trust register);
+// run by every server at start, whichever services it hosts.
+absl::Status SeedReferenceData(PgPool& pool);
+
+// Host options for `database_url` with the migrations and seed filled in.
+HostOptions DefaultHostOptions(std::string database_url);
+
 }  // namespace ahpl
 
 #endif  // AHPL_SERVICES_SERVER_HOSTED_SERVICES_H_

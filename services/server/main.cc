@@ -18,7 +18,10 @@ ABSL_FLAG(std::string, listen, "",
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL (default $AHPL_DATABASE_URL)");
 ABSL_FLAG(std::string, services, "all",
-          "comma-separated services to host: all, catalogue");
+          "comma-separated services to host: all, catalogue, classification");
+ABSL_FLAG(std::string, ruleset_file, "",
+          "classification ruleset (proto3 JSON) to use instead of the shipped one; "
+          "re-read on SIGHUP");
 ABSL_FLAG(int, pool_size, 8, "database connections (and workers) shared by all services");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "on SIGTERM/SIGINT, how long calls in flight may take to finish");
@@ -53,9 +56,10 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  ahpl::HostOptions options;
+  ahpl::HostOptions options = ahpl::DefaultHostOptions("");
   options.listen_address = FlagOrEnv(absl::GetFlag(FLAGS_listen), "AHPL_LISTEN", "127.0.0.1:50051");
   options.database_url = FlagOrEnv(absl::GetFlag(FLAGS_database_url), "AHPL_DATABASE_URL", "");
   if (options.database_url.empty()) {
@@ -67,7 +71,9 @@ int main(int argc, char** argv) {
   const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   if (grace < 0) Fail("--shutdown_grace_seconds must not be negative");
   options.shutdown_grace = absl::Seconds(grace);
-  options.migrations = ahpl::SchemaMigrations();
+  if (!absl::GetFlag(FLAGS_ruleset_file).empty()) {
+    options.settings["classification.ruleset_file"] = absl::GetFlag(FLAGS_ruleset_file);
+  }
 
   auto services = ahpl::SelectServices(absl::GetFlag(FLAGS_services));
   if (!services.ok()) Fail(std::string(services.status().message()));
@@ -79,7 +85,12 @@ int main(int argc, char** argv) {
   ahpl::LogInfo("ahpl-server listening on port ", (*host)->port(), " with ", names);
 
   int received = 0;
-  sigwait(&signals, &received);
+  for (;;) {
+    sigwait(&signals, &received);
+    if (received != SIGHUP) break;
+    ahpl::LogInfo("SIGHUP: reloading");
+    (void)(*host)->Reload();
+  }
   ahpl::LogInfo("signal ", received, ": shutting down, letting calls in flight finish");
   (*host)->Shutdown();
   ahpl::LogInfo("stopped");

@@ -80,11 +80,9 @@ TEST(CatalogueClientRetryTest, RetriesUntilTheServerComesUp) {
   std::unique_ptr<ServiceHost> host;
   std::thread starter([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    HostOptions host_options;
+    HostOptions host_options = DefaultHostOptions(db.url());
     host_options.listen_address = options.target;
-    host_options.database_url = db.url();
     host_options.pool_size = 2;
-    host_options.migrations = SchemaMigrations();
     auto started = ServiceHost::Start(std::move(host_options), *SelectServices("catalogue"));
     ASSERT_TRUE(started.ok()) << started.status();
     host = std::move(*started);

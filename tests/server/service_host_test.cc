@@ -92,11 +92,9 @@ TEST(ServiceHostTest, TwoServersStartingAtOnceOnOneDatabase) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 2; ++i) {
     threads.emplace_back([&, i] {
-      HostOptions options;
+      HostOptions options = DefaultHostOptions(db.url());
       options.listen_address = "127.0.0.1:0";
-      options.database_url = db.url();
       options.pool_size = 2;
-      options.migrations = SchemaMigrations();
       hosts[i] = ServiceHost::Start(std::move(options), *SelectServices("all"));
     });
   }
@@ -111,10 +109,9 @@ TEST(ServiceHostTest, TwoServersStartingAtOnceOnOneDatabase) {
 }
 
 TEST(ServiceHostTest, UnreachableDatabaseFailsToStart) {
-  HostOptions options;
+  HostOptions options =
+      DefaultHostOptions("postgresql://postgres@127.0.0.1:1/none?connect_timeout=2");
   options.listen_address = "127.0.0.1:0";
-  options.database_url = "postgresql://postgres@127.0.0.1:1/none?connect_timeout=2";
-  options.migrations = SchemaMigrations();
   auto host = ServiceHost::Start(std::move(options), *SelectServices("all"));
   ASSERT_FALSE(host.ok());
   EXPECT_EQ(host.status().code(), absl::StatusCode::kUnavailable);

@@ -10,13 +10,11 @@
 namespace ahpl::testing {
 
 TestServer::TestServer(const std::string& services) {
-  HostOptions options;
+  HostOptions options = DefaultHostOptions(database_.url());
   options.listen_address = "127.0.0.1:0";
-  options.database_url = database_.url();
   options.pool_size = 4;
   options.shutdown_grace = absl::Seconds(2);
   options.health_interval = absl::Milliseconds(100);
-  options.migrations = SchemaMigrations();
   auto selected = SelectServices(services);
   auto host = selected.ok() ? ServiceHost::Start(std::move(options), std::move(*selected))
                             : absl::StatusOr<std::unique_ptr<ServiceHost>>(selected.status());

@@ -1,0 +1,154 @@
+#include "services/classification/arrangement.h"
+
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace ahpl::classification {
+namespace {
+
+// Checks a repeated enum field: each value known and set, none repeated.
+template <typename IsValid>
+void CheckEnumList(FieldViolations& v, const std::string& path,
+                   const google::protobuf::RepeatedField<int>& values, IsValid is_valid,
+                   const char* what) {
+  std::set<int> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    const int value = values.Get(i);
+    const std::string item = IndexPath(path, i);
+    if (value == 0 || !is_valid(value)) {
+      v.Add(item, absl::StrCat("not a known ", what, " (", value, ")"));
+    } else if (!seen.insert(value).second) {
+      v.Add(item, absl::StrCat("repeated ", what));
+    }
+  }
+}
+
+template <typename IsValid>
+void CheckEnum(FieldViolations& v, const std::string& path, int value, IsValid is_valid,
+               const char* what) {
+  if (value == 0) {
+    v.Add(path, absl::StrCat("the ", what, " must be set"));
+  } else if (!is_valid(value)) {
+    v.Add(path, absl::StrCat("not a known ", what, " (", value, ")"));
+  }
+}
+
+void ValidateLeader(FieldViolations& v, const v1::LeadershipArrangement& a) {
+  const auto& l = a.senior_leader();
+  CheckEnum(v, "senior_leader.band", l.band(), v1::Band_IsValid, "Agenda for Change band");
+  if (!(l.whole_time_equivalent() > 0.0 && l.whole_time_equivalent() <= 1.0)) {
+    v.Add("senior_leader.whole_time_equivalent",
+          "must be more than 0 and at most 1 (1 is full time)");
+  }
+  if (l.professional_background() != 0 && !v1::Profession_IsValid(l.professional_background())) {
+    v.Add("senior_leader.professional_background", "not a known AHP profession");
+  }
+  if (l.professions_led_size() == 0) {
+    v.Add("senior_leader.professions_led", "name the AHP professions the post leads");
+  }
+  CheckEnumList(v, "senior_leader.professions_led", l.professions_led(), v1::Profession_IsValid,
+                "AHP profession");
+  const std::set<int> employed(a.professions_employed().begin(), a.professions_employed().end());
+  for (int i = 0; i < l.professions_led_size(); ++i) {
+    const int p = l.professions_led(i);
+    if (p != 0 && v1::Profession_IsValid(p) && employed.count(p) == 0) {
+      v.Add(IndexPath("senior_leader.professions_led", i),
+            absl::StrCat(v1::Profession_Name(static_cast<v1::Profession>(p)),
+                         " is led but not listed in professions_employed"));
+    }
+  }
+  if (l.remits_size() == 0) v.Add("senior_leader.remits", "name the post's remit");
+  CheckEnumList(v, "senior_leader.remits", l.remits(), v1::Remit_IsValid, "remit");
+  CheckEnum(v, "senior_leader.board_relationship", l.board_relationship(),
+            v1::BoardRelationship_IsValid, "relationship with the board");
+  CheckEnum(v, "senior_leader.reporting_line", l.reporting_line(), v1::ReportingLine_IsValid,
+            "reporting line");
+  CheckEnum(v, "senior_leader.board_presence", l.board_presence(), v1::BoardPresence_IsValid,
+            "board presence");
+  CheckEnum(v, "senior_leader.eligibility", l.eligibility(), v1::PostEligibility_IsValid,
+            "post eligibility");
+  if (l.eligibility() == v1::POST_ELIGIBILITY_NOT_OPEN_TO_AHPS && !l.combined_nursing_ahp_post()) {
+    v.Add("senior_leader.eligibility",
+          "NOT_OPEN_TO_AHPS describes a combined nursing/AHP post; set combined_nursing_ahp_post");
+  }
+}
+
+void ValidateNoLeader(FieldViolations& v, const v1::LeadershipArrangement& a) {
+  if (!a.has_senior_leader()) return;
+  const auto& l = a.senior_leader();
+  const char* why = "must be empty when has_senior_ahp_leader is false (there is no such post)";
+  if (l.band() != 0) v.Add("senior_leader.band", why);
+  if (!l.job_title().empty()) v.Add("senior_leader.job_title", why);
+  if (l.whole_time_equivalent() != 0) v.Add("senior_leader.whole_time_equivalent", why);
+  if (l.professions_led_size() > 0) v.Add("senior_leader.professions_led", why);
+  if (l.remits_size() > 0) v.Add("senior_leader.remits", why);
+  if (l.board_relationship() != 0) v.Add("senior_leader.board_relationship", why);
+  if (l.reporting_line() != 0) v.Add("senior_leader.reporting_line", why);
+  if (l.board_presence() != 0) v.Add("senior_leader.board_presence", why);
+  if (l.eligibility() != 0) v.Add("senior_leader.eligibility", why);
+  if (l.combined_nursing_ahp_post()) v.Add("senior_leader.combined_nursing_ahp_post", why);
+  if (l.professional_background() != 0) v.Add("senior_leader.professional_background", why);
+}
+
+}  // namespace
+
+int BandRank(v1::Band band) {
+  switch (band) {
+    case v1::BAND_BELOW_8A: return 1;
+    case v1::BAND_8A: return 2;
+    case v1::BAND_8B: return 3;
+    case v1::BAND_8C: return 4;
+    case v1::BAND_8D: return 5;
+    case v1::BAND_9: return 6;
+    default: return 0;
+  }
+}
+
+FieldViolations ValidateArrangement(const v1::LeadershipArrangement& a) {
+  FieldViolations v;
+  if (a.professions_employed_size() == 0) {
+    v.Add("professions_employed", "name the AHP professions the trust employs");
+  }
+  CheckEnumList(v, "professions_employed", a.professions_employed(), v1::Profession_IsValid,
+                "AHP profession");
+  CheckEnum(v, "representation", a.representation(), v1::AhpRepresentation_IsValid,
+            "AHP representation");
+  CheckEnumList(v, "non_ahp_groups_counted", a.non_ahp_groups_counted(), v1::NonAhpGroup_IsValid,
+                "non-AHP group");
+  if (a.has_senior_ahp_leader()) {
+    ValidateLeader(v, a);
+  } else {
+    ValidateNoLeader(v, a);
+  }
+  return v;
+}
+
+ArrangementFacts DeriveFacts(const v1::LeadershipArrangement& a) {
+  ArrangementFacts f;
+  f.arrangement = &a;
+  f.has_post = a.has_senior_ahp_leader();
+  const std::set<int> employed(a.professions_employed().begin(), a.professions_employed().end());
+  std::set<int> led;
+  if (f.has_post) led.insert(a.senior_leader().professions_led().begin(), a.senior_leader().professions_led().end());
+  f.professions_employed = static_cast<int>(employed.size());
+  f.professions_led = static_cast<int>(led.size());
+  if (!f.has_post) {
+    f.scope = v1::SCOPE_NO_POST;
+  } else if (led.size() <= 1) {
+    f.scope = v1::SCOPE_SINGLE_PROFESSION;
+  } else {
+    bool all = true;
+    for (int p : employed) all = all && led.count(p) > 0;
+    f.scope = all ? v1::SCOPE_ALL_EMPLOYED_PROFESSIONS : v1::SCOPE_SOME_PROFESSIONS;
+  }
+  if (!a.has_profession_specific_leads()) {
+    for (int p : employed) {
+      if (led.count(p) == 0) f.uncovered_professions.push_back(static_cast<v1::Profession>(p));
+    }
+  }
+  return f;
+}
+
+}  // namespace ahpl::classification

@@ -1,0 +1,220 @@
+#include "services/classification/classification_service.h"
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/classification/classifier.h"
+#include "services/common/field_violations.h"
+#include "services/common/log.h"
+#include "services/common/status_macros.h"
+#include "services/common/unary.h"
+
+namespace ahpl::classification {
+namespace {
+
+// Paths in a unary request are relative to the request.
+absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
+  auto bad_request = BadRequestOf(status);
+  if (!bad_request.has_value()) return status;
+  FieldViolations v;
+  for (const auto& fv : bad_request->field_violations()) {
+    v.Add(JoinPath(prefix, fv.field()), fv.description());
+  }
+  return v.ToStatus(status.message());
+}
+
+// Classifies a stream of chunks; each chunk's results are written before the
+// next chunk is read, so memory stays at one chunk whatever the stream's
+// length.
+class BatchReactor final
+    : public grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest,
+                                     v1::ClassifyArrangementsResponse> {
+ public:
+  explicit BatchReactor(std::shared_ptr<const CompiledRuleset> rules) : rules_(std::move(rules)) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    response_.Clear();
+    for (const auto& arrangement : request_.arrangements()) {
+      v1::ArrangementResult* result = response_.add_results();
+      result->set_index(next_index_++);
+      auto classified = Classify(*rules_, arrangement);
+      if (classified.ok()) {
+        *result->mutable_classification() = std::move(classified->classification);
+        for (auto& f : classified->findings) *result->add_findings() = std::move(f);
+        continue;
+      }
+      if (auto bad_request = BadRequestOf(classified.status())) {
+        for (const auto& fv : bad_request->field_violations()) {
+          auto* v = result->add_violations();
+          v->set_field(fv.field());
+          v->set_description(fv.description());
+        }
+      } else {
+        Finish(ToGrpcStatus(classified.status()));
+        return;
+      }
+    }
+    StartWrite(&response_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  std::shared_ptr<const CompiledRuleset> rules_;
+  v1::ClassifyArrangementsRequest request_;
+  v1::ClassifyArrangementsResponse response_;
+  int64_t next_index_ = 0;
+};
+
+}  // namespace
+
+ClassificationService::ClassificationService(std::shared_ptr<const CompiledRuleset> rules,
+                                             catalogue::CatalogueStore& editions,
+                                             WorkerPool& workers)
+    : editions_(editions), workers_(workers), rules_(std::move(rules)) {}
+
+void ClassificationService::Replace(std::shared_ptr<const CompiledRuleset> rules) {
+  std::lock_guard<std::mutex> lock(mu_);
+  rules_ = std::move(rules);
+}
+
+std::shared_ptr<const CompiledRuleset> ClassificationService::rules() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return rules_;
+}
+
+grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
+    grpc::CallbackServerContext* context, const v1::ClassifyArrangementRequest* request,
+    v1::ClassifyArrangementResponse* response) {
+  auto classified = Classify(*rules(), request->arrangement());
+  if (!classified.ok()) return FinishUnary(context, Prefixed(classified.status(), "arrangement"));
+  *response->mutable_classification() = std::move(classified->classification);
+  for (auto& f : classified->findings) *response->add_findings() = std::move(f);
+  return FinishUnary(context, absl::OkStatus());
+}
+
+grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest, v1::ClassifyArrangementsResponse>*
+ClassificationService::ClassifyArrangements(grpc::CallbackServerContext*) {
+  return new BatchReactor(rules());
+}
+
+grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
+    grpc::CallbackServerContext* context, const v1::EvaluateReturnRequest* request,
+    v1::EvaluateReturnResponse* response) {
+  auto rules = this->rules();
+  auto evaluate = [rules, request, response](const v1::Edition& edition) -> absl::Status {
+    ASSIGN_OR_RETURN(*response, Evaluate(*rules, edition, request->arrangement(), request->answers()));
+    return absl::OkStatus();
+  };
+  const std::string& edition_id = request->edition_id();
+  if (edition_id.empty() || edition_id == rules->edition().id()) {
+    return FinishUnary(context, evaluate(rules->edition()));
+  }
+  if (auto cached = editions_.CachedEdition(edition_id)) {
+    return FinishUnary(context, evaluate(*cached));
+  }
+  return RunUnary(context, workers_, [this, edition_id, evaluate]() -> absl::Status {
+    auto edition = editions_.GetEdition(edition_id);
+    if (absl::IsNotFound(edition.status())) {
+      return InvalidField("edition_id", absl::StrCat("no published edition \"", edition_id, "\""));
+    }
+    if (!edition.ok()) return edition.status();
+    return evaluate(**edition);
+  });
+}
+
+grpc::ServerUnaryReactor* ClassificationService::GetRuleset(grpc::CallbackServerContext* context,
+                                                            const v1::GetRulesetRequest*,
+                                                            v1::GetRulesetResponse* response) {
+  *response->mutable_ruleset() = rules()->ruleset();
+  return FinishUnary(context, absl::OkStatus());
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledRuleset>> LoadRuleset(
+    const std::string& ruleset_file, catalogue::CatalogueStore& editions) {
+  v1::Ruleset ruleset;
+  if (ruleset_file.empty()) {
+    ASSIGN_OR_RETURN(ruleset, ShippedRuleset());
+  } else {
+    std::ifstream in(ruleset_file);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot read ruleset file ", ruleset_file));
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed = ParseRuleset(text.str());
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(ruleset_file, ": ", parsed.status().message()));
+    }
+    ruleset = std::move(*parsed);
+  }
+  auto edition = editions.GetEdition(ruleset.edition_id());
+  if (!edition.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ruleset ", ruleset.version(), " needs catalogue edition ", ruleset.edition_id(), ": ",
+        edition.status().message()));
+  }
+  return CompiledRuleset::Compile(std::move(ruleset), **edition);
+}
+
+namespace {
+
+// The classification service as hosted: its edition store, handlers and the
+// ruleset source to reload from.
+class HostedClassification final : public HostedService {
+ public:
+  HostedClassification(ServiceContext& context, std::string ruleset_file)
+      : store_(context.pool), ruleset_file_(std::move(ruleset_file)) {}
+
+  absl::Status Start(WorkerPool& workers) {
+    ASSIGN_OR_RETURN(auto rules, LoadRuleset(ruleset_file_, store_));
+    LogInfo("classification ruleset ", rules->ruleset().version(), " over edition ",
+            rules->edition().id());
+    service_ = std::make_unique<ClassificationService>(std::move(rules), store_, workers);
+    return absl::OkStatus();
+  }
+
+  grpc::Service* grpc_service() override { return service_.get(); }
+
+  absl::Status Reload() override {
+    ASSIGN_OR_RETURN(auto rules, LoadRuleset(ruleset_file_, store_));
+    LogInfo("classification ruleset reloaded: ", rules->ruleset().version());
+    service_->Replace(std::move(rules));
+    return absl::OkStatus();
+  }
+
+ private:
+  catalogue::CatalogueStore store_;
+  std::string ruleset_file_;
+  std::unique_ptr<ClassificationService> service_;
+};
+
+}  // namespace
+
+ServiceFactory ClassificationServiceFactory() {
+  return ServiceFactory{
+      "classification", v1::ClassificationService::service_full_name(),
+      [](ServiceContext& context) -> absl::StatusOr<std::unique_ptr<HostedService>> {
+        auto it = context.settings.find("classification.ruleset_file");
+        auto hosted = std::make_unique<HostedClassification>(
+            context, it == context.settings.end() ? "" : it->second);
+        RETURN_IF_ERROR(hosted->Start(context.workers));
+        return hosted;
+      }};
+}
+
+}  // namespace ahpl::classification

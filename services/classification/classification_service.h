@@ -1,0 +1,59 @@
+// The ClassificationService gRPC handlers. Classification is pure CPU work
+// on an in-memory ruleset, so calls are answered on gRPC's own threads; only
+// an evaluation against an edition not yet cached reads the database.
+#ifndef AHPL_SERVICES_CLASSIFICATION_CLASSIFICATION_SERVICE_H_
+#define AHPL_SERVICES_CLASSIFICATION_CLASSIFICATION_SERVICE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "ahpl/v1/classification.grpc.pb.h"
+#include "services/catalogue/catalogue_store.h"
+#include "services/classification/ruleset.h"
+#include "services/common/service_host.h"
+
+namespace ahpl::classification {
+
+class ClassificationService final : public v1::ClassificationService::CallbackService {
+ public:
+  ClassificationService(std::shared_ptr<const CompiledRuleset> rules,
+                        catalogue::CatalogueStore& editions, WorkerPool& workers);
+
+  // The ruleset calls use from now on; calls under way keep the one they
+  // started with.
+  void Replace(std::shared_ptr<const CompiledRuleset> rules);
+  std::shared_ptr<const CompiledRuleset> rules() const;
+
+  grpc::ServerUnaryReactor* ClassifyArrangement(grpc::CallbackServerContext* context,
+                                                const v1::ClassifyArrangementRequest* request,
+                                                v1::ClassifyArrangementResponse* response) override;
+  grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest, v1::ClassifyArrangementsResponse>*
+  ClassifyArrangements(grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* EvaluateReturn(grpc::CallbackServerContext* context,
+                                           const v1::EvaluateReturnRequest* request,
+                                           v1::EvaluateReturnResponse* response) override;
+  grpc::ServerUnaryReactor* GetRuleset(grpc::CallbackServerContext* context,
+                                       const v1::GetRulesetRequest* request,
+                                       v1::GetRulesetResponse* response) override;
+
+ private:
+  catalogue::CatalogueStore& editions_;
+  WorkerPool& workers_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const CompiledRuleset> rules_;
+};
+
+// Loads the ruleset (from `ruleset_file` when not empty, else the shipped
+// one) and compiles it against its edition from `editions`.
+absl::StatusOr<std::shared_ptr<const CompiledRuleset>> LoadRuleset(
+    const std::string& ruleset_file, catalogue::CatalogueStore& editions);
+
+// How ServiceHost creates the classification service. Setting
+// "classification.ruleset_file" replaces the shipped ruleset; Reload()
+// reads it again.
+ServiceFactory ClassificationServiceFactory();
+
+}  // namespace ahpl::classification
+
+#endif  // AHPL_SERVICES_CLASSIFICATION_CLASSIFICATION_SERVICE_H_

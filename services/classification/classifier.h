@@ -1,0 +1,42 @@
+// Places a leadership arrangement in Table 1 with a ruleset, raises the
+// spec's findings, and evaluates a return's answers into section gaps and
+// recommendations. Pure: no gRPC, no SQL.
+#ifndef AHPL_SERVICES_CLASSIFICATION_CLASSIFIER_H_
+#define AHPL_SERVICES_CLASSIFICATION_CLASSIFIER_H_
+
+#include <vector>
+
+#include "ahpl/v1/classification.pb.h"
+#include "absl/status/statusor.h"
+#include "services/classification/ruleset.h"
+
+namespace ahpl::classification {
+
+struct ClassifyResult {
+  v1::Classification classification;
+  std::vector<v1::Finding> findings;
+};
+
+// Validates and classifies `arrangement`. Invalid input is INVALID_ARGUMENT
+// with paths relative to the arrangement.
+absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
+                                        const v1::LeadershipArrangement& arrangement);
+
+// Every problem with `answers` against `edition`: unknown or repeated
+// question ids, ratings off the scale (paths like "answers[2].rating").
+FieldViolations ValidateAnswers(const v1::Edition& edition,
+                                const google::protobuf::RepeatedPtrField<v1::RatedAnswer>& answers);
+
+// Evaluates a whole return: classification and findings from the
+// arrangement, gaps per section from the answers (by each question's
+// polarity in `answers_edition`), and the considerations they call for.
+// Problems with either part come back together, paths prefixed
+// "arrangement." and "answers[i].".
+absl::StatusOr<v1::EvaluateReturnResponse> Evaluate(
+    const CompiledRuleset& rules, const v1::Edition& answers_edition,
+    const v1::LeadershipArrangement& arrangement,
+    const google::protobuf::RepeatedPtrField<v1::RatedAnswer>& answers);
+
+}  // namespace ahpl::classification
+
+#endif  // AHPL_SERVICES_CLASSIFICATION_CLASSIFIER_H_
