@@ -27,25 +27,28 @@ void CheckEnumList(FieldViolations& v, const std::string& path,
 
 template <typename IsValid>
 void CheckEnum(FieldViolations& v, const std::string& path, int value, IsValid is_valid,
-               const char* what) {
+               const char* what, bool required = true) {
   if (value == 0) {
+    if (!required) return;
     v.Add(path, absl::StrCat("the ", what, " must be set"));
   } else if (!is_valid(value)) {
     v.Add(path, absl::StrCat("not a known ", what, " (", value, ")"));
   }
 }
 
-void ValidateLeader(FieldViolations& v, const v1::LeadershipArrangement& a) {
+void ValidateLeader(FieldViolations& v, const v1::LeadershipArrangement& a, bool complete) {
   const auto& l = a.senior_leader();
-  CheckEnum(v, "senior_leader.band", l.band(), v1::Band_IsValid, "Agenda for Change band");
-  if (!(l.whole_time_equivalent() > 0.0 && l.whole_time_equivalent() <= 1.0)) {
+  CheckEnum(v, "senior_leader.band", l.band(), v1::Band_IsValid, "Agenda for Change band",
+            complete);
+  if ((complete || l.whole_time_equivalent() != 0) &&
+      !(l.whole_time_equivalent() > 0.0 && l.whole_time_equivalent() <= 1.0)) {
     v.Add("senior_leader.whole_time_equivalent",
           "must be more than 0 and at most 1 (1 is full time)");
   }
   if (l.professional_background() != 0 && !v1::Profession_IsValid(l.professional_background())) {
     v.Add("senior_leader.professional_background", "not a known AHP profession");
   }
-  if (l.professions_led_size() == 0) {
+  if (complete && l.professions_led_size() == 0) {
     v.Add("senior_leader.professions_led", "name the AHP professions the post leads");
   }
   CheckEnumList(v, "senior_leader.professions_led", l.professions_led(), v1::Profession_IsValid,
@@ -59,16 +62,16 @@ void ValidateLeader(FieldViolations& v, const v1::LeadershipArrangement& a) {
                          " is led but not listed in professions_employed"));
     }
   }
-  if (l.remits_size() == 0) v.Add("senior_leader.remits", "name the post's remit");
+  if (complete && l.remits_size() == 0) v.Add("senior_leader.remits", "name the post's remit");
   CheckEnumList(v, "senior_leader.remits", l.remits(), v1::Remit_IsValid, "remit");
   CheckEnum(v, "senior_leader.board_relationship", l.board_relationship(),
-            v1::BoardRelationship_IsValid, "relationship with the board");
+            v1::BoardRelationship_IsValid, "relationship with the board", complete);
   CheckEnum(v, "senior_leader.reporting_line", l.reporting_line(), v1::ReportingLine_IsValid,
-            "reporting line");
+            "reporting line", complete);
   CheckEnum(v, "senior_leader.board_presence", l.board_presence(), v1::BoardPresence_IsValid,
-            "board presence");
+            "board presence", complete);
   CheckEnum(v, "senior_leader.eligibility", l.eligibility(), v1::PostEligibility_IsValid,
-            "post eligibility");
+            "post eligibility", complete);
   if (l.eligibility() == v1::POST_ELIGIBILITY_NOT_OPEN_TO_AHPS && !l.combined_nursing_ahp_post()) {
     v.Add("senior_leader.eligibility",
           "NOT_OPEN_TO_AHPS describes a combined nursing/AHP post; set combined_nursing_ahp_post");
@@ -106,19 +109,19 @@ int BandRank(v1::Band band) {
   }
 }
 
-FieldViolations ValidateArrangement(const v1::LeadershipArrangement& a) {
+FieldViolations ValidateArrangement(const v1::LeadershipArrangement& a, bool complete) {
   FieldViolations v;
-  if (a.professions_employed_size() == 0) {
+  if (complete && a.professions_employed_size() == 0) {
     v.Add("professions_employed", "name the AHP professions the trust employs");
   }
   CheckEnumList(v, "professions_employed", a.professions_employed(), v1::Profession_IsValid,
                 "AHP profession");
   CheckEnum(v, "representation", a.representation(), v1::AhpRepresentation_IsValid,
-            "AHP representation");
+            "AHP representation", complete);
   CheckEnumList(v, "non_ahp_groups_counted", a.non_ahp_groups_counted(), v1::NonAhpGroup_IsValid,
                 "non-AHP group");
   if (a.has_senior_ahp_leader()) {
-    ValidateLeader(v, a);
+    ValidateLeader(v, a, complete);
   } else {
     ValidateNoLeader(v, a);
   }

@@ -16,7 +16,10 @@ namespace ahpl::classification {
 // "senior_leader.band"): unset or unknown enum values, a band or other post
 // facts given when there is no post, professions led that the trust does not
 // employ, repeated values, whole-time equivalence outside (0, 1].
-FieldViolations ValidateArrangement(const v1::LeadershipArrangement& arrangement);
+// With `complete` false (a draft), facts not yet given are allowed; values
+// that are given must still be known and consistent.
+FieldViolations ValidateArrangement(const v1::LeadershipArrangement& arrangement,
+                                    bool complete = true);
 
 // Facts derived from a valid arrangement.
 struct ArrangementFacts {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/assessment/assessment_service.h"
 #include "services/catalogue/catalogue_seed.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/classification/classification_service.h"
@@ -31,7 +32,7 @@ HostOptions DefaultHostOptions(std::string database_url) {
 }
 
 std::vector<ServiceFactory> AllServiceFactories() {
-  return {catalogue::CatalogueServiceFactory(),
+  return {catalogue::CatalogueServiceFactory(), assessment::AssessmentServiceFactory(),
           classification::ClassificationServiceFactory()};
 }
 

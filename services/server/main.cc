@@ -18,7 +18,10 @@ ABSL_FLAG(std::string, listen, "",
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL (default $AHPL_DATABASE_URL)");
 ABSL_FLAG(std::string, services, "all",
-          "comma-separated services to host: all, catalogue, classification");
+          "comma-separated services to host: all, catalogue, assessment, classification");
+ABSL_FLAG(std::string, classification_target, "",
+          "host:port of a classification service for the assessment service to call at "
+          "submission; empty to classify in process");
 ABSL_FLAG(std::string, ruleset_file, "",
           "classification ruleset (proto3 JSON) to use instead of the shipped one; "
           "re-read on SIGHUP");
@@ -71,6 +74,9 @@ int main(int argc, char** argv) {
   const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   if (grace < 0) Fail("--shutdown_grace_seconds must not be negative");
   options.shutdown_grace = absl::Seconds(grace);
+  if (!absl::GetFlag(FLAGS_classification_target).empty()) {
+    options.settings["assessment.classification_target"] = absl::GetFlag(FLAGS_classification_target);
+  }
   if (!absl::GetFlag(FLAGS_ruleset_file).empty()) {
     options.settings["classification.ruleset_file"] = absl::GetFlag(FLAGS_ruleset_file);
   }

@@ -1,0 +1,711 @@
+#include "services/assessment/assessment_service.h"
+
+#include <cctype>
+#include <map>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/field_violations.h"
+#include "services/common/log.h"
+#include "services/common/page_token.h"
+#include "services/common/principal.h"
+#include "services/common/status_macros.h"
+#include "services/common/unary.h"
+
+namespace ahpl::assessment {
+namespace {
+
+constexpr absl::string_view kNamePrefix = "returns/";
+constexpr int kDefaultPage = 50;
+constexpr int kMaxPage = 500;
+constexpr int kMaxVersionPage = 200;
+constexpr int kExportChunk = 500;
+constexpr size_t kImportBatch = 1000;
+
+bool IsUuid(absl::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+absl::Status CheckRequestId(const std::string& request_id, absl::string_view field = "request_id") {
+  if (!IsValidRequestId(request_id)) {
+    return InvalidField(std::string(field),
+                        "a request id of 1-128 letters, digits, '.', '_', ':' or '-' is required "
+                        "(the same id makes a retry safe)");
+  }
+  return absl::OkStatus();
+}
+
+// A request without its request id, for its digest.
+template <typename Request>
+Request WithoutRequestId(const Request& request) {
+  Request copy = request;
+  copy.clear_request_id();
+  return copy;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReturnIdFromName(const std::string& name, absl::string_view field) {
+  if (!absl::StartsWith(name, kNamePrefix) || !IsUuid(name.substr(kNamePrefix.size()))) {
+    return InvalidField(std::string(field), "must be a return's name, \"returns/{id}\"");
+  }
+  return Lower(name.substr(kNamePrefix.size()));
+}
+
+absl::StatusOr<ReturnQuery> QueryFromFilter(const v1::ReturnFilter& f) {
+  FieldViolations v;
+  ReturnQuery q;
+  q.trust_ods_code = f.trust_ods_code();
+  q.region_code = f.region_code();
+  q.cycle = f.cycle();
+  q.status = f.status();
+  q.typology = f.typology();
+  if (!q.trust_ods_code.empty() && !IsWellFormedOdsCode(q.trust_ods_code)) {
+    v.Add("filter.trust_ods_code", "not an ODS code");
+  }
+  if (!q.region_code.empty() && !(q.region_code.size() == 3 && q.region_code[0] == 'Y')) {
+    v.Add("filter.region_code", "not a region code (e.g. \"Y56\")");
+  }
+  if (!q.cycle.empty() && !IsValidCycle(q.cycle)) v.Add("filter.cycle", "not a cycle such as \"2018-19\"");
+  if (!v1::ReturnStatus_IsValid(q.status)) v.Add("filter.status", "not a known status");
+  if (!v1::Typology_IsValid(q.typology)) v.Add("filter.typology", "not a known typology");
+  RETURN_IF_ERROR(v.ToStatus("invalid filter"));
+  return q;
+}
+
+// ---- ReturnWriter -----------------------------------------------------------
+
+absl::StatusOr<bool> ReturnWriter::TrustKnown(const std::string& ods_code) {
+  if (!IsWellFormedOdsCode(ods_code)) return false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (known_trusts_.count(ods_code) > 0) return true;
+  }
+  auto trust = catalogue_.GetTrust(ods_code);
+  if (absl::IsNotFound(trust.status())) return false;
+  if (!trust.ok()) return trust.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  known_trusts_.insert(ods_code);
+  return true;
+}
+
+absl::StatusOr<std::shared_ptr<const v1::Edition>> ReturnWriter::EditionOrNull(
+    const std::string& edition_id) {
+  if (edition_id.empty()) return std::shared_ptr<const v1::Edition>();
+  auto edition = catalogue_.GetEdition(edition_id);
+  if (absl::IsNotFound(edition.status())) return std::shared_ptr<const v1::Edition>();
+  return edition;
+}
+
+absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
+    const std::string& request_id, const std::string& digest) {
+  ASSIGN_OR_RETURN(auto replay, store_.FindRequest(request_id));
+  if (!replay.has_value()) return std::optional<v1::AssessmentReturn>();
+  if (replay->request_digest != digest) {
+    return InvalidField("request_id",
+                        "this request id was already used for a different request; use a new "
+                        "request id for a new change");
+  }
+  ASSIGN_OR_RETURN(auto stored, store_.Get(replay->return_id, replay->version));
+  return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
+}
+
+absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(const v1::AssessmentReturn& content,
+                                                     Completeness completeness,
+                                                     absl::string_view prefix) {
+  ASSIGN_OR_RETURN(auto edition, EditionOrNull(content.edition_id()));
+  ASSIGN_OR_RETURN(bool trust_known, TrustKnown(content.trust_ods_code()));
+  FieldViolations v;
+  v.Merge(ValidateReturn(content, edition.get(), trust_known, completeness), prefix);
+  RETURN_IF_ERROR(v.ToStatus(completeness == Completeness::kComplete
+                                 ? "the return cannot be submitted"
+                                 : "the return cannot be stored"));
+  VersionToWrite version;
+  version.content = content;
+  version.ratings = RatingsByPosition(content, *edition);
+  if (completeness == Completeness::kComplete) {
+    ASSIGN_OR_RETURN(*version.content.mutable_classification(),
+                     classifier_.Classify(content.arrangement()));
+  }
+  return version;
+}
+
+absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& request_id,
+                                                        const v1::AssessmentReturn& ret, bool submit,
+                                                        const std::string& principal,
+                                                        absl::string_view prefix) {
+  const v1::AssessmentReturn content = ClientContent(ret);
+  ASSIGN_OR_RETURN(VersionToWrite version,
+                   Prepare(content, submit ? Completeness::kComplete : Completeness::kDraft, prefix));
+  version.status = submit ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_DRAFT;
+  version.request_id = request_id;
+  version.request_digest = RequestDigest(submit ? "create-submitted" : "create", content);
+  version.written_by = principal;
+  return version;
+}
+
+absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& request_id,
+                                                           const v1::AssessmentReturn& ret,
+                                                           bool submit,
+                                                           const std::string& principal,
+                                                           absl::string_view prefix) {
+  const std::string digest =
+      RequestDigest(submit ? "create-submitted" : "create", ClientContent(ret));
+  ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest));
+  if (replayed.has_value()) return Written{std::move(*replayed), true};
+  ASSIGN_OR_RETURN(VersionToWrite version, PrepareNew(request_id, ret, submit, principal, prefix));
+  auto created = store_.Create(version);
+  if (absl::IsAlreadyExists(created.status())) {
+    // The same request id was written meanwhile by a concurrent call.
+    ASSIGN_OR_RETURN(auto again, Replay(request_id, digest));
+    if (again.has_value()) return Written{std::move(*again), true};
+  }
+  if (!created.ok()) return created.status();
+  return Written{std::move(*created), false};
+}
+
+absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
+    enum Change change, const std::string& request_id, const std::string& name,
+    const std::string& etag, const v1::AssessmentReturn* content, const std::string& reason,
+    const std::string& principal, const google::protobuf::Message& request) {
+  static constexpr const char* kKinds[] = {"update", "submit", "amend", "withdraw"};
+  const std::string digest = RequestDigest(kKinds[static_cast<int>(change)], request);
+  const bool has_content = change == Change::kUpdate || change == Change::kAmend;
+  const std::string name_field = has_content ? "assessment_return.name" : "name";
+  const std::string etag_field = has_content ? "assessment_return.etag" : "etag";
+
+  FieldViolations v;
+  auto id = ReturnIdFromName(name, name_field);
+  if (!id.ok()) v.Add(name_field, "must be a return's name, \"returns/{id}\"");
+  if (etag.empty()) v.Add(etag_field, "the etag of the version this change is based on is required");
+  if ((change == Change::kAmend || change == Change::kWithdraw) && reason.empty()) {
+    v.Add("reason", "say why the submitted return is changed");
+  }
+  if (reason.size() > kMaxReasonLength) {
+    v.Add("reason", absl::StrCat("must be at most ", kMaxReasonLength, " bytes"));
+  }
+  RETURN_IF_ERROR(v.ToStatus("invalid request"));
+
+  ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest));
+  if (replayed.has_value()) return Written{std::move(*replayed), true};
+
+  ASSIGN_OR_RETURN(StoredReturn current, store_.Get(*id, 0));
+  if (current.ret.etag() != etag) {
+    return absl::AbortedError(absl::StrCat(
+        "stale etag: ", name, " is at version ", current.ret.version(),
+        " now; get it again, reapply the change and retry"));
+  }
+  const v1::ReturnStatus status = current.ret.status();
+  const bool needs_draft = change == Change::kUpdate || change == Change::kSubmit;
+  if (needs_draft && status != v1::RETURN_STATUS_DRAFT) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        name, " is ", v1::ReturnStatus_Name(status),
+        "; a submitted return is changed with AmendReturn or WithdrawReturn"));
+  }
+  if (!needs_draft && status != v1::RETURN_STATUS_SUBMITTED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        name, " is ", v1::ReturnStatus_Name(status), "; only a submitted return can be ",
+        change == Change::kAmend ? "amended" : "withdrawn"));
+  }
+
+  VersionToWrite version;
+  if (change == Change::kWithdraw) {
+    version.content = ClientContent(current.ret);
+    *version.content.mutable_classification() = current.ret.classification();
+    ASSIGN_OR_RETURN(auto edition, EditionOrNull(current.ret.edition_id()));
+    if (edition != nullptr) version.ratings = RatingsByPosition(version.content, *edition);
+    version.status = v1::RETURN_STATUS_WITHDRAWN;
+  } else {
+    v1::AssessmentReturn next = ClientContent(has_content ? *content : current.ret);
+    if (next.trust_ods_code() != current.ret.trust_ods_code()) {
+      return InvalidField("assessment_return.trust_ods_code",
+                          "a return's trust cannot change; create a new return instead");
+    }
+    const Completeness completeness =
+        change == Change::kUpdate ? Completeness::kDraft : Completeness::kComplete;
+    ASSIGN_OR_RETURN(version, Prepare(next, completeness, has_content ? "assessment_return" : ""));
+    version.status = change == Change::kUpdate ? v1::RETURN_STATUS_DRAFT : v1::RETURN_STATUS_SUBMITTED;
+  }
+  version.content.set_change_reason(reason);
+  version.request_id = request_id;
+  version.request_digest = digest;
+  version.written_by = principal;
+  auto appended = store_.Append(current.seq, *id, current.ret.version(), version);
+  if (absl::IsAlreadyExists(appended.status())) {
+    ASSIGN_OR_RETURN(auto again, Replay(request_id, digest));
+    if (again.has_value()) return Written{std::move(*again), true};
+  }
+  if (!appended.ok()) return appended.status();
+  return Written{std::move(*appended), false};
+}
+
+// ---- AssessmentService ------------------------------------------------------
+
+AssessmentService::AssessmentService(AssessmentStore& store, ReturnWriter& writer,
+                                     WorkerPool& workers)
+    : store_(store), writer_(writer), workers_(workers) {}
+
+grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerContext* context,
+                                                          const v1::CreateReturnRequest* request,
+                                                          v1::CreateReturnResponse* response) {
+  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
+  const std::string principal = CallerPrincipal(*context);
+  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto written, writer_.Create(request->request_id(), request->assessment_return(),
+                                                  /*submit=*/false, principal, "assessment_return"));
+    *response->mutable_assessment_return() = std::move(written.ret);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerContext* context,
+                                                          const v1::UpdateReturnRequest* request,
+                                                          v1::UpdateReturnResponse* response) {
+  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
+  const std::string principal = CallerPrincipal(*context);
+  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
+    const auto& ret = request->assessment_return();
+    ASSIGN_OR_RETURN(auto written,
+                     writer_.Change(ReturnWriter::Change::kUpdate, request->request_id(), ret.name(),
+                                    ret.etag(), &ret, "", principal, WithoutRequestId(*request)));
+    *response->mutable_assessment_return() = std::move(written.ret);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerContext* context,
+                                                          const v1::SubmitReturnRequest* request,
+                                                          v1::SubmitReturnResponse* response) {
+  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
+  const std::string principal = CallerPrincipal(*context);
+  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto written,
+                     writer_.Change(ReturnWriter::Change::kSubmit, request->request_id(),
+                                    request->name(), request->etag(), nullptr, "", principal,
+                                    WithoutRequestId(*request)));
+    *response->mutable_assessment_return() = std::move(written.ret);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AssessmentService::AmendReturn(grpc::CallbackServerContext* context,
+                                                         const v1::AmendReturnRequest* request,
+                                                         v1::AmendReturnResponse* response) {
+  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
+  const std::string principal = CallerPrincipal(*context);
+  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
+    const auto& ret = request->assessment_return();
+    ASSIGN_OR_RETURN(auto written,
+                     writer_.Change(ReturnWriter::Change::kAmend, request->request_id(), ret.name(),
+                                    ret.etag(), &ret, request->reason(), principal,
+                                    WithoutRequestId(*request)));
+    *response->mutable_assessment_return() = std::move(written.ret);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
+    grpc::CallbackServerContext* context, const v1::WithdrawReturnRequest* request,
+    v1::WithdrawReturnResponse* response) {
+  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
+  const std::string principal = CallerPrincipal(*context);
+  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto written,
+                     writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
+                                    request->name(), request->etag(), nullptr, request->reason(),
+                                    principal, WithoutRequestId(*request)));
+    *response->mutable_assessment_return() = std::move(written.ret);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AssessmentService::GetReturn(grpc::CallbackServerContext* context,
+                                                       const v1::GetReturnRequest* request,
+                                                       v1::GetReturnResponse* response) {
+  FieldViolations v;
+  auto id = ReturnIdFromName(request->name(), "name");
+  if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+  if (request->version() < 0) v.Add("version", "must not be negative (0 for the latest)");
+  if (!v.empty()) return FinishUnary(context, v.ToStatus("invalid request"));
+  return RunUnary(context, workers_, [this, id = *id, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto stored, store_.Get(id, request->version()));
+    *response->mutable_assessment_return() = std::move(stored.ret);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
+    grpc::CallbackServerContext* context, const v1::ListReturnVersionsRequest* request,
+    v1::ListReturnVersionsResponse* response) {
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    FieldViolations v;
+    auto id = ReturnIdFromName(request->name(), "name");
+    if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+    if (request->page_size() < 0) v.Add("page_size", "must not be negative");
+    RETURN_IF_ERROR(v.ToStatus("invalid request"));
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), request->name()));
+    int64_t after_version = 0;
+    if (!after.empty() && !absl::SimpleAtoi(after, &after_version)) {
+      return InvalidField("page_token", "not a page token issued by this service");
+    }
+    const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxVersionPage);
+    ASSIGN_OR_RETURN(auto versions, store_.ListVersions(*id, after_version, limit + 1));
+    const bool more = static_cast<int>(versions.size()) > limit;
+    if (more) versions.pop_back();
+    for (auto& ver : versions) *response->add_versions() = std::move(ver);
+    if (more) {
+      response->set_next_page_token(EncodePageToken(
+          request->name(), std::to_string(response->versions().rbegin()->version())));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerContext* context,
+                                                         const v1::ListReturnsRequest* request,
+                                                         v1::ListReturnsResponse* response) {
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(ReturnQuery query, QueryFromFilter(request->filter()));
+    if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
+    const std::string fingerprint = request->filter().SerializeAsString();
+    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), fingerprint));
+    int64_t after_seq = 0;
+    if (!after.empty() && !absl::SimpleAtoi(after, &after_seq)) {
+      return InvalidField("page_token", "not a page token issued by this service");
+    }
+    const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxPage);
+    ASSIGN_OR_RETURN(auto page, store_.List(query, after_seq, limit + 1));
+    const bool more = static_cast<int>(page.size()) > limit;
+    if (more) page.pop_back();
+    for (auto& r : page) *response->add_returns() = std::move(r.ret);
+    if (more) {
+      response->set_next_page_token(EncodePageToken(fingerprint, std::to_string(page.back().seq)));
+    }
+    return absl::OkStatus();
+  });
+}
+
+// ---- ImportReturns ----------------------------------------------------------
+
+namespace {
+
+// Reads chunks of items; for each chunk validates every item, stores the
+// valid ones in batched transactions (COPY), and writes one result per item
+// before reading the next chunk, so memory stays at one chunk.
+class ImportReactor final
+    : public grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse> {
+ public:
+  ImportReactor(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers,
+                std::string principal)
+      : store_(store), writer_(writer), workers_(workers), principal_(std::move(principal)) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    if (!workers_.TrySubmit([this] { ProcessChunk(); })) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import"));
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  struct Pending {
+    int64_t index;
+    ImportRow row;
+  };
+
+  // Stores `batch`; when a request id is taken (a replay or a concurrent
+  // writer), falls back to one item at a time, which replays or refuses.
+  absl::Status Flush(std::vector<Pending>& batch, std::map<int64_t, v1::ImportResult>& results) {
+    if (batch.empty()) return absl::OkStatus();
+    std::vector<ImportRow> rows;
+    rows.reserve(batch.size());
+    for (auto& p : batch) rows.push_back(std::move(p.row));
+    absl::Status stored = store_.ImportBatch(rows);
+    if (stored.ok()) {
+      for (size_t i = 0; i < rows.size(); ++i) {
+        v1::ImportResult r;
+        r.set_index(batch[i].index);
+        r.set_name(absl::StrCat("returns/", rows[i].return_id));
+        results[batch[i].index] = std::move(r);
+      }
+      batch.clear();
+      return absl::OkStatus();
+    }
+    if (!absl::IsAlreadyExists(stored)) return stored;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto created = store_.Create(rows[i].version);
+      v1::ImportResult r;
+      r.set_index(batch[i].index);
+      if (created.ok()) {
+        r.set_name(created->name());
+      } else if (absl::IsAlreadyExists(created.status())) {
+        auto replay = writer_.Replay(rows[i].version.request_id, rows[i].version.request_digest);
+        if (replay.ok() && replay->has_value()) {
+          r.set_name((*replay)->name());
+          r.set_replayed(true);
+        } else {
+          auto* v = r.add_violations();
+          v->set_field("request_id");
+          v->set_description(replay.ok() ? "request id taken" : std::string(replay.status().message()));
+        }
+      } else {
+        return created.status();
+      }
+      results[batch[i].index] = std::move(r);
+    }
+    batch.clear();
+    return absl::OkStatus();
+  }
+
+  void ProcessChunk() {
+    response_.Clear();
+    std::map<int64_t, v1::ImportResult> results;
+    std::vector<Pending> batch;
+    absl::Status failed;
+
+    // Replays: request ids this chunk shares with earlier calls.
+    std::vector<std::string> ids, found;
+    for (const auto& item : request_.items()) ids.push_back(item.request_id());
+    std::map<std::string, Replay> replays;
+    auto known = store_.FindRequests(ids, &found);
+    if (!known.ok()) {
+      Finish(ToGrpcStatus(known.status()));
+      return;
+    }
+    for (size_t i = 0; i < found.size(); ++i) replays[found[i]] = (*known)[i];
+
+    std::set<std::string> seen_in_chunk;
+    for (const auto& item : request_.items()) {
+      const int64_t index = next_index_++;
+      v1::ImportResult result;
+      result.set_index(index);
+      if (auto s = CheckRequestId(item.request_id()); !s.ok()) {
+        results[index] = ResultFor(index, s);
+        continue;
+      }
+      const std::string digest = RequestDigest(item.submit() ? "create-submitted" : "create",
+                                               ClientContent(item.assessment_return()));
+      auto replay = replays.find(item.request_id());
+      if (replay != replays.end()) {
+        if (replay->second.request_digest == digest) {
+          result.set_name(absl::StrCat("returns/", replay->second.return_id));
+          result.set_replayed(true);
+        } else {
+          result = ResultFor(index, InvalidField("request_id",
+                                                 "this request id was already used for a "
+                                                 "different return"));
+        }
+        results[index] = std::move(result);
+        continue;
+      }
+      if (!seen_in_chunk.insert(item.request_id()).second) {
+        // A repeat inside the chunk: store what came before, then let the
+        // one-at-a-time path replay or refuse it.
+        if (!(failed = Flush(batch, results)).ok()) break;
+      }
+      auto version = writer_.PrepareNew(item.request_id(), item.assessment_return(), item.submit(),
+                                        principal_, "assessment_return");
+      if (!version.ok()) {
+        if (!absl::IsInvalidArgument(version.status())) {
+          failed = version.status();
+          break;
+        }
+        results[index] = ResultFor(index, version.status());
+        continue;
+      }
+      batch.push_back(Pending{index, ImportRow{std::move(*version), ""}});
+      if (batch.size() >= kImportBatch && !(failed = Flush(batch, results)).ok()) break;
+    }
+    if (failed.ok()) failed = Flush(batch, results);
+    if (!failed.ok()) {
+      Finish(ToGrpcStatus(failed));
+      return;
+    }
+    for (auto& [index, r] : results) {
+      if (r.violations_size() > 0) {
+        ++rejected_;
+      } else {
+        ++accepted_;
+      }
+      *response_.add_results() = std::move(r);
+    }
+    response_.set_accepted_count(accepted_);
+    response_.set_rejected_count(rejected_);
+    StartWrite(&response_);
+  }
+
+  static v1::ImportResult ResultFor(int64_t index, const absl::Status& status) {
+    v1::ImportResult r;
+    r.set_index(index);
+    if (auto bad = BadRequestOf(status)) {
+      for (const auto& fv : bad->field_violations()) {
+        auto* v = r.add_violations();
+        v->set_field(fv.field());
+        v->set_description(fv.description());
+      }
+    } else {
+      r.add_violations()->set_description(std::string(status.message()));
+    }
+    return r;
+  }
+
+  AssessmentStore& store_;
+  ReturnWriter& writer_;
+  WorkerPool& workers_;
+  const std::string principal_;
+  v1::ImportReturnsRequest request_;
+  v1::ImportReturnsResponse response_;
+  int64_t next_index_ = 0;
+  int64_t accepted_ = 0;
+  int64_t rejected_ = 0;
+};
+
+// Streams the matching returns page by page, reading the next page only
+// after the last one was written: memory stays at one page.
+class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportReturnsResponse> {
+ public:
+  ExportReactor(AssessmentStore& store, WorkerPool& workers, ReturnQuery query)
+      : store_(store), workers_(workers), query_(std::move(query)) {
+    NextPage();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      return;
+    }
+    NextPage();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void NextPage() {
+    const bool queued = workers_.TrySubmit([this] {
+      auto page = store_.List(query_, after_seq_, kExportChunk);
+      if (!page.ok()) {
+        Finish(ToGrpcStatus(page.status()));
+        return;
+      }
+      if (page->empty()) {
+        Finish(grpc::Status::OK);
+        return;
+      }
+      after_seq_ = page->back().seq;
+      response_.Clear();
+      for (auto& r : *page) *response_.add_returns() = std::move(r.ret);
+      StartWrite(&response_);
+    });
+    if (!queued) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export"));
+    }
+  }
+
+  AssessmentStore& store_;
+  WorkerPool& workers_;
+  const ReturnQuery query_;
+  int64_t after_seq_ = 0;
+  v1::ExportReturnsResponse response_;
+};
+
+}  // namespace
+
+grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse>*
+AssessmentService::ImportReturns(grpc::CallbackServerContext* context) {
+  return new ImportReactor(store_, writer_, workers_, CallerPrincipal(*context));
+}
+
+grpc::ServerWriteReactor<v1::ExportReturnsResponse>* AssessmentService::ExportReturns(
+    grpc::CallbackServerContext*, const v1::ExportReturnsRequest* request) {
+  auto query = QueryFromFilter(request->filter());
+  if (!query.ok()) {
+    // A reactor that only reports the bad filter.
+    class Refused final : public grpc::ServerWriteReactor<v1::ExportReturnsResponse> {
+     public:
+      explicit Refused(const absl::Status& s) { Finish(ToGrpcStatus(s)); }
+      void OnDone() override { delete this; }
+    };
+    return new Refused(query.status());
+  }
+  return new ExportReactor(store_, workers_, std::move(*query));
+}
+
+// ---- hosting ----------------------------------------------------------------
+
+namespace {
+
+class HostedAssessment final : public HostedService {
+ public:
+  HostedAssessment(ServiceContext& context, std::unique_ptr<ArrangementClassifier> classifier,
+                   std::unique_ptr<catalogue::CatalogueStore> catalogue)
+      : catalogue_(std::move(catalogue)),
+        classifier_(std::move(classifier)),
+        store_(context.pool),
+        writer_(store_, *catalogue_, *classifier_),
+        service_(store_, writer_, context.workers) {}
+
+  grpc::Service* grpc_service() override { return &service_; }
+  absl::Status Reload() override { return classifier_->Reload(); }
+
+ private:
+  std::unique_ptr<catalogue::CatalogueStore> catalogue_;
+  std::unique_ptr<ArrangementClassifier> classifier_;
+  AssessmentStore store_;
+  ReturnWriter writer_;
+  AssessmentService service_;
+};
+
+std::string Setting(const ServiceContext& context, const std::string& name) {
+  auto it = context.settings.find(name);
+  return it == context.settings.end() ? "" : it->second;
+}
+
+}  // namespace
+
+ServiceFactory AssessmentServiceFactory() {
+  return ServiceFactory{
+      "assessment", v1::AssessmentService::service_full_name(),
+      [](ServiceContext& context) -> absl::StatusOr<std::unique_ptr<HostedService>> {
+        auto catalogue = std::make_unique<catalogue::CatalogueStore>(context.pool);
+        std::unique_ptr<ArrangementClassifier> classifier;
+        const std::string target = Setting(context, "assessment.classification_target");
+        if (!target.empty()) {
+          LogInfo("assessment classifies submissions over gRPC at ", target);
+          classifier = std::make_unique<RemoteClassifier>(target);
+        } else {
+          ASSIGN_OR_RETURN(classifier, LocalClassifier::Load(
+                                           Setting(context, "classification.ruleset_file"),
+                                           *catalogue));
+        }
+        return std::make_unique<HostedAssessment>(context, std::move(classifier),
+                                                  std::move(catalogue));
+      }};
+}
+
+}  // namespace ahpl::assessment

@@ -1,0 +1,317 @@
+#include "services/assessment/assessment_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <random>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "services/assessment/return_rules.h"
+#include "services/common/status_macros.h"
+
+namespace ahpl::assessment {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Columns every read selects, in this order (see FromRow).
+constexpr const char* kColumns =
+    "r.id::text, r.seq, (extract(epoch FROM r.create_time) * 1000000)::bigint, "
+    "(extract(epoch FROM r.submit_time) * 1000000)::bigint, v.version, v.status, v.etag, "
+    "v.content, v.written_by, (extract(epoch FROM v.write_time) * 1000000)::bigint";
+
+std::string Sql(absl::string_view rest) { return absl::StrCat("SELECT ", kColumns, " ", rest); }
+
+const std::vector<PreparedStatement>& Statements() {
+  static const auto* statements = new std::vector<PreparedStatement>{
+      {"assessment_find_request",
+       "SELECT r.id::text, v.version, v.request_digest FROM return_versions v "
+       "JOIN returns r ON r.seq = v.return_seq WHERE v.request_id = $1"},
+      {"assessment_find_requests",
+       "SELECT v.request_id, r.id::text, v.version, v.request_digest FROM return_versions v "
+       "JOIN returns r ON r.seq = v.return_seq WHERE v.request_id = ANY ($1::text[])"},
+      {"assessment_insert_return",
+       "INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, current_version, etag, "
+       "typology, ruleset_version, finding_codes, has_senior_leader, band, board_relationship, "
+       "leader_title, ratings, submit_time) VALUES ($1::uuid, $2, $3, $4, $5, 1, $6, $7, $8, "
+       "$9::text[], $10, $11, $12, $13, $14::smallint[], "
+       "CASE WHEN $5 = 1 THEN NULL ELSE clock_timestamp() END) RETURNING seq"},
+      {"assessment_update_return",
+       "UPDATE returns SET status = $3, current_version = current_version + 1, etag = $4, "
+       "trust_ods_code = $5, cycle = $6, edition_id = $7, typology = $8, ruleset_version = $9, "
+       "finding_codes = $10::text[], has_senior_leader = $11, band = $12, "
+       "board_relationship = $13, leader_title = $14, ratings = $15::smallint[], "
+       "update_time = clock_timestamp(), "
+       "submit_time = CASE WHEN $3 = 2 THEN coalesce(submit_time, clock_timestamp()) "
+       "ELSE submit_time END "
+       "WHERE seq = $1 AND current_version = $2 RETURNING current_version"},
+      {"assessment_insert_version",
+       "INSERT INTO return_versions (return_seq, version, status, etag, content, request_id, "
+       "request_digest, written_by, change_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
+      {"assessment_get",
+       Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
+           "WHERE r.id = $1::uuid AND v.version = CASE WHEN $2 = 0 THEN r.current_version "
+           "ELSE $2 END")},
+      {"assessment_versions",
+       Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
+           "WHERE r.id = $1::uuid AND v.version > $2 ORDER BY v.version LIMIT $3")},
+      {"assessment_list",
+       Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
+           "AND v.version = r.current_version JOIN trusts t ON t.ods_code = r.trust_ods_code "
+           "WHERE ($1 = '' OR r.trust_ods_code = $1) AND ($2 = '' OR t.region_code = $2) "
+           "AND ($3 = '' OR r.cycle = $3) AND ($4 = 0 OR r.status = $4) "
+           "AND ($5 = 0 OR r.typology = $5) AND r.seq > $6 ORDER BY r.seq LIMIT $7")},
+      {"assessment_return_exists", "SELECT seq FROM returns WHERE id = $1::uuid"},
+      {"assessment_next_seqs",
+       "SELECT nextval('returns_seq_seq') FROM generate_series(1, $1)"},
+  };
+  return *statements;
+}
+
+std::string RatingsLiteral(const std::vector<std::optional<int>>& ratings) {
+  std::vector<std::string> parts;
+  for (const auto& r : ratings) parts.push_back(r.has_value() ? std::to_string(*r) : "NULL");
+  return absl::StrCat("{", absl::StrJoin(parts, ","), "}");
+}
+
+std::vector<std::string> FindingCodes(const v1::AssessmentReturn& content) {
+  const auto& codes = content.classification().finding_codes();
+  return std::vector<std::string>(codes.begin(), codes.end());
+}
+
+StoredReturn FromRow(const pqxx::row& row) {
+  StoredReturn out;
+  v1::AssessmentReturn& ret = out.ret;
+  const pqxx::binarystring content(row[7]);
+  ret.ParseFromArray(content.data(), static_cast<int>(content.size()));
+  ret.set_name(absl::StrCat("returns/", row[0].as<std::string>()));
+  out.seq = row[1].as<int64_t>();
+  *ret.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[2].as<int64_t>());
+  if (!row[3].is_null()) {
+    *ret.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(row[3].as<int64_t>());
+  }
+  ret.set_version(row[4].as<int64_t>());
+  ret.set_status(static_cast<v1::ReturnStatus>(row[5].as<int>()));
+  ret.set_etag(row[6].as<std::string>());
+  ret.set_written_by(row[8].as<std::string>());
+  *ret.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
+  return out;
+}
+
+std::string ContentBytes(const VersionToWrite& v) {
+  std::string bytes;
+  v.content.SerializeToString(&bytes);
+  return bytes;
+}
+
+// Writes the version row and reads the whole version back.
+absl::StatusOr<v1::AssessmentReturn> InsertVersion(pqxx::transaction_base& tx, int64_t seq,
+                                                   const std::string& return_id, int64_t version,
+                                                   const VersionToWrite& v) {
+  const std::string etag = Etag(return_id, version);
+  tx.exec_prepared("assessment_insert_version", seq, version, static_cast<int>(v.status), etag,
+                   pqxx::binarystring(ContentBytes(v)), v.request_id, v.request_digest,
+                   v.written_by, v.content.change_reason());
+  const auto r = tx.exec_prepared("assessment_get", return_id, version);
+  if (r.empty()) return absl::InternalError("version vanished after it was written");
+  return FromRow(r[0]).ret;
+}
+
+}  // namespace
+
+std::string NewUuid() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF,
+                         lo >> 48, lo & 0xFFFFFFFFFFFFULL);
+}
+
+std::string TextArrayLiteral(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+AssessmentStore::AssessmentStore(PgPool& pool) : pool_(pool) {
+  pool_.RegisterStatements(Statements());
+}
+
+absl::StatusOr<std::optional<Replay>> AssessmentStore::FindRequest(const std::string& request_id) {
+  std::optional<Replay> replay;
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto r = tx.exec_prepared("assessment_find_request", request_id);
+    if (!r.empty()) {
+      replay = Replay{r[0][0].as<std::string>(), r[0][1].as<int64_t>(), r[0][2].as<std::string>()};
+    }
+    return absl::OkStatus();
+  }));
+  return replay;
+}
+
+absl::StatusOr<std::vector<Replay>> AssessmentStore::FindRequests(
+    const std::vector<std::string>& request_ids, std::vector<std::string>* found_ids) {
+  std::vector<Replay> out;
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    for (const auto& row : tx.exec_prepared("assessment_find_requests", TextArrayLiteral(request_ids))) {
+      found_ids->push_back(row[0].as<std::string>());
+      out.push_back(Replay{row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<std::string>()});
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Create(const VersionToWrite& v) {
+  v1::AssessmentReturn stored;
+  const std::string id = NewUuid();
+  RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto& c = v.content;
+    const auto& leader = c.arrangement().senior_leader();
+    const int64_t seq =
+        tx.exec_prepared1("assessment_insert_return", id, c.trust_ods_code(), c.cycle(),
+                          c.edition_id(), static_cast<int>(v.status), Etag(id, 1),
+                          static_cast<int>(c.classification().typology()),
+                          c.classification().ruleset_version(), TextArrayLiteral(FindingCodes(c)),
+                          c.arrangement().has_senior_ahp_leader(), static_cast<int>(leader.band()),
+                          static_cast<int>(leader.board_relationship()), leader.job_title(),
+                          RatingsLiteral(v.ratings))[0]
+            .as<int64_t>();
+    ASSIGN_OR_RETURN(stored, InsertVersion(tx, seq, id, 1, v));
+    return absl::OkStatus();
+  }));
+  return stored;
+}
+
+absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq,
+                                                             const std::string& id,
+                                                             int64_t expected_version,
+                                                             const VersionToWrite& v) {
+  v1::AssessmentReturn stored;
+  RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto& c = v.content;
+    const auto& leader = c.arrangement().senior_leader();
+    const int64_t version = expected_version + 1;
+    const auto updated = tx.exec_prepared(
+        "assessment_update_return", seq, expected_version, static_cast<int>(v.status),
+        Etag(id, version), c.trust_ods_code(), c.cycle(), c.edition_id(),
+        static_cast<int>(c.classification().typology()), c.classification().ruleset_version(),
+        TextArrayLiteral(FindingCodes(c)), c.arrangement().has_senior_ahp_leader(),
+        static_cast<int>(leader.band()), static_cast<int>(leader.board_relationship()),
+        leader.job_title(), RatingsLiteral(v.ratings));
+    if (updated.empty()) {
+      return absl::AbortedError(
+          "the return changed since that version was read (stale etag); get it again and retry");
+    }
+    ASSIGN_OR_RETURN(stored, InsertVersion(tx, seq, id, version, v));
+    return absl::OkStatus();
+  }));
+  return stored;
+}
+
+absl::StatusOr<StoredReturn> AssessmentStore::Get(const std::string& return_id, int64_t version) {
+  std::optional<StoredReturn> found;
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto r = tx.exec_prepared("assessment_get", return_id, version);
+    if (!r.empty()) found = FromRow(r[0]);
+    return absl::OkStatus();
+  }));
+  if (!found) {
+    return absl::NotFoundError(version == 0 ? absl::StrCat("no return returns/", return_id)
+                                            : absl::StrCat("no version ", version, " of returns/",
+                                                           return_id));
+  }
+  return *found;
+}
+
+absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentStore::ListVersions(
+    const std::string& return_id, int64_t after_version, int limit) {
+  std::vector<v1::AssessmentReturn> out;
+  bool exists = false;
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    exists = !tx.exec_prepared("assessment_return_exists", return_id).empty();
+    for (const auto& row : tx.exec_prepared("assessment_versions", return_id, after_version, limit)) {
+      out.push_back(FromRow(row).ret);
+    }
+    return absl::OkStatus();
+  }));
+  if (!exists) return absl::NotFoundError(absl::StrCat("no return returns/", return_id));
+  return out;
+}
+
+absl::StatusOr<std::vector<StoredReturn>> AssessmentStore::List(const ReturnQuery& q,
+                                                                int64_t after_seq, int limit) {
+  std::vector<StoredReturn> out;
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    for (const auto& row : tx.exec_prepared("assessment_list", q.trust_ods_code, q.region_code,
+                                            q.cycle, q.status, q.typology, after_seq, limit)) {
+      out.push_back(FromRow(row));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows) {
+  if (rows.empty()) return absl::OkStatus();
+  for (auto& row : rows) row.return_id = NewUuid();
+  return pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::vector<int64_t> seqs;
+    for (const auto& r : tx.exec_prepared("assessment_next_seqs", static_cast<int>(rows.size()))) {
+      seqs.push_back(r[0].as<int64_t>());
+    }
+    {
+      pqxx::stream_to returns(
+          tx, "returns",
+          std::vector<std::string>{"seq", "id", "trust_ods_code", "cycle", "edition_id", "status",
+                                   "current_version", "etag", "typology", "ruleset_version",
+                                   "finding_codes", "has_senior_leader", "band",
+                                   "board_relationship", "leader_title", "ratings",
+                                   "submit_time"});
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const VersionToWrite& v = rows[i].version;
+        const auto& c = v.content;
+        const auto& leader = c.arrangement().senior_leader();
+        static const std::string kNow = "now";
+        const std::string* submit_time = v.status == v1::RETURN_STATUS_DRAFT ? nullptr : &kNow;
+        returns << std::make_tuple(
+            seqs[i], rows[i].return_id, c.trust_ods_code(), c.cycle(), c.edition_id(),
+            static_cast<int>(v.status), 1, Etag(rows[i].return_id, 1),
+            static_cast<int>(c.classification().typology()), c.classification().ruleset_version(),
+            TextArrayLiteral(FindingCodes(c)), c.arrangement().has_senior_ahp_leader() ? "t" : "f",
+            static_cast<int>(leader.band()), static_cast<int>(leader.board_relationship()),
+            leader.job_title(), RatingsLiteral(v.ratings), submit_time);
+      }
+      returns.complete();
+    }
+    {
+      pqxx::stream_to versions(
+          tx, "return_versions",
+          std::vector<std::string>{"return_seq", "version", "status", "etag", "content",
+                                   "request_id", "request_digest", "written_by", "change_reason"});
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const VersionToWrite& v = rows[i].version;
+        versions << std::make_tuple(seqs[i], 1, static_cast<int>(v.status),
+                                    Etag(rows[i].return_id, 1),
+                                    absl::StrCat("\\x", absl::BytesToHexString(ContentBytes(v))),
+                                    v.request_id, v.request_digest, v.written_by,
+                                    v.content.change_reason());
+      }
+      versions.complete();
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace ahpl::assessment

@@ -1,0 +1,108 @@
+// PostgreSQL storage of returns and their versions: the only place in the
+// assessment service that holds SQL.
+#ifndef AHPL_SERVICES_ASSESSMENT_ASSESSMENT_STORE_H_
+#define AHPL_SERVICES_ASSESSMENT_ASSESSMENT_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ahpl/v1/assessment.pb.h"
+#include "absl/status/statusor.h"
+#include "services/common/pg_pool.h"
+
+namespace ahpl::assessment {
+
+// One version to write, with everything the tables keep of it.
+struct VersionToWrite {
+  // Client content plus classification and change reason.
+  v1::AssessmentReturn content;
+  v1::ReturnStatus status = v1::RETURN_STATUS_DRAFT;
+  std::string request_id;
+  std::string request_digest;
+  std::string written_by;
+  // Ratings by the edition's question order (nullopt: unanswered).
+  std::vector<std::optional<int>> ratings;
+};
+
+// A version already written for a request id.
+struct Replay {
+  std::string return_id;
+  int64_t version = 0;
+  std::string request_digest;
+};
+
+// A return as stored, with its row key.
+struct StoredReturn {
+  v1::AssessmentReturn ret;
+  int64_t seq = 0;
+};
+
+// Which returns a listing or export covers (empty/zero: any).
+struct ReturnQuery {
+  std::string trust_ods_code;
+  std::string region_code;
+  std::string cycle;
+  int status = 0;
+  int typology = 0;
+};
+
+// An item of an import batch, validated and ready to store as version 1.
+struct ImportRow {
+  VersionToWrite version;
+  std::string return_id;  // filled in by ImportBatch
+};
+
+class AssessmentStore {
+ public:
+  explicit AssessmentStore(PgPool& pool);
+
+  // The version a request id already wrote, if any.
+  absl::StatusOr<std::optional<Replay>> FindRequest(const std::string& request_id);
+
+  // Creates a return whose first version is `version`. ALREADY_EXISTS when
+  // the request id was used meanwhile.
+  absl::StatusOr<v1::AssessmentReturn> Create(const VersionToWrite& version);
+
+  // Appends `version` to return `seq` (id `return_id`) if its current
+  // version is still `expected_version`; ABORTED otherwise (another writer
+  // came first).
+  absl::StatusOr<v1::AssessmentReturn> Append(int64_t seq, const std::string& return_id,
+                                              int64_t expected_version,
+                                              const VersionToWrite& version);
+
+  // A return at `version` (0: the latest). NOT_FOUND if either is unknown.
+  absl::StatusOr<StoredReturn> Get(const std::string& return_id, int64_t version);
+
+  // Versions of a return after `after_version`, oldest first.
+  absl::StatusOr<std::vector<v1::AssessmentReturn>> ListVersions(const std::string& return_id,
+                                                                 int64_t after_version, int limit);
+
+  // Latest versions of returns matching `query` created after `after_seq`,
+  // in creation order; `last_seq` is the key of the last one.
+  absl::StatusOr<std::vector<StoredReturn>> List(const ReturnQuery& query, int64_t after_seq,
+                                                 int limit);
+
+  // Stores every row as a new return in one transaction (COPY). When any
+  // request id turns out to be taken, nothing is stored and ALREADY_EXISTS
+  // is returned so the caller can go item by item.
+  absl::Status ImportBatch(std::vector<ImportRow>& rows);
+
+  // Replays of many request ids at once.
+  absl::StatusOr<std::vector<Replay>> FindRequests(const std::vector<std::string>& request_ids,
+                                                   std::vector<std::string>* found_ids);
+
+ private:
+  PgPool& pool_;
+};
+
+// A new random (version 4) UUID in its text form.
+std::string NewUuid();
+
+// A PostgreSQL array literal of `values` ("{...}", elements quoted).
+std::string TextArrayLiteral(const std::vector<std::string>& values);
+
+}  // namespace ahpl::assessment
+
+#endif  // AHPL_SERVICES_ASSESSMENT_ASSESSMENT_STORE_H_

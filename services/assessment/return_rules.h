@@ -1,0 +1,59 @@
+// What a trust's return must satisfy to be kept as a draft or submitted,
+// and the facts about it that are stored for counting. Pure: no gRPC, no SQL.
+#ifndef AHPL_SERVICES_ASSESSMENT_RETURN_RULES_H_
+#define AHPL_SERVICES_ASSESSMENT_RETURN_RULES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ahpl/v1/assessment.pb.h"
+#include "ahpl/v1/catalogue.pb.h"
+#include "absl/strings/string_view.h"
+#include "services/common/field_violations.h"
+
+namespace ahpl::assessment {
+
+enum class Completeness {
+  kDraft,     // facts may be missing; what is given must be valid
+  kComplete,  // everything a submission needs
+};
+
+// Limits on free text, in bytes.
+inline constexpr size_t kMaxNameLength = 200;
+inline constexpr size_t kMaxEvidenceLength = 10000;
+inline constexpr size_t kMaxReasonLength = 2000;
+
+// Every problem with `ret` against `edition` (null when the edition is not
+// published: then "edition_id" is named and answers are not checked).
+// `trust_known` says whether the trust is in the register. Paths are
+// relative to the return, e.g. "answers[3].rating".
+FieldViolations ValidateReturn(const v1::AssessmentReturn& ret, const v1::Edition* edition,
+                               bool trust_known, Completeness completeness);
+
+// Whether `cycle` is a reporting year like "2018-19" (second part the next
+// year).
+bool IsValidCycle(absl::string_view cycle);
+// Whether `ods_code` looks like an ODS code (3-5 upper-case letters/digits).
+bool IsWellFormedOdsCode(absl::string_view ods_code);
+// Whether `request_id` is a usable idempotency key (1-128 letters, digits,
+// '.', '_', ':' or '-').
+bool IsValidRequestId(absl::string_view request_id);
+
+// The parts of a return a client may set; server-set fields cleared.
+v1::AssessmentReturn ClientContent(const v1::AssessmentReturn& ret);
+
+// Ratings by the edition's question order; nullopt where unanswered.
+std::vector<std::optional<int>> RatingsByPosition(const v1::AssessmentReturn& ret,
+                                                  const v1::Edition& edition);
+
+// A digest of a write request (its kind and content), to recognise a
+// repeated request id.
+std::string RequestDigest(absl::string_view kind, const google::protobuf::Message& content);
+
+// The opaque version tag of a return's version.
+std::string Etag(absl::string_view return_id, int64_t version);
+
+}  // namespace ahpl::assessment
+
+#endif  // AHPL_SERVICES_ASSESSMENT_RETURN_RULES_H_
