@@ -35,16 +35,16 @@ const std::vector<PreparedStatement>& Statements() {
       {"assessment_insert_return",
        "INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, current_version, etag, "
        "typology, ruleset_version, finding_codes, has_senior_leader, band, board_relationship, "
-       "leader_title, ratings, submit_time) VALUES ($1::uuid, $2, $3, $4, $5, 1, $6, $7, $8, "
-       "$9::text[], $10, $11, $12, $13, $14::smallint[], "
-       "CASE WHEN $5 = 1 THEN NULL ELSE clock_timestamp() END) RETURNING seq"},
+       "leader_title, ratings, submit_time) VALUES ($1::uuid, $2, $3, $4, $5::smallint, 1, $6, "
+       "$7::smallint, $8, $9::text[], $10, $11::smallint, $12::smallint, $13, $14::smallint[], "
+       "CASE WHEN $5::smallint = 1 THEN NULL ELSE clock_timestamp() END) RETURNING seq"},
       {"assessment_update_return",
-       "UPDATE returns SET status = $3, current_version = current_version + 1, etag = $4, "
+       "UPDATE returns SET status = $3::smallint, current_version = current_version + 1, etag = $4, "
        "trust_ods_code = $5, cycle = $6, edition_id = $7, typology = $8, ruleset_version = $9, "
        "finding_codes = $10::text[], has_senior_leader = $11, band = $12, "
        "board_relationship = $13, leader_title = $14, ratings = $15::smallint[], "
        "update_time = clock_timestamp(), "
-       "submit_time = CASE WHEN $3 = 2 THEN coalesce(submit_time, clock_timestamp()) "
+       "submit_time = CASE WHEN $3::smallint = 2 THEN coalesce(submit_time, clock_timestamp()) "
        "ELSE submit_time END "
        "WHERE seq = $1 AND current_version = $2 RETURNING current_version"},
       {"assessment_insert_version",

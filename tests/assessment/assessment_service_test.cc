@@ -1,0 +1,581 @@
+// AssessmentService over a real gRPC channel against a real PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include <pqxx/pqxx>
+
+#include "ahpl/v1/assessment.grpc.pb.h"
+#include "services/server/hosted_services.h"
+#include "tests/assessment/fixtures.h"
+#include "tests/support/status_matchers.h"
+#include "tests/support/test_server.h"
+
+namespace ahpl {
+namespace {
+
+using assessment::testing::CompleteReturn;
+using assessment::testing::MinimalDraft;
+using ahpl::testing::SetDeadline;
+using ahpl::testing::ViolatedFields;
+
+class AssessmentServiceTest : public ::testing::Test {
+ protected:
+  AssessmentServiceTest() : stub_(v1::AssessmentService::NewStub(server_.channel())) {}
+
+  grpc::Status Create(const std::string& request_id, const v1::AssessmentReturn& r,
+                      v1::AssessmentReturn* out) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::CreateReturnRequest request;
+    request.set_request_id(request_id);
+    *request.mutable_assessment_return() = r;
+    v1::CreateReturnResponse response;
+    auto status = stub_->CreateReturn(&context, request, &response);
+    if (out != nullptr) *out = response.assessment_return();
+    return status;
+  }
+
+  grpc::Status Update(const std::string& request_id, const v1::AssessmentReturn& r,
+                      v1::AssessmentReturn* out) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::UpdateReturnRequest request;
+    request.set_request_id(request_id);
+    *request.mutable_assessment_return() = r;
+    v1::UpdateReturnResponse response;
+    auto status = stub_->UpdateReturn(&context, request, &response);
+    if (out != nullptr) *out = response.assessment_return();
+    return status;
+  }
+
+  grpc::Status Submit(const std::string& request_id, const v1::AssessmentReturn& r,
+                      v1::AssessmentReturn* out) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::SubmitReturnRequest request;
+    request.set_request_id(request_id);
+    request.set_name(r.name());
+    request.set_etag(r.etag());
+    v1::SubmitReturnResponse response;
+    auto status = stub_->SubmitReturn(&context, request, &response);
+    if (out != nullptr) *out = response.assessment_return();
+    return status;
+  }
+
+  v1::AssessmentReturn MustSubmitNew(const std::string& key, const v1::AssessmentReturn& r) {
+    v1::AssessmentReturn draft, submitted;
+    EXPECT_TRUE(Create(key + "-c", r, &draft).ok());
+    EXPECT_TRUE(Submit(key + "-s", draft, &submitted).ok());
+    return submitted;
+  }
+
+  int Count(const std::string& sql) {
+    pqxx::connection conn(server_.database().url());
+    pqxx::read_transaction tx(conn);
+    return tx.exec(sql)[0][0].as<int>();
+  }
+
+  std::vector<v1::AssessmentReturn> ListAll(const v1::ReturnFilter& filter, int page_size) {
+    std::vector<v1::AssessmentReturn> all;
+    std::string token;
+    do {
+      grpc::ClientContext context;
+      SetDeadline(context);
+      v1::ListReturnsRequest request;
+      *request.mutable_filter() = filter;
+      request.set_page_size(page_size);
+      request.set_page_token(token);
+      v1::ListReturnsResponse response;
+      auto status = stub_->ListReturns(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      for (const auto& r : response.returns()) all.push_back(r);
+      token = response.next_page_token();
+    } while (!token.empty());
+    return all;
+  }
+
+  ahpl::testing::TestServer server_{"assessment"};
+  std::unique_ptr<v1::AssessmentService::Stub> stub_;
+};
+
+TEST_F(AssessmentServiceTest, FullLifecycleKeepsEveryVersion) {
+  v1::AssessmentReturn draft;
+  ASSERT_TRUE(Create("life-1", MinimalDraft(), &draft).ok());
+  EXPECT_EQ(draft.status(), v1::RETURN_STATUS_DRAFT);
+  EXPECT_EQ(draft.version(), 1);
+  EXPECT_TRUE(draft.name().rfind("returns/", 0) == 0);
+  EXPECT_FALSE(draft.etag().empty());
+  EXPECT_FALSE(draft.written_by().empty());
+
+  v1::AssessmentReturn filled = CompleteReturn();
+  filled.set_name(draft.name());
+  filled.set_etag(draft.etag());
+  v1::AssessmentReturn updated;
+  ASSERT_TRUE(Update("life-2", filled, &updated).ok());
+  EXPECT_EQ(updated.version(), 2);
+  EXPECT_EQ(updated.answers_size(), 12);
+
+  v1::AssessmentReturn submitted;
+  ASSERT_TRUE(Submit("life-3", updated, &submitted).ok());
+  EXPECT_EQ(submitted.status(), v1::RETURN_STATUS_SUBMITTED);
+  EXPECT_EQ(submitted.version(), 3);
+  EXPECT_GT(submitted.submit_time().seconds(), 0);
+  EXPECT_EQ(submitted.classification().typology(), v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL);
+  EXPECT_EQ(submitted.classification().ruleset_version(), "2018-06.1");
+
+  v1::AssessmentReturn amended_content = submitted;
+  amended_content.mutable_arrangement()->set_has_senior_ahp_leader(false);
+  amended_content.mutable_arrangement()->clear_senior_leader();
+  grpc::ClientContext amend_context;
+  SetDeadline(amend_context);
+  v1::AmendReturnRequest amend;
+  amend.set_request_id("life-4");
+  *amend.mutable_assessment_return() = amended_content;
+  amend.set_reason("The AHP director post was vacated");
+  v1::AmendReturnResponse amended;
+  ASSERT_TRUE(stub_->AmendReturn(&amend_context, amend, &amended).ok());
+  EXPECT_EQ(amended.assessment_return().version(), 4);
+  EXPECT_EQ(amended.assessment_return().change_reason(), "The AHP director post was vacated");
+  EXPECT_EQ(amended.assessment_return().classification().typology(), v1::TYPOLOGY_UNIPROFESSIONAL);
+  EXPECT_EQ(amended.assessment_return().submit_time().seconds(), submitted.submit_time().seconds());
+
+  grpc::ClientContext withdraw_context;
+  SetDeadline(withdraw_context);
+  v1::WithdrawReturnRequest withdraw;
+  withdraw.set_request_id("life-5");
+  withdraw.set_name(draft.name());
+  withdraw.set_etag(amended.assessment_return().etag());
+  withdraw.set_reason("Submitted by mistake");
+  v1::WithdrawReturnResponse withdrawn;
+  ASSERT_TRUE(stub_->WithdrawReturn(&withdraw_context, withdraw, &withdrawn).ok());
+  EXPECT_EQ(withdrawn.assessment_return().status(), v1::RETURN_STATUS_WITHDRAWN);
+  EXPECT_EQ(withdrawn.assessment_return().version(), 5);
+  EXPECT_EQ(withdrawn.assessment_return().answers_size(), 12);
+
+  grpc::ClientContext versions_context;
+  SetDeadline(versions_context);
+  v1::ListReturnVersionsRequest versions_request;
+  versions_request.set_name(draft.name());
+  v1::ListReturnVersionsResponse versions;
+  ASSERT_TRUE(stub_->ListReturnVersions(&versions_context, versions_request, &versions).ok());
+  std::vector<v1::ReturnStatus> statuses;
+  for (const auto& v : versions.versions()) statuses.push_back(v.status());
+  EXPECT_EQ(statuses, (std::vector<v1::ReturnStatus>{
+                          v1::RETURN_STATUS_DRAFT, v1::RETURN_STATUS_DRAFT, v1::RETURN_STATUS_SUBMITTED,
+                          v1::RETURN_STATUS_SUBMITTED, v1::RETURN_STATUS_WITHDRAWN}));
+
+  grpc::ClientContext get_context;
+  SetDeadline(get_context);
+  v1::GetReturnRequest get;
+  get.set_name(draft.name());
+  get.set_version(1);
+  v1::GetReturnResponse first;
+  ASSERT_TRUE(stub_->GetReturn(&get_context, get, &first).ok());
+  EXPECT_EQ(first.assessment_return().answers_size(), 0);
+  EXPECT_EQ(first.assessment_return().etag(), draft.etag());
+}
+
+TEST_F(AssessmentServiceTest, SubmittingAnIncompleteDraftNamesEveryMissingFieldAndWritesNothing) {
+  v1::AssessmentReturn draft;
+  ASSERT_TRUE(Create("inc-1", MinimalDraft(), &draft).ok());
+  v1::AssessmentReturn out;
+  const auto status = Submit("inc-2", draft, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto fields = ViolatedFields(status);
+  for (const char* f : {"respondent.name", "respondent.role", "answers",
+                        "arrangement.professions_employed", "arrangement.representation"}) {
+    EXPECT_EQ(fields.count(f), 1u) << f;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM return_versions"), 1);
+  EXPECT_EQ(Count("SELECT max(current_version) FROM returns"), 1);
+}
+
+TEST_F(AssessmentServiceTest, CreateValidatesIdentityFields) {
+  v1::AssessmentReturn r = MinimalDraft("ZZZZ");
+  r.set_cycle("2018");
+  r.set_edition_id("1999-01");
+  r.add_answers()->set_question_id("nope");
+  const auto status = Create("bad-1", r, nullptr);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status),
+            (std::set<std::string>{"assessment_return.trust_ods_code", "assessment_return.cycle",
+                                   "assessment_return.edition_id"}));
+  EXPECT_EQ(ViolatedFields(Create("", MinimalDraft(), nullptr)),
+            (std::set<std::string>{"request_id"}));
+  EXPECT_EQ(Count("SELECT count(*) FROM returns"), 0);
+}
+
+TEST_F(AssessmentServiceTest, RetryingWithTheSameRequestIdWritesOnce) {
+  v1::AssessmentReturn first, second;
+  ASSERT_TRUE(Create("same-1", MinimalDraft(), &first).ok());
+  ASSERT_TRUE(Create("same-1", MinimalDraft(), &second).ok());
+  EXPECT_EQ(first.name(), second.name());
+  EXPECT_EQ(first.etag(), second.etag());
+  EXPECT_EQ(Count("SELECT count(*) FROM returns"), 1);
+  v1::AssessmentReturn submitted_once, submitted_twice;
+  ASSERT_TRUE(Update("same-2", [&] {
+                auto r = CompleteReturn();
+                r.set_name(first.name());
+                r.set_etag(first.etag());
+                return r;
+              }(), &first).ok());
+  ASSERT_TRUE(Submit("same-3", first, &submitted_once).ok());
+  ASSERT_TRUE(Submit("same-3", first, &submitted_twice).ok()) << "a retried submit is replayed";
+  EXPECT_EQ(submitted_once.version(), submitted_twice.version());
+  EXPECT_EQ(Count("SELECT count(*) FROM return_versions"), 3);
+}
+
+TEST_F(AssessmentServiceTest, ReusingARequestIdForOtherContentIsRefused) {
+  ASSERT_TRUE(Create("reuse-1", MinimalDraft("RF4"), nullptr).ok());
+  const auto status = Create("reuse-1", MinimalDraft("RAL"), nullptr);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"request_id"}));
+  EXPECT_EQ(Count("SELECT count(*) FROM returns"), 1);
+}
+
+TEST_F(AssessmentServiceTest, StaleEtagIsAborted) {
+  v1::AssessmentReturn v1r, v2r;
+  ASSERT_TRUE(Create("stale-1", MinimalDraft(), &v1r).ok());
+  ASSERT_TRUE(Update("stale-2", v1r, &v2r).ok());
+  v1::AssessmentReturn out;
+  EXPECT_EQ(Update("stale-3", v1r, &out).error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(Submit("stale-4", v1r, &out).error_code(), grpc::StatusCode::ABORTED);
+}
+
+TEST_F(AssessmentServiceTest, TwoConcurrentUpdatesFromOneEtagExactlyOneWins) {
+  for (int round = 0; round < 5; ++round) {
+    v1::AssessmentReturn base;
+    ASSERT_TRUE(Create("race-base-" + std::to_string(round), MinimalDraft(), &base).ok());
+    std::atomic<int> ok{0}, aborted{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&, i] {
+        v1::AssessmentReturn change = base;
+        change.mutable_respondent()->set_name("Editor " + std::to_string(i));
+        const auto s = Update("race-" + std::to_string(round) + "-" + std::to_string(i), change, nullptr);
+        if (s.ok()) ++ok;
+        if (s.error_code() == grpc::StatusCode::ABORTED) ++aborted;
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 1);
+    EXPECT_EQ(aborted.load(), 3);
+  }
+}
+
+TEST_F(AssessmentServiceTest, StatusRulesAreEnforced) {
+  v1::AssessmentReturn draft, out;
+  ASSERT_TRUE(Create("st-1", MinimalDraft(), &draft).ok());
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::WithdrawReturnRequest withdraw;
+  withdraw.set_request_id("st-2");
+  withdraw.set_name(draft.name());
+  withdraw.set_etag(draft.etag());
+  withdraw.set_reason("no");
+  v1::WithdrawReturnResponse withdrawn;
+  EXPECT_EQ(stub_->WithdrawReturn(&context, withdraw, &withdrawn).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  const auto submitted = MustSubmitNew("st-3", CompleteReturn());
+  EXPECT_EQ(Update("st-4", submitted, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  grpc::ClientContext amend_context;
+  SetDeadline(amend_context);
+  v1::AmendReturnRequest amend;
+  amend.set_request_id("st-5");
+  *amend.mutable_assessment_return() = submitted;
+  v1::AmendReturnResponse amended;
+  const auto status = stub_->AmendReturn(&amend_context, amend, &amended);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"reason"}));
+
+  v1::AssessmentReturn other_trust = draft;
+  other_trust.set_trust_ods_code("RAL");
+  EXPECT_EQ(ViolatedFields(Update("st-6", other_trust, &out)),
+            (std::set<std::string>{"assessment_return.trust_ods_code"}));
+}
+
+TEST_F(AssessmentServiceTest, UnknownOrMalformedNames) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::GetReturnRequest request;
+  request.set_name("returns/00000000-0000-4000-8000-000000000000");
+  v1::GetReturnResponse response;
+  EXPECT_EQ(stub_->GetReturn(&context, request, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext malformed;
+  SetDeadline(malformed);
+  request.set_name("returns/'; DROP TABLE returns; --");
+  const auto status = stub_->GetReturn(&malformed, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"name"}));
+}
+
+TEST_F(AssessmentServiceTest, ListFiltersByTrustRegionCycleStatusAndTypology) {
+  MustSubmitNew("f-1", CompleteReturn("RF4"));            // London, strategic
+  MustSubmitNew("f-2", CompleteReturn("RF4", "2019-20"));  // London, next cycle
+  auto no_post = CompleteReturn("RAL");
+  no_post.mutable_arrangement()->set_has_senior_ahp_leader(false);
+  no_post.mutable_arrangement()->clear_senior_leader();
+  MustSubmitNew("f-3", no_post);                           // London, uniprofessional
+  ASSERT_TRUE(Create("f-4", MinimalDraft("RX3"), nullptr).ok());  // North East, draft
+
+  v1::ReturnFilter filter;
+  EXPECT_EQ(ListAll(filter, 2).size(), 4u);
+  filter.set_region_code("Y56");
+  EXPECT_EQ(ListAll(filter, 2).size(), 3u);
+  filter.set_cycle("2018-19");
+  EXPECT_EQ(ListAll(filter, 2).size(), 2u);
+  filter.set_typology(v1::TYPOLOGY_UNIPROFESSIONAL);
+  const auto uni = ListAll(filter, 2);
+  ASSERT_EQ(uni.size(), 1u);
+  EXPECT_EQ(uni[0].trust_ods_code(), "RAL");
+  v1::ReturnFilter drafts;
+  drafts.set_status(v1::RETURN_STATUS_DRAFT);
+  EXPECT_EQ(ListAll(drafts, 10).size(), 1u);
+  v1::ReturnFilter trust;
+  trust.set_trust_ods_code("RF4");
+  EXPECT_EQ(ListAll(trust, 10).size(), 2u);
+
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::ListReturnsRequest bad;
+  bad.mutable_filter()->set_cycle("2018");
+  bad.mutable_filter()->set_region_code("London");
+  v1::ListReturnsResponse response;
+  EXPECT_EQ(ViolatedFields(stub_->ListReturns(&context, bad, &response)),
+            (std::set<std::string>{"filter.cycle", "filter.region_code"}));
+}
+
+TEST_F(AssessmentServiceTest, PagesHaveNoGapsOrRepeatsWhileReturnsAreAdded) {
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE(Create("page-" + std::to_string(i), MinimalDraft(), nullptr).ok());
+  }
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int i = 0; !stop && i < 200; ++i) {
+      Create("page-more-" + std::to_string(i), MinimalDraft(), nullptr);
+    }
+  });
+  std::set<std::string> seen;
+  std::vector<std::string> order;
+  std::string token;
+  do {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::ListReturnsRequest request;
+    request.set_page_size(7);
+    request.set_page_token(token);
+    v1::ListReturnsResponse response;
+    ASSERT_TRUE(stub_->ListReturns(&context, request, &response).ok());
+    for (const auto& r : response.returns()) {
+      EXPECT_TRUE(seen.insert(r.name()).second) << "repeated " << r.name();
+      order.push_back(r.name());
+    }
+    token = response.next_page_token();
+  } while (!token.empty() && seen.size() < 100);
+  stop = true;
+  writer.join();
+  EXPECT_GE(seen.size(), 30u);
+  // No gaps: every return created before the listing ended is in it, up to
+  // the last one listed.
+  pqxx::connection conn(server_.database().url());
+  pqxx::read_transaction tx(conn);
+  const auto last = order.back().substr(std::string("returns/").size());
+  const int before = tx.exec_params(
+      "SELECT count(*)::int FROM returns WHERE seq <= (SELECT seq FROM returns WHERE id = $1::uuid)",
+      last)[0][0].as<int>();
+  EXPECT_EQ(before, static_cast<int>(seen.size()));
+}
+
+TEST_F(AssessmentServiceTest, ImportStoresGoodItemsAndReportsBadOnes) {
+  grpc::ClientContext context;
+  SetDeadline(context, 60);
+  auto stream = stub_->ImportReturns(&context);
+  constexpr int kChunks = 3, kPerChunk = 40;
+  int64_t accepted = 0, rejected = 0;
+  std::vector<int64_t> indexes;
+  for (int c = 0; c < kChunks; ++c) {
+    v1::ImportReturnsRequest request;
+    for (int i = 0; i < kPerChunk; ++i) {
+      auto* item = request.add_items();
+      item->set_request_id("imp-" + std::to_string(c) + "-" + std::to_string(i));
+      item->set_submit(true);
+      *item->mutable_assessment_return() = CompleteReturn(i % 2 ? "RF4" : "RAL");
+      if (i % 10 == 3) item->mutable_assessment_return()->set_cycle("1999");
+      if (i % 10 == 7) item->mutable_assessment_return()->mutable_answers(2)->set_rating(9);
+    }
+    ASSERT_TRUE(stream->Write(request));
+    v1::ImportReturnsResponse response;
+    ASSERT_TRUE(stream->Read(&response));
+    ASSERT_EQ(response.results_size(), kPerChunk);
+    for (int i = 0; i < kPerChunk; ++i) {
+      const auto& r = response.results(i);
+      indexes.push_back(r.index());
+      if (i % 10 == 3) {
+        ASSERT_EQ(r.violations_size(), 1);
+        EXPECT_EQ(r.violations(0).field(), "assessment_return.cycle");
+      } else if (i % 10 == 7) {
+        ASSERT_EQ(r.violations_size(), 1);
+        EXPECT_EQ(r.violations(0).field(), "assessment_return.answers[2].rating");
+      } else {
+        EXPECT_TRUE(r.violations().empty());
+        EXPECT_FALSE(r.name().empty());
+      }
+    }
+    accepted = response.accepted_count();
+    rejected = response.rejected_count();
+  }
+  stream->WritesDone();
+  ASSERT_TRUE(stream->Finish().ok());
+  for (size_t i = 0; i < indexes.size(); ++i) EXPECT_EQ(indexes[i], static_cast<int64_t>(i));
+  EXPECT_EQ(accepted, kChunks * 32);
+  EXPECT_EQ(rejected, kChunks * 8);
+  EXPECT_EQ(Count("SELECT count(*) FROM returns"), kChunks * 32);
+  EXPECT_EQ(Count("SELECT count(*) FROM return_versions"), kChunks * 32);
+  EXPECT_EQ(Count("SELECT count(*) FROM returns WHERE status = 2 AND typology > 0 "
+                  "AND array_length(ratings, 1) = 12"),
+            kChunks * 32);
+}
+
+TEST_F(AssessmentServiceTest, ImportReplaysItemsSeenBefore) {
+  auto import = [&](const std::vector<std::pair<std::string, std::string>>& items) {
+    grpc::ClientContext context;
+    SetDeadline(context, 30);
+    auto stream = stub_->ImportReturns(&context);
+    v1::ImportReturnsRequest request;
+    for (const auto& [id, trust] : items) {
+      auto* item = request.add_items();
+      item->set_request_id(id);
+      *item->mutable_assessment_return() = MinimalDraft(trust);
+    }
+    EXPECT_TRUE(stream->Write(request));
+    v1::ImportReturnsResponse response;
+    EXPECT_TRUE(stream->Read(&response));
+    stream->WritesDone();
+    EXPECT_TRUE(stream->Finish().ok());
+    return response;
+  };
+  const auto first = import({{"rep-a", "RF4"}, {"rep-b", "RAL"}});
+  const auto second = import({{"rep-a", "RF4"}, {"rep-b", "RF4"}, {"rep-c", "RF4"}, {"rep-c", "RF4"}});
+  EXPECT_TRUE(second.results(0).replayed());
+  EXPECT_EQ(second.results(0).name(), first.results(0).name());
+  EXPECT_EQ(second.results(1).violations(0).field(), "request_id") << "same id, other content";
+  EXPECT_FALSE(second.results(2).replayed());
+  EXPECT_TRUE(second.results(3).replayed()) << "a repeat within one chunk";
+  EXPECT_EQ(second.results(3).name(), second.results(2).name());
+  EXPECT_EQ(Count("SELECT count(*) FROM returns"), 3);
+}
+
+TEST_F(AssessmentServiceTest, ExportStreamsALargeFilteredSetInOrder) {
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, 60);
+    auto stream = stub_->ImportReturns(&context);
+    for (int c = 0; c < 3; ++c) {
+      v1::ImportReturnsRequest request;
+      for (int i = 0; i < 500; ++i) {
+        auto* item = request.add_items();
+        item->set_request_id("exp-" + std::to_string(c) + "-" + std::to_string(i));
+        item->set_submit(true);
+        *item->mutable_assessment_return() =
+            CompleteReturn(i % 3 == 0 ? "RX3" : "RF4", i % 5 == 0 ? "2019-20" : "2018-19");
+      }
+      ASSERT_TRUE(stream->Write(request));
+      v1::ImportReturnsResponse response;
+      ASSERT_TRUE(stream->Read(&response));
+    }
+    stream->WritesDone();
+    ASSERT_TRUE(stream->Finish().ok());
+  }
+  grpc::ClientContext context;
+  SetDeadline(context, 60);
+  v1::ExportReturnsRequest request;
+  request.mutable_filter()->set_region_code("Y56");
+  request.mutable_filter()->set_cycle("2018-19");
+  auto reader = stub_->ExportReturns(&context, request);
+  v1::ExportReturnsResponse chunk;
+  std::vector<std::string> names;
+  int chunks = 0;
+  while (reader->Read(&chunk)) {
+    ++chunks;
+    for (const auto& r : chunk.returns()) {
+      EXPECT_EQ(r.trust_ods_code(), "RF4");
+      EXPECT_EQ(r.cycle(), "2018-19");
+      EXPECT_EQ(r.answers_size(), 12);
+      names.push_back(r.name());
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  const int expected = Count(
+      "SELECT count(*) FROM returns WHERE trust_ods_code = 'RF4' AND cycle = '2018-19'");
+  EXPECT_EQ(static_cast<int>(names.size()), expected);
+  EXPECT_GT(expected, 500);
+  EXPECT_GT(chunks, 1);
+  const auto listed = ListAll(request.filter(), 500);
+  ASSERT_EQ(listed.size(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(listed[i].name(), names[i]) << i;
+}
+
+TEST_F(AssessmentServiceTest, HistoryCannotBeChangedOrDeletedInSql) {
+  MustSubmitNew("hist", CompleteReturn());
+  pqxx::connection conn(server_.database().url());
+  for (const char* sql : {"UPDATE return_versions SET written_by = 'x'",
+                          "DELETE FROM return_versions", "DELETE FROM returns"}) {
+    pqxx::work tx(conn);
+    EXPECT_THROW(tx.exec(sql), pqxx::sql_error) << sql;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM return_versions"), 2);
+}
+
+TEST_F(AssessmentServiceTest, FreeTextIsStoredVerbatim) {
+  v1::AssessmentReturn r = CompleteReturn();
+  const std::string evil = "Robert'); DROP TABLE returns; -- \"quoted\" \\ backslash ünïcödé";
+  r.mutable_respondent()->set_name(evil);
+  r.mutable_answers(0)->set_evidence(evil);
+  const auto submitted = MustSubmitNew("evil", r);
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::GetReturnRequest get;
+  get.set_name(submitted.name());
+  v1::GetReturnResponse got;
+  ASSERT_TRUE(stub_->GetReturn(&context, get, &got).ok());
+  EXPECT_EQ(got.assessment_return().respondent().name(), evil);
+  EXPECT_EQ(got.assessment_return().answers(0).evidence(), evil);
+}
+
+TEST(AssessmentRemoteClassificationTest, SubmissionIsClassifiedOverGrpcWhenServicesRunApart) {
+  ahpl::testing::TestServer classifier("classification");
+  ahpl::testing::TestDatabase db;
+  HostOptions options = DefaultHostOptions(db.url());
+  options.listen_address = "127.0.0.1:0";
+  options.settings["assessment.classification_target"] = classifier.address();
+  auto host = ServiceHost::Start(std::move(options), *SelectServices("assessment"));
+  ASSERT_TRUE(host.ok()) << host.status();
+  auto stub = v1::AssessmentService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string((*host)->port()), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext create_context;
+  SetDeadline(create_context);
+  v1::CreateReturnRequest create;
+  create.set_request_id("remote-1");
+  *create.mutable_assessment_return() = CompleteReturn();
+  v1::CreateReturnResponse created;
+  ASSERT_TRUE(stub->CreateReturn(&create_context, create, &created).ok());
+  grpc::ClientContext submit_context;
+  SetDeadline(submit_context);
+  v1::SubmitReturnRequest submit;
+  submit.set_request_id("remote-2");
+  submit.set_name(created.assessment_return().name());
+  submit.set_etag(created.assessment_return().etag());
+  v1::SubmitReturnResponse submitted;
+  const auto status = stub->SubmitReturn(&submit_context, submit, &submitted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(submitted.assessment_return().classification().typology(),
+            v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL);
+  EXPECT_EQ(submitted.assessment_return().classification().ruleset_version(), "2018-06.1");
+}
+
+}  // namespace
+}  // namespace ahpl
