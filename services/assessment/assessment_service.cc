@@ -1,6 +1,9 @@
 #include "services/assessment/assessment_service.h"
 
 #include <cctype>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <map>
 #include <utility>
 
@@ -122,7 +125,7 @@ absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
   return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
 }
 
-absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(const v1::AssessmentReturn& content,
+absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(v1::AssessmentReturn content,
                                                      Completeness completeness,
                                                      absl::string_view prefix) {
   ASSIGN_OR_RETURN(auto edition, EditionOrNull(content.edition_id()));
@@ -133,12 +136,11 @@ absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(const v1::AssessmentReturn&
                                  ? "the return cannot be submitted"
                                  : "the return cannot be stored"));
   VersionToWrite version;
-  version.content = content;
   version.ratings = RatingsByPosition(content, *edition);
   if (completeness == Completeness::kComplete) {
-    ASSIGN_OR_RETURN(*version.content.mutable_classification(),
-                     classifier_.Classify(content.arrangement()));
+    ASSIGN_OR_RETURN(*content.mutable_classification(), classifier_.Classify(content.arrangement()));
   }
+  version.content = std::move(content);
   return version;
 }
 
@@ -146,12 +148,14 @@ absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& reque
                                                         const v1::AssessmentReturn& ret, bool submit,
                                                         const std::string& principal,
                                                         absl::string_view prefix) {
-  const v1::AssessmentReturn content = ClientContent(ret);
+  v1::AssessmentReturn content = ClientContent(ret);
+  std::string digest = RequestDigest(submit ? "create-submitted" : "create", content);
   ASSIGN_OR_RETURN(VersionToWrite version,
-                   Prepare(content, submit ? Completeness::kComplete : Completeness::kDraft, prefix));
+                   Prepare(std::move(content), submit ? Completeness::kComplete : Completeness::kDraft,
+                           prefix));
   version.status = submit ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_DRAFT;
   version.request_id = request_id;
-  version.request_digest = RequestDigest(submit ? "create-submitted" : "create", content);
+  version.request_digest = std::move(digest);
   version.written_by = principal;
   return version;
 }
@@ -161,15 +165,12 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& re
                                                            bool submit,
                                                            const std::string& principal,
                                                            absl::string_view prefix) {
-  const std::string digest =
-      RequestDigest(submit ? "create-submitted" : "create", ClientContent(ret));
-  ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest));
-  if (replayed.has_value()) return Written{std::move(*replayed), true};
+  // Replays are found when the request id's unique index refuses the write,
+  // so a first attempt costs no extra lookup.
   ASSIGN_OR_RETURN(VersionToWrite version, PrepareNew(request_id, ret, submit, principal, prefix));
   auto created = store_.Create(version);
   if (absl::IsAlreadyExists(created.status())) {
-    // The same request id was written meanwhile by a concurrent call.
-    ASSIGN_OR_RETURN(auto again, Replay(request_id, digest));
+    ASSIGN_OR_RETURN(auto again, Replay(request_id, version.request_digest));
     if (again.has_value()) return Written{std::move(*again), true};
   }
   if (!created.ok()) return created.status();
@@ -198,11 +199,17 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
   }
   RETURN_IF_ERROR(v.ToStatus("invalid request"));
 
-  ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest));
-  if (replayed.has_value()) return Written{std::move(*replayed), true};
-
+  // A retried request finds the return moved on (stale etag or status) or
+  // its request id taken; only then is it looked up as a replay.
+  auto replay = [&]() -> absl::StatusOr<std::optional<Written>> {
+    ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest));
+    if (!replayed.has_value()) return std::optional<Written>();
+    return std::optional<Written>(Written{std::move(*replayed), true});
+  };
   ASSIGN_OR_RETURN(StoredReturn current, store_.Get(*id, 0));
   if (current.ret.etag() != etag) {
+    ASSIGN_OR_RETURN(auto replayed, replay());
+    if (replayed.has_value()) return std::move(*replayed);
     return absl::AbortedError(absl::StrCat(
         "stale etag: ", name, " is at version ", current.ret.version(),
         " now; get it again, reapply the change and retry"));
@@ -243,9 +250,9 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
   version.request_digest = digest;
   version.written_by = principal;
   auto appended = store_.Append(current.seq, *id, current.ret.version(), version);
-  if (absl::IsAlreadyExists(appended.status())) {
-    ASSIGN_OR_RETURN(auto again, Replay(request_id, digest));
-    if (again.has_value()) return Written{std::move(*again), true};
+  if (absl::IsAlreadyExists(appended.status()) || absl::IsAborted(appended.status())) {
+    ASSIGN_OR_RETURN(auto replayed, replay());
+    if (replayed.has_value()) return std::move(*replayed);
   }
   if (!appended.ok()) return appended.status();
   return Written{std::move(*appended), false};
@@ -264,7 +271,7 @@ grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerCo
   const std::string principal = CallerPrincipal(*context);
   return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
     ASSIGN_OR_RETURN(auto written, writer_.Create(request->request_id(), request->assessment_return(),
-                                                  /*submit=*/false, principal, "assessment_return"));
+                                                  request->submit(), principal, "assessment_return"));
     *response->mutable_assessment_return() = std::move(written.ret);
     return absl::OkStatus();
   });
@@ -401,164 +408,64 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
 
 namespace {
 
-// Reads chunks of items; for each chunk validates every item, stores the
-// valid ones in batched transactions (COPY), and writes one result per item
-// before reading the next chunk, so memory stays at one chunk.
+// Imports chunks in a two-stage pipeline: while one chunk's valid items are
+// being stored (COPY, one transaction per 1,000), the next chunk is read and
+// validated. Results go out in stream order, one response per chunk, each
+// once its chunk is stored. At most two chunks are held at a time.
 class ImportReactor final
     : public grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse> {
  public:
   ImportReactor(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers,
                 std::string principal)
       : store_(store), writer_(writer), workers_(workers), principal_(std::move(principal)) {
+    reading_ = true;
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {
-      Finish(grpc::Status::OK);
+    std::lock_guard<std::mutex> lock(mu_);
+    reading_ = false;
+    if (!ok || failed_) {
+      reads_done_ = true;
+      MaybeFinishLocked();
       return;
     }
-    if (!workers_.TrySubmit([this] { ProcessChunk(); })) {
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import"));
+    preparing_ = true;
+    auto chunk = std::make_shared<v1::ImportReturnsRequest>(std::move(request_));
+    request_.Clear();
+    if (!workers_.TrySubmit([this, chunk] { Prepare(*chunk); })) {
+      preparing_ = false;
+      FailLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import"));
     }
   }
 
   void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      FailLocked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
       return;
     }
-    StartRead(&request_);
+    outbox_.pop_front();
+    if (failed_) {
+      MaybeFinishLocked();
+      return;
+    }
+    WriteNextLocked();
+    MaybeReadLocked();
+    MaybeFinishLocked();
   }
 
   void OnDone() override { delete this; }
 
  private:
-  struct Pending {
-    int64_t index;
-    ImportRow row;
-  };
-
-  // Stores `batch`; when a request id is taken (a replay or a concurrent
-  // writer), falls back to one item at a time, which replays or refuses.
-  absl::Status Flush(std::vector<Pending>& batch, std::map<int64_t, v1::ImportResult>& results) {
-    if (batch.empty()) return absl::OkStatus();
-    std::vector<ImportRow> rows;
-    rows.reserve(batch.size());
-    for (auto& p : batch) rows.push_back(std::move(p.row));
-    absl::Status stored = store_.ImportBatch(rows);
-    if (stored.ok()) {
-      for (size_t i = 0; i < rows.size(); ++i) {
-        v1::ImportResult r;
-        r.set_index(batch[i].index);
-        r.set_name(absl::StrCat("returns/", rows[i].return_id));
-        results[batch[i].index] = std::move(r);
-      }
-      batch.clear();
-      return absl::OkStatus();
-    }
-    if (!absl::IsAlreadyExists(stored)) return stored;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      auto created = store_.Create(rows[i].version);
-      v1::ImportResult r;
-      r.set_index(batch[i].index);
-      if (created.ok()) {
-        r.set_name(created->name());
-      } else if (absl::IsAlreadyExists(created.status())) {
-        auto replay = writer_.Replay(rows[i].version.request_id, rows[i].version.request_digest);
-        if (replay.ok() && replay->has_value()) {
-          r.set_name((*replay)->name());
-          r.set_replayed(true);
-        } else {
-          auto* v = r.add_violations();
-          v->set_field("request_id");
-          v->set_description(replay.ok() ? "request id taken" : std::string(replay.status().message()));
-        }
-      } else {
-        return created.status();
-      }
-      results[batch[i].index] = std::move(r);
-    }
-    batch.clear();
-    return absl::OkStatus();
-  }
-
-  void ProcessChunk() {
-    response_.Clear();
+  // A chunk after validation: results known so far by stream index, and the
+  // valid items to store.
+  struct Prepared {
     std::map<int64_t, v1::ImportResult> results;
-    std::vector<Pending> batch;
-    absl::Status failed;
-
-    // Replays: request ids this chunk shares with earlier calls.
-    std::vector<std::string> ids, found;
-    for (const auto& item : request_.items()) ids.push_back(item.request_id());
-    std::map<std::string, Replay> replays;
-    auto known = store_.FindRequests(ids, &found);
-    if (!known.ok()) {
-      Finish(ToGrpcStatus(known.status()));
-      return;
-    }
-    for (size_t i = 0; i < found.size(); ++i) replays[found[i]] = (*known)[i];
-
-    std::set<std::string> seen_in_chunk;
-    for (const auto& item : request_.items()) {
-      const int64_t index = next_index_++;
-      v1::ImportResult result;
-      result.set_index(index);
-      if (auto s = CheckRequestId(item.request_id()); !s.ok()) {
-        results[index] = ResultFor(index, s);
-        continue;
-      }
-      const std::string digest = RequestDigest(item.submit() ? "create-submitted" : "create",
-                                               ClientContent(item.assessment_return()));
-      auto replay = replays.find(item.request_id());
-      if (replay != replays.end()) {
-        if (replay->second.request_digest == digest) {
-          result.set_name(absl::StrCat("returns/", replay->second.return_id));
-          result.set_replayed(true);
-        } else {
-          result = ResultFor(index, InvalidField("request_id",
-                                                 "this request id was already used for a "
-                                                 "different return"));
-        }
-        results[index] = std::move(result);
-        continue;
-      }
-      if (!seen_in_chunk.insert(item.request_id()).second) {
-        // A repeat inside the chunk: store what came before, then let the
-        // one-at-a-time path replay or refuse it.
-        if (!(failed = Flush(batch, results)).ok()) break;
-      }
-      auto version = writer_.PrepareNew(item.request_id(), item.assessment_return(), item.submit(),
-                                        principal_, "assessment_return");
-      if (!version.ok()) {
-        if (!absl::IsInvalidArgument(version.status())) {
-          failed = version.status();
-          break;
-        }
-        results[index] = ResultFor(index, version.status());
-        continue;
-      }
-      batch.push_back(Pending{index, ImportRow{std::move(*version), ""}});
-      if (batch.size() >= kImportBatch && !(failed = Flush(batch, results)).ok()) break;
-    }
-    if (failed.ok()) failed = Flush(batch, results);
-    if (!failed.ok()) {
-      Finish(ToGrpcStatus(failed));
-      return;
-    }
-    for (auto& [index, r] : results) {
-      if (r.violations_size() > 0) {
-        ++rejected_;
-      } else {
-        ++accepted_;
-      }
-      *response_.add_results() = std::move(r);
-    }
-    response_.set_accepted_count(accepted_);
-    response_.set_rejected_count(rejected_);
-    StartWrite(&response_);
-  }
+    std::vector<int64_t> indexes;
+    std::vector<ImportRow> rows;
+  };
 
   static v1::ImportResult ResultFor(int64_t index, const absl::Status& status) {
     v1::ImportResult r;
@@ -575,12 +482,201 @@ class ImportReactor final
     return r;
   }
 
+  // Stage 1, on a worker: validate and classify every item of `chunk`.
+  void Prepare(const v1::ImportReturnsRequest& chunk) {
+    auto prepared = std::make_shared<Prepared>();
+    int64_t index;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      index = next_index_;
+      next_index_ += chunk.items_size();
+    }
+    absl::Status failed;
+    std::vector<std::string> ids, found;
+    for (const auto& item : chunk.items()) ids.push_back(item.request_id());
+    std::map<std::string, Replay> replays;
+    auto known = store_.FindRequests(ids, &found);
+    if (!known.ok()) failed = known.status();
+    for (size_t i = 0; failed.ok() && i < found.size(); ++i) replays[found[i]] = (*known)[i];
+
+    for (int i = 0; failed.ok() && i < chunk.items_size(); ++i, ++index) {
+      const auto& item = chunk.items(i);
+      if (auto s = CheckRequestId(item.request_id()); !s.ok()) {
+        prepared->results[index] = ResultFor(index, s);
+        continue;
+      }
+      auto replay = replays.find(item.request_id());
+      if (replay != replays.end()) {
+        const std::string digest = RequestDigest(item.submit() ? "create-submitted" : "create",
+                                                 ClientContent(item.assessment_return()));
+        v1::ImportResult result;
+        result.set_index(index);
+        if (replay->second.request_digest == digest) {
+          result.set_name(absl::StrCat("returns/", replay->second.return_id));
+          result.set_replayed(true);
+        } else {
+          result = ResultFor(index, InvalidField("request_id",
+                                                 "this request id was already used for a "
+                                                 "different return"));
+        }
+        prepared->results[index] = std::move(result);
+        continue;
+      }
+      auto version = writer_.PrepareNew(item.request_id(), item.assessment_return(), item.submit(),
+                                        principal_, "assessment_return");
+      if (!version.ok()) {
+        if (!absl::IsInvalidArgument(version.status())) {
+          failed = version.status();
+          break;
+        }
+        prepared->results[index] = ResultFor(index, version.status());
+        continue;
+      }
+      prepared->indexes.push_back(index);
+      prepared->rows.push_back(ImportRow{std::move(*version), ""});
+    }
+
+    std::lock_guard<std::mutex> lock(mu_);
+    preparing_ = false;
+    if (!failed.ok()) {
+      FailLocked(ToGrpcStatus(failed));
+      return;
+    }
+    if (failed_) {
+      MaybeFinishLocked();
+      return;
+    }
+    ready_.push_back(std::move(prepared));
+    StoreNextLocked();
+    MaybeReadLocked();
+  }
+
+  // Stage 2, on a worker: store a prepared chunk's items in batches; on a
+  // request id taken meanwhile, one at a time (replaying or refusing).
+  absl::Status Store(Prepared& p) {
+    for (size_t begin = 0; begin < p.rows.size(); begin += kImportBatch) {
+      const size_t end = std::min(p.rows.size(), begin + kImportBatch);
+      std::vector<ImportRow> rows(std::make_move_iterator(p.rows.begin() + begin),
+                                  std::make_move_iterator(p.rows.begin() + end));
+      absl::Status stored = store_.ImportBatch(rows);
+      if (!stored.ok() && !absl::IsAlreadyExists(stored)) return stored;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const int64_t index = p.indexes[begin + i];
+        v1::ImportResult r;
+        r.set_index(index);
+        if (stored.ok()) {
+          r.set_name(absl::StrCat("returns/", rows[i].return_id));
+        } else {
+          auto created = store_.Create(rows[i].version);
+          if (created.ok()) {
+            r.set_name(created->name());
+          } else if (absl::IsAlreadyExists(created.status())) {
+            auto replay = writer_.Replay(rows[i].version.request_id, rows[i].version.request_digest);
+            if (!replay.ok() && !absl::IsInvalidArgument(replay.status())) return replay.status();
+            if (replay.ok() && replay->has_value()) {
+              r.set_name((*replay)->name());
+              r.set_replayed(true);
+            } else {
+              r = ResultFor(index, replay.ok() ? InvalidField("request_id", "request id taken")
+                                               : replay.status());
+            }
+          } else {
+            return created.status();
+          }
+        }
+        p.results[index] = std::move(r);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void StoreNextLocked() {
+    if (storing_ || ready_.empty() || failed_) return;
+    storing_ = true;
+    auto prepared = ready_.front();
+    ready_.pop_front();
+    if (!workers_.TrySubmit([this, prepared] {
+          absl::Status stored = Store(*prepared);
+          std::lock_guard<std::mutex> lock(mu_);
+          storing_ = false;
+          if (!stored.ok()) {
+            FailLocked(ToGrpcStatus(stored));
+            return;
+          }
+          if (failed_) {
+            MaybeFinishLocked();
+            return;
+          }
+          v1::ImportReturnsResponse response;
+          for (auto& [index, r] : prepared->results) {
+            if (r.violations_size() > 0) {
+              ++rejected_;
+            } else {
+              ++accepted_;
+            }
+            *response.add_results() = std::move(r);
+          }
+          response.set_accepted_count(accepted_);
+          response.set_rejected_count(rejected_);
+          outbox_.push_back(std::move(response));
+          WriteNextLocked();
+          StoreNextLocked();
+          MaybeReadLocked();
+          MaybeFinishLocked();
+        })) {
+      storing_ = false;
+      FailLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import"));
+    }
+  }
+
+  void WriteNextLocked() {
+    if (writing_ || outbox_.empty() || failed_) return;
+    writing_ = true;
+    StartWrite(&outbox_.front());
+  }
+
+  // Reads on while at most two chunks are between reading and writing.
+  void MaybeReadLocked() {
+    if (reading_ || reads_done_ || failed_ || preparing_) return;
+    if (ready_.size() + (storing_ ? 1 : 0) + outbox_.size() >= 2) return;
+    reading_ = true;
+    StartRead(&request_);
+  }
+
+  // Finishes once nothing of ours is in flight: with the first failure, or
+  // OK when every chunk read has been answered.
+  void MaybeFinishLocked() {
+    if (finished_ || preparing_ || storing_ || writing_) return;
+    if (failed_) {
+      finished_ = true;
+      Finish(failure_);
+      return;
+    }
+    if (!reads_done_ || !ready_.empty() || !outbox_.empty()) return;
+    finished_ = true;
+    Finish(grpc::Status::OK);
+  }
+
+  void FailLocked(const grpc::Status& status) {
+    if (!failed_) {
+      failed_ = true;
+      failure_ = status;
+    }
+    MaybeFinishLocked();
+  }
+
   AssessmentStore& store_;
   ReturnWriter& writer_;
   WorkerPool& workers_;
   const std::string principal_;
+
+  std::mutex mu_;
   v1::ImportReturnsRequest request_;
-  v1::ImportReturnsResponse response_;
+  std::deque<std::shared_ptr<Prepared>> ready_;
+  std::deque<v1::ImportReturnsResponse> outbox_;
+  bool reading_ = false, reads_done_ = false, preparing_ = false, storing_ = false;
+  bool writing_ = false, failed_ = false, finished_ = false;
+  grpc::Status failure_;
   int64_t next_index_ = 0;
   int64_t accepted_ = 0;
   int64_t rejected_ = 0;

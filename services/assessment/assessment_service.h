@@ -61,7 +61,7 @@ class ReturnWriter {
 
  private:
   absl::StatusOr<std::shared_ptr<const v1::Edition>> EditionOrNull(const std::string& edition_id);
-  absl::StatusOr<VersionToWrite> Prepare(const v1::AssessmentReturn& content, Completeness completeness,
+  absl::StatusOr<VersionToWrite> Prepare(v1::AssessmentReturn content, Completeness completeness,
                                          absl::string_view prefix);
 
   AssessmentStore& store_;

@@ -32,24 +32,35 @@ const std::vector<PreparedStatement>& Statements() {
       {"assessment_find_requests",
        "SELECT v.request_id, r.id::text, v.version, v.request_digest FROM return_versions v "
        "JOIN returns r ON r.seq = v.return_seq WHERE v.request_id = ANY ($1::text[])"},
-      {"assessment_insert_return",
-       "INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, current_version, etag, "
-       "typology, ruleset_version, finding_codes, has_senior_leader, band, board_relationship, "
-       "leader_title, ratings, submit_time) VALUES ($1::uuid, $2, $3, $4, $5::smallint, 1, $6, "
-       "$7::smallint, $8, $9::text[], $10, $11::smallint, $12::smallint, $13, $14::smallint[], "
-       "CASE WHEN $5::smallint = 1 THEN NULL ELSE clock_timestamp() END) RETURNING seq"},
-      {"assessment_update_return",
-       "UPDATE returns SET status = $3::smallint, current_version = current_version + 1, etag = $4, "
-       "trust_ods_code = $5, cycle = $6, edition_id = $7, typology = $8, ruleset_version = $9, "
-       "finding_codes = $10::text[], has_senior_leader = $11, band = $12, "
-       "board_relationship = $13, leader_title = $14, ratings = $15::smallint[], "
-       "update_time = clock_timestamp(), "
+      {"assessment_create",
+       "WITH r AS (INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, "
+       "current_version, etag, typology, ruleset_version, finding_codes, has_senior_leader, band, "
+       "board_relationship, leader_title, ratings, submit_time) VALUES ($1::uuid, $2, $3, $4, "
+       "$5::smallint, 1, $6, $7::smallint, $8, $9::text[], $10, $11::smallint, $12::smallint, $13, "
+       "$14::smallint[], CASE WHEN $5::smallint = 1 THEN NULL ELSE clock_timestamp() END) "
+       "RETURNING seq, create_time, submit_time) "
+       "INSERT INTO return_versions (return_seq, version, status, etag, content, request_id, "
+       "request_digest, written_by, change_reason) "
+       "SELECT r.seq, 1, $5::smallint, $6, $15, $16, $17, $18, $19 FROM r "
+       "RETURNING (extract(epoch FROM write_time) * 1000000)::bigint, "
+       "(SELECT (extract(epoch FROM create_time) * 1000000)::bigint FROM r), "
+       "(SELECT (extract(epoch FROM submit_time) * 1000000)::bigint FROM r)"},
+      {"assessment_append",
+       "WITH u AS (UPDATE returns SET status = $3::smallint, current_version = current_version + 1, "
+       "etag = $4, trust_ods_code = $5, cycle = $6, edition_id = $7, typology = $8::smallint, "
+       "ruleset_version = $9, finding_codes = $10::text[], has_senior_leader = $11, "
+       "band = $12::smallint, board_relationship = $13::smallint, leader_title = $14, "
+       "ratings = $15::smallint[], update_time = clock_timestamp(), "
        "submit_time = CASE WHEN $3::smallint = 2 THEN coalesce(submit_time, clock_timestamp()) "
        "ELSE submit_time END "
-       "WHERE seq = $1 AND current_version = $2 RETURNING current_version"},
-      {"assessment_insert_version",
+       "WHERE seq = $1 AND current_version = $2 RETURNING seq, current_version, create_time, "
+       "submit_time) "
        "INSERT INTO return_versions (return_seq, version, status, etag, content, request_id, "
-       "request_digest, written_by, change_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"},
+       "request_digest, written_by, change_reason) "
+       "SELECT u.seq, u.current_version, $3::smallint, $4, $16, $17, $18, $19, $20 FROM u "
+       "RETURNING (extract(epoch FROM write_time) * 1000000)::bigint, "
+       "(SELECT (extract(epoch FROM create_time) * 1000000)::bigint FROM u), "
+       "(SELECT (extract(epoch FROM submit_time) * 1000000)::bigint FROM u)"},
       {"assessment_get",
        Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
            "WHERE r.id = $1::uuid AND v.version = CASE WHEN $2 = 0 THEN r.current_version "
@@ -106,17 +117,22 @@ std::string ContentBytes(const VersionToWrite& v) {
   return bytes;
 }
 
-// Writes the version row and reads the whole version back.
-absl::StatusOr<v1::AssessmentReturn> InsertVersion(pqxx::transaction_base& tx, int64_t seq,
-                                                   const std::string& return_id, int64_t version,
-                                                   const VersionToWrite& v) {
-  const std::string etag = Etag(return_id, version);
-  tx.exec_prepared("assessment_insert_version", seq, version, static_cast<int>(v.status), etag,
-                   pqxx::binarystring(ContentBytes(v)), v.request_id, v.request_digest,
-                   v.written_by, v.content.change_reason());
-  const auto r = tx.exec_prepared("assessment_get", return_id, version);
-  if (r.empty()) return absl::InternalError("version vanished after it was written");
-  return FromRow(r[0]).ret;
+// The stored version as a client sees it, from what was written and the
+// times the database gave it.
+v1::AssessmentReturn Materialize(const VersionToWrite& v, const std::string& id, int64_t version,
+                                 const pqxx::row& times) {
+  v1::AssessmentReturn ret = v.content;
+  ret.set_name(absl::StrCat("returns/", id));
+  ret.set_version(version);
+  ret.set_status(v.status);
+  ret.set_etag(Etag(id, version));
+  ret.set_written_by(v.written_by);
+  *ret.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(times[0].as<int64_t>());
+  *ret.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(times[1].as<int64_t>());
+  if (!times[2].is_null()) {
+    *ret.mutable_submit_time() = TimeUtil::MicrosecondsToTimestamp(times[2].as<int64_t>());
+  }
+  return ret;
 }
 
 }  // namespace
@@ -150,7 +166,7 @@ AssessmentStore::AssessmentStore(PgPool& pool) : pool_(pool) {
 
 absl::StatusOr<std::optional<Replay>> AssessmentStore::FindRequest(const std::string& request_id) {
   std::optional<Replay> replay;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
     const auto r = tx.exec_prepared("assessment_find_request", request_id);
     if (!r.empty()) {
       replay = Replay{r[0][0].as<std::string>(), r[0][1].as<int64_t>(), r[0][2].as<std::string>()};
@@ -163,7 +179,7 @@ absl::StatusOr<std::optional<Replay>> AssessmentStore::FindRequest(const std::st
 absl::StatusOr<std::vector<Replay>> AssessmentStore::FindRequests(
     const std::vector<std::string>& request_ids, std::vector<std::string>* found_ids) {
   std::vector<Replay> out;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row : tx.exec_prepared("assessment_find_requests", TextArrayLiteral(request_ids))) {
       found_ids->push_back(row[0].as<std::string>());
       out.push_back(Replay{row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<std::string>()});
@@ -176,19 +192,19 @@ absl::StatusOr<std::vector<Replay>> AssessmentStore::FindRequests(
 absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Create(const VersionToWrite& v) {
   v1::AssessmentReturn stored;
   const std::string id = NewUuid();
-  RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
     const auto& c = v.content;
     const auto& leader = c.arrangement().senior_leader();
-    const int64_t seq =
-        tx.exec_prepared1("assessment_insert_return", id, c.trust_ods_code(), c.cycle(),
-                          c.edition_id(), static_cast<int>(v.status), Etag(id, 1),
-                          static_cast<int>(c.classification().typology()),
-                          c.classification().ruleset_version(), TextArrayLiteral(FindingCodes(c)),
-                          c.arrangement().has_senior_ahp_leader(), static_cast<int>(leader.band()),
-                          static_cast<int>(leader.board_relationship()), leader.job_title(),
-                          RatingsLiteral(v.ratings))[0]
-            .as<int64_t>();
-    ASSIGN_OR_RETURN(stored, InsertVersion(tx, seq, id, 1, v));
+    const auto r = tx.exec_prepared(
+        "assessment_create", id, c.trust_ods_code(), c.cycle(), c.edition_id(),
+        static_cast<int>(v.status), Etag(id, 1), static_cast<int>(c.classification().typology()),
+        c.classification().ruleset_version(), TextArrayLiteral(FindingCodes(c)),
+        c.arrangement().has_senior_ahp_leader(), static_cast<int>(leader.band()),
+        static_cast<int>(leader.board_relationship()), leader.job_title(), RatingsLiteral(v.ratings),
+        pqxx::binarystring(ContentBytes(v)), v.request_id, v.request_digest, v.written_by,
+        c.change_reason());
+    if (r.empty()) return absl::InternalError("return was not written");
+    stored = Materialize(v, id, 1, r[0]);
     return absl::OkStatus();
   }));
   return stored;
@@ -199,22 +215,23 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq,
                                                              int64_t expected_version,
                                                              const VersionToWrite& v) {
   v1::AssessmentReturn stored;
-  RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+  const int64_t version = expected_version + 1;
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
     const auto& c = v.content;
     const auto& leader = c.arrangement().senior_leader();
-    const int64_t version = expected_version + 1;
-    const auto updated = tx.exec_prepared(
-        "assessment_update_return", seq, expected_version, static_cast<int>(v.status),
-        Etag(id, version), c.trust_ods_code(), c.cycle(), c.edition_id(),
+    const auto r = tx.exec_prepared(
+        "assessment_append", seq, expected_version, static_cast<int>(v.status), Etag(id, version),
+        c.trust_ods_code(), c.cycle(), c.edition_id(),
         static_cast<int>(c.classification().typology()), c.classification().ruleset_version(),
         TextArrayLiteral(FindingCodes(c)), c.arrangement().has_senior_ahp_leader(),
         static_cast<int>(leader.band()), static_cast<int>(leader.board_relationship()),
-        leader.job_title(), RatingsLiteral(v.ratings));
-    if (updated.empty()) {
+        leader.job_title(), RatingsLiteral(v.ratings), pqxx::binarystring(ContentBytes(v)),
+        v.request_id, v.request_digest, v.written_by, c.change_reason());
+    if (r.empty()) {
       return absl::AbortedError(
           "the return changed since that version was read (stale etag); get it again and retry");
     }
-    ASSIGN_OR_RETURN(stored, InsertVersion(tx, seq, id, version, v));
+    stored = Materialize(v, id, version, r[0]);
     return absl::OkStatus();
   }));
   return stored;
@@ -222,7 +239,7 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq,
 
 absl::StatusOr<StoredReturn> AssessmentStore::Get(const std::string& return_id, int64_t version) {
   std::optional<StoredReturn> found;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
     const auto r = tx.exec_prepared("assessment_get", return_id, version);
     if (!r.empty()) found = FromRow(r[0]);
     return absl::OkStatus();
@@ -253,7 +270,7 @@ absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentStore::ListVersions(
 absl::StatusOr<std::vector<StoredReturn>> AssessmentStore::List(const ReturnQuery& q,
                                                                 int64_t after_seq, int limit) {
   std::vector<StoredReturn> out;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row : tx.exec_prepared("assessment_list", q.trust_ods_code, q.region_code,
                                             q.cycle, q.status, q.typology, after_seq, limit)) {
       out.push_back(FromRow(row));

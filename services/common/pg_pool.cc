@@ -220,6 +220,14 @@ absl::Status PgPool::InTransaction(
   return status;
 }
 
+absl::Status PgPool::Statement(
+    const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
+  return WithConnection([&](pqxx::connection& conn) -> absl::Status {
+    pqxx::nontransaction tx(conn);
+    return fn(tx);
+  });
+}
+
 absl::Status PgPool::Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
   return WithConnection([&](pqxx::connection& conn) -> absl::Status {
     pqxx::read_transaction tx(conn);

@@ -63,8 +63,14 @@ class PgPool {
   absl::Status InTransaction(const std::function<absl::Status(pqxx::transaction_base&)>& fn,
                              Isolation isolation = Isolation::kReadCommitted);
 
-  // Runs `fn` in a read-only transaction (no commit needed).
+  // Runs `fn` in a read-only transaction (no commit needed), for reads of
+  // several statements that must see one snapshot.
   absl::Status Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
+
+  // Runs `fn` with no explicit transaction: each statement commits on its
+  // own, atomically, in one round trip. For single-statement reads and
+  // writes.
+  absl::Status Statement(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
 
   size_t size() const { return options_.size; }
   const std::string& url() const { return options_.url; }

@@ -178,6 +178,30 @@ TEST_F(AssessmentServiceTest, FullLifecycleKeepsEveryVersion) {
   EXPECT_EQ(first.assessment_return().etag(), draft.etag());
 }
 
+TEST_F(AssessmentServiceTest, CreateCanSubmitInOneCall) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  v1::CreateReturnRequest request;
+  request.set_request_id("one-call");
+  request.set_submit(true);
+  *request.mutable_assessment_return() = CompleteReturn();
+  v1::CreateReturnResponse response;
+  ASSERT_TRUE(stub_->CreateReturn(&context, request, &response).ok());
+  EXPECT_EQ(response.assessment_return().status(), v1::RETURN_STATUS_SUBMITTED);
+  EXPECT_EQ(response.assessment_return().version(), 1);
+  EXPECT_EQ(response.assessment_return().classification().typology(),
+            v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL);
+
+  grpc::ClientContext incomplete_context;
+  SetDeadline(incomplete_context);
+  request.set_request_id("one-call-incomplete");
+  *request.mutable_assessment_return() = MinimalDraft();
+  const auto status = stub_->CreateReturn(&incomplete_context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(status).count("assessment_return.respondent.name"), 1u);
+  EXPECT_EQ(Count("SELECT count(*) FROM returns"), 1);
+}
+
 TEST_F(AssessmentServiceTest, SubmittingAnIncompleteDraftNamesEveryMissingFieldAndWritesNothing) {
   v1::AssessmentReturn draft;
   ASSERT_TRUE(Create("inc-1", MinimalDraft(), &draft).ok());

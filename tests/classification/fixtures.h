@@ -11,10 +11,13 @@
 
 namespace ahpl::classification::testing {
 
-inline v1::Edition Edition2018() {
-  auto editions = catalogue::ShippedEditions();
-  EXPECT_TRUE(editions.ok()) << editions.status();
-  return editions->front();
+inline const v1::Edition& Edition2018() {
+  static const v1::Edition* edition = [] {
+    auto editions = catalogue::ShippedEditions();
+    EXPECT_TRUE(editions.ok()) << editions.status();
+    return new v1::Edition(editions->front());
+  }();
+  return *edition;
 }
 
 inline std::shared_ptr<const CompiledRuleset> ShippedRules() {

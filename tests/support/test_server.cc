@@ -9,10 +9,10 @@
 
 namespace ahpl::testing {
 
-TestServer::TestServer(const std::string& services) {
+TestServer::TestServer(const std::string& services, size_t pool_size) {
   HostOptions options = DefaultHostOptions(database_.url());
   options.listen_address = "127.0.0.1:0";
-  options.pool_size = 4;
+  options.pool_size = pool_size;
   options.shutdown_grace = absl::Seconds(2);
   options.health_interval = absl::Milliseconds(100);
   auto selected = SelectServices(services);

@@ -16,7 +16,7 @@ namespace ahpl::testing {
 class TestServer {
  public:
   // Hosts `services` ("all" or a comma-separated list); aborts on failure.
-  explicit TestServer(const std::string& services = "all");
+  explicit TestServer(const std::string& services = "all", size_t pool_size = 4);
   ~TestServer();
 
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
