@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/assessment/summary.h"
 #include "services/common/field_violations.h"
 #include "services/common/log.h"
 #include "services/common/page_token.h"
@@ -750,6 +751,37 @@ grpc::ServerWriteReactor<v1::ExportReturnsResponse>* AssessmentService::ExportRe
     return new Refused(query.status());
   }
   return new ExportReactor(store_, workers_, std::move(*query));
+}
+
+grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
+    grpc::CallbackServerContext* context, const v1::SummarizeReturnsRequest* request,
+    v1::SummarizeReturnsResponse* response) {
+  FieldViolations v;
+  if (!IsValidCycle(request->cycle())) v.Add("cycle", "a cycle such as \"2018-19\" is required");
+  const std::string& region = request->region_code();
+  if (!region.empty() && !(region.size() == 3 && region[0] == 'Y')) {
+    v.Add("region_code", "not a region code (e.g. \"Y56\")");
+  }
+  if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
+  if (!v.empty()) return FinishUnary(context, v.ToStatus("invalid summary request"));
+  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(auto regions, store_.Summarize(request->cycle(), request->region_code()));
+    if (!request->region_code().empty() && regions.empty()) {
+      return absl::NotFoundError(absl::StrCat("no region \"", request->region_code(), "\""));
+    }
+    const int below =
+        request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below();
+    v1::ReturnSummary* total = response->mutable_total();
+    total->set_cycle(request->cycle());
+    for (auto& [code, summary] : regions) {
+      MergeInto(*total, summary);
+      Finalize(summary);
+      Suppress(summary, below);
+      *response->add_regions() = std::move(summary);
+    }
+    Finalize(*total);
+    return absl::OkStatus();
+  });
 }
 
 // ---- hosting ----------------------------------------------------------------

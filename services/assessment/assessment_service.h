@@ -103,6 +103,9 @@ class AssessmentService final : public v1::AssessmentService::CallbackService {
       grpc::CallbackServerContext* context) override;
   grpc::ServerWriteReactor<v1::ExportReturnsResponse>* ExportReturns(
       grpc::CallbackServerContext* context, const v1::ExportReturnsRequest* request) override;
+  grpc::ServerUnaryReactor* SummarizeReturns(grpc::CallbackServerContext* context,
+                                             const v1::SummarizeReturnsRequest* request,
+                                             v1::SummarizeReturnsResponse* response) override;
 
  private:
   AssessmentStore& store_;

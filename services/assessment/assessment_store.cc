@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "services/assessment/return_rules.h"
+#include "services/assessment/summary.h"
 #include "services/common/status_macros.h"
 
 namespace ahpl::assessment {
@@ -75,6 +76,38 @@ const std::vector<PreparedStatement>& Statements() {
            "AND ($3 = '' OR r.cycle = $3) AND ($4 = 0 OR r.status = $4) "
            "AND ($5 = 0 OR r.typology = $5) AND r.seq > $6 ORDER BY r.seq LIMIT $7")},
       {"assessment_return_exists", "SELECT seq FROM returns WHERE id = $1::uuid"},
+      {"assessment_summary_register",
+       "SELECT region_code, count(*) FROM trusts WHERE active AND ($1 = '' OR region_code = $1) "
+       "GROUP BY 1"},
+      {"assessment_summary_totals",
+       "SELECT t.region_code, count(*), count(DISTINCT r.trust_ods_code), "
+       "count(*) FILTER (WHERE r.has_senior_leader AND r.band >= 4), "
+       "count(*) FILTER (WHERE r.has_senior_leader), count(*) FILTER (WHERE r.leader_title <> '') "
+       "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
+       "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) GROUP BY 1"},
+      // One scan: each return contributes a key to each distribution.
+      {"assessment_summary_distributions",
+       "SELECT t.region_code, k.kind, k.key, count(*) "
+       "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
+       "CROSS JOIN LATERAL (VALUES (1, r.typology::text), "
+       "(2, CASE WHEN r.has_senior_leader THEN r.band::text ELSE 'none' END), "
+       "(3, CASE WHEN r.has_senior_leader THEN r.board_relationship::text END), "
+       "(4, nullif(btrim(regexp_replace(lower(r.leader_title), '[^[:alnum:]]+', ' ', 'g')), ''))"
+       ") AS k(kind, key) "
+       "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) "
+       "AND k.key IS NOT NULL GROUP BY 1, 2, 3"},
+      {"assessment_summary_findings",
+       "SELECT t.region_code, f.code, count(*) "
+       "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code, "
+       "unnest(r.finding_codes) AS f(code) "
+       "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) GROUP BY 1, 2"},
+      {"assessment_summary_ratings",
+       "SELECT t.region_code, q.question_id, a.rating, count(*) "
+       "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
+       "CROSS JOIN LATERAL unnest(r.ratings) WITH ORDINALITY AS a(rating, position) "
+       "JOIN edition_questions q ON q.edition_id = r.edition_id AND q.position = a.position "
+       "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) "
+       "AND a.rating IS NOT NULL GROUP BY 1, 2, 3"},
       {"assessment_next_seqs",
        "SELECT nextval('returns_seq_seq') FROM generate_series(1, $1)"},
   };
@@ -274,6 +307,81 @@ absl::StatusOr<std::vector<StoredReturn>> AssessmentStore::List(const ReturnQuer
     for (const auto& row : tx.exec_prepared("assessment_list", q.trust_ods_code, q.region_code,
                                             q.cycle, q.status, q.typology, after_seq, limit)) {
       out.push_back(FromRow(row));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, v1::ReturnSummary>> AssessmentStore::Summarize(
+    const std::string& cycle, const std::string& region_code) {
+  std::map<std::string, v1::ReturnSummary> out;
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    for (const auto& row : tx.exec_prepared("assessment_summary_register", region_code)) {
+      auto& s = out[row[0].as<std::string>()];
+      s.set_region_code(row[0].as<std::string>());
+      s.set_cycle(cycle);
+      s.set_trusts_in_register(row[1].as<int64_t>());
+    }
+    auto region = [&](const pqxx::row& row) -> v1::ReturnSummary& {
+      auto& s = out[row[0].as<std::string>()];
+      s.set_region_code(row[0].as<std::string>());
+      s.set_cycle(cycle);
+      return s;
+    };
+    for (const auto& row : tx.exec_prepared("assessment_summary_totals", cycle, region_code)) {
+      auto& s = region(row);
+      s.set_returns(row[1].as<int64_t>());
+      s.set_trusts_responding(row[2].as<int64_t>());
+      s.set_leaders_at_8c_or_above(row[3].as<int64_t>());
+      s.set_returns_with_leader(row[4].as<int64_t>());
+      s.set_returns_with_title(row[5].as<int64_t>());
+    }
+    for (const auto& row :
+         tx.exec_prepared("assessment_summary_distributions", cycle, region_code)) {
+      auto& s = region(row);
+      const int kind = row[1].as<int>();
+      const std::string key = row[2].as<std::string>();
+      const int64_t n = row[3].as<int64_t>();
+      int value = 0;
+      switch (kind) {
+        case 1:
+          value = std::stoi(key);
+          AddCount(*s.mutable_typology(), v1::Typology_Name(static_cast<v1::Typology>(value)), n);
+          break;
+        case 2:
+          if (key == "none") {
+            AddCount(*s.mutable_bands(), "NO_POST", n);
+          } else {
+            value = std::stoi(key);
+            AddCount(*s.mutable_bands(), v1::Band_Name(static_cast<v1::Band>(value)), n);
+          }
+          break;
+        case 3:
+          value = std::stoi(key);
+          AddCount(*s.mutable_board_relationships(),
+                   v1::BoardRelationship_Name(static_cast<v1::BoardRelationship>(value)), n);
+          break;
+        default:
+          AddCount(*s.mutable_leader_titles(), key, n);
+          break;
+      }
+    }
+    for (const auto& row : tx.exec_prepared("assessment_summary_findings", cycle, region_code)) {
+      AddCount(*region(row).mutable_findings(), row[1].as<std::string>(), row[2].as<int64_t>());
+    }
+    for (const auto& row : tx.exec_prepared("assessment_summary_ratings", cycle, region_code)) {
+      auto& s = region(row);
+      const std::string question = row[1].as<std::string>();
+      v1::QuestionRatings* q = nullptr;
+      for (auto& existing : *s.mutable_questions()) {
+        if (existing.question_id() == question) q = &existing;
+      }
+      if (q == nullptr) {
+        q = s.add_questions();
+        q->set_question_id(question);
+      }
+      AddCount(*q->mutable_ratings(), row[2].as<std::string>(), row[3].as<int64_t>());
     }
     return absl::OkStatus();
   }));

@@ -4,6 +4,7 @@
 #define AHPL_SERVICES_ASSESSMENT_ASSESSMENT_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,6 +89,12 @@ class AssessmentStore {
   // request id turns out to be taken, nothing is stored and ALREADY_EXISTS
   // is returned so the caller can go item by item.
   absl::Status ImportBatch(std::vector<ImportRow>& rows);
+
+  // Per-region summaries (unsuppressed, not finalised) of the submitted
+  // returns of `cycle`, of `region_code` only when not empty; every region
+  // with active trusts has an entry. One read transaction, aggregated in SQL.
+  absl::StatusOr<std::map<std::string, v1::ReturnSummary>> Summarize(const std::string& cycle,
+                                                                    const std::string& region_code);
 
   // Replays of many request ids at once.
   absl::StatusOr<std::vector<Replay>> FindRequests(const std::vector<std::string>& request_ids,

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "ahpl/v1/assessment.grpc.pb.h"
+#include "services/assessment/summary.h"
 #include "services/server/hosted_services.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/status_matchers.h"
@@ -568,6 +569,93 @@ TEST_F(AssessmentServiceTest, FreeTextIsStoredVerbatim) {
   ASSERT_TRUE(stub_->GetReturn(&context, get, &got).ok());
   EXPECT_EQ(got.assessment_return().respondent().name(), evil);
   EXPECT_EQ(got.assessment_return().answers(0).evidence(), evil);
+}
+
+TEST_F(AssessmentServiceTest, SummaryCountsSubmittedReturnsPerRegionInSql) {
+  // London: 6 returns from 3 trusts; North East and Yorkshire: 2 from 1.
+  // Drafts and withdrawn returns are not counted.
+  auto lead8c = CompleteReturn("RF4");
+  lead8c.mutable_arrangement()->mutable_senior_leader()->set_band(v1::BAND_8C);
+  lead8c.mutable_arrangement()->mutable_senior_leader()->set_job_title("Head of Therapies");
+  auto no_post = CompleteReturn("RAL");
+  no_post.mutable_arrangement()->set_has_senior_ahp_leader(false);
+  no_post.mutable_arrangement()->clear_senior_leader();
+  auto lead8a = CompleteReturn("RF4");
+  lead8a.mutable_arrangement()->mutable_senior_leader()->set_band(v1::BAND_8A);
+  lead8a.mutable_arrangement()->mutable_senior_leader()->set_job_title("head of  therapies!");
+  for (int i = 0; i < 3; ++i) MustSubmitNew("sum-a-" + std::to_string(i), lead8c);
+  MustSubmitNew("sum-b", no_post);
+  MustSubmitNew("sum-c", lead8a);
+  MustSubmitNew("sum-d", CompleteReturn("G6V2S"));
+  for (int i = 0; i < 2; ++i) MustSubmitNew("sum-e-" + std::to_string(i), CompleteReturn("RX3"));
+  MustSubmitNew("sum-f", CompleteReturn("RX3", "2019-20"));
+  ASSERT_TRUE(Create("sum-draft", MinimalDraft("RF4"), nullptr).ok());
+
+  auto summarize = [&](const std::string& region, int suppress_below) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::SummarizeReturnsRequest request;
+    request.set_cycle("2018-19");
+    request.set_region_code(region);
+    request.set_suppress_below(suppress_below);
+    v1::SummarizeReturnsResponse response;
+    EXPECT_TRUE(stub_->SummarizeReturns(&context, request, &response).ok());
+    return response;
+  };
+  auto count = [](const google::protobuf::RepeatedPtrField<v1::Count>& counts, const std::string& key) {
+    for (const auto& c : counts) {
+      if (c.key() == key) return c.count();
+    }
+    return int64_t{-1};
+  };
+
+  const auto all = summarize("", 1);
+  EXPECT_EQ(all.regions_size(), 7);
+  const auto& total = all.total();
+  EXPECT_EQ(total.trusts_in_register(), 202);
+  EXPECT_EQ(total.returns(), 8);
+  EXPECT_EQ(total.trusts_responding(), 4);
+  EXPECT_NEAR(total.response_rate_percent(), 400.0 / 202, 1e-9);
+  EXPECT_EQ(count(total.typology(), "TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL"), 7);
+  EXPECT_EQ(count(total.typology(), "TYPOLOGY_UNIPROFESSIONAL"), 1);
+  EXPECT_EQ(count(total.bands(), "BAND_8C"), 3);
+  EXPECT_EQ(count(total.bands(), "BAND_8A"), 1);
+  EXPECT_EQ(count(total.bands(), "BAND_8D"), 3);
+  EXPECT_EQ(count(total.bands(), "NO_POST"), 1);
+  EXPECT_EQ(total.returns_with_leader(), 7);
+  EXPECT_EQ(total.leaders_at_8c_or_above(), 6);
+  EXPECT_EQ(count(total.findings(), "NO_IDENTIFIABLE_LEADER"), 1);
+  EXPECT_EQ(count(total.findings(), "LEADER_BELOW_8C"), 1);
+  EXPECT_EQ(count(total.leader_titles(), "head of therapies"), 4) << "case and punctuation folded";
+  EXPECT_EQ(total.distinct_leader_titles(), 2);
+  ASSERT_EQ(total.questions_size(), 12);
+  int64_t rated = 0;
+  for (const auto& q : total.questions()) {
+    for (const auto& r : q.ratings()) rated += r.count();
+  }
+  EXPECT_EQ(rated, 8 * 12);
+
+  // The regions add up to the total.
+  v1::ReturnSummary sum;
+  for (const auto& r : all.regions()) assessment::MergeInto(sum, r);
+  sum.clear_region_code();
+  EXPECT_EQ(sum.returns(), total.returns());
+  EXPECT_EQ(sum.trusts_responding(), total.trusts_responding());
+  EXPECT_EQ(count(sum.bands(), "BAND_8C"), 3);
+
+  // Regional output suppresses small cells by default.
+  const auto london = summarize("Y56", 0);
+  ASSERT_EQ(london.regions_size(), 1);
+  const auto& y56 = london.regions(0);
+  EXPECT_EQ(y56.returns(), 6);
+  EXPECT_EQ(count(y56.bands(), "BAND_8C"), 0);
+  EXPECT_FALSE(y56.suppressed_cells().empty());
+  bool band_suppressed = false;
+  for (const auto& cell : y56.suppressed_cells()) band_suppressed |= cell == "bands[BAND_8C]";
+  EXPECT_TRUE(band_suppressed);
+  const auto unsuppressed = summarize("Y56", 1);
+  EXPECT_EQ(count(unsuppressed.regions(0).bands(), "BAND_8C"), 3);
+  EXPECT_TRUE(unsuppressed.regions(0).suppressed_cells().empty());
 }
 
 TEST(AssessmentRemoteClassificationTest, SubmissionIsClassifiedOverGrpcWhenServicesRunApart) {
