@@ -47,14 +47,29 @@ step "the catalogue being served: ahpl catalogue show"
 step "Table 1: ahpl catalogue typology"
 "$ahpl" catalogue typology
 
-step "the trust register: ahpl catalogue regions"
-"$ahpl" catalogue regions
+demo=deploy/demo
+step "a trust checks its return without sending it: ahpl return validate"
+"$ahpl" return validate "$demo/my-return.json"
+
+step "and submits it: ahpl return submit (classified on submission)"
+"$ahpl" return submit "$demo/my-return.json" --request-id demo-my-return
+
+step "a national team imports a season's returns: ahpl import"
+"$ahpl" import "$demo/returns"
+
+step "and aggregates them by region: ahpl aggregate --cycle 2018-19"
+"$ahpl" aggregate --cycle 2018-19 --csv .ahpl/summary-2018-19.csv
+
+step "another service classifies an arrangement: ahpl classify"
+"$ahpl" classify "$demo/arrangement.json"
 
 cat <<MSG
 
 ahpl-server is running on $listen (log: .ahpl/server.log), over $url.
-Try:   export AHPL_SERVER=$listen
-       build/sdk/ahpl catalogue trusts --region Y56
-       build/sdk/ahpl --format json catalogue professions
+The full summary is in .ahpl/summary-2018-19.csv. Try:
+       export AHPL_SERVER=$listen
+       build/sdk/ahpl return list --region Y56
+       build/sdk/ahpl return template --trust RAL > my.json
+       build/sdk/ahpl --format csv export --cycle 2018-19
 Stop:  deploy/local/stop.sh
 MSG

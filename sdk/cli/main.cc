@@ -6,6 +6,7 @@
 
 #include "sdk/cli/catalogue_commands.h"
 #include "sdk/cli/global_options.h"
+#include "sdk/cli/return_commands.h"
 
 namespace ahpl::cli {
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
 
   int exit_code = ahpl::cli::kExitOk;
   ahpl::cli::AddCatalogueCommands(app, global, exit_code);
+  ahpl::cli::AddReturnCommands(app, global, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,85 @@
+// Typed access to the assessment service: trusts' returns, their history,
+// bulk import and export, and summaries. Writes carry a request id, which
+// the client makes up when the caller gives none, so retries are safe.
+#ifndef AHPL_SDK_ASSESSMENT_CLIENT_H_
+#define AHPL_SDK_ASSESSMENT_CLIENT_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ahpl/v1/assessment.grpc.pb.h"
+#include "absl/status/statusor.h"
+#include "ahpl/sdk/client_options.h"
+
+namespace ahpl::sdk {
+
+// A fresh request id (128 random bits, hex).
+std::string NewRequestId();
+
+// Progress of an import: items sent, accepted and rejected so far.
+struct ImportProgress {
+  int64_t sent = 0;
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+};
+
+// What an import did: one result per item, in order.
+struct ImportReport {
+  std::vector<v1::ImportResult> results;
+  int64_t accepted = 0;
+  int64_t rejected = 0;
+};
+
+class AssessmentClient {
+ public:
+  explicit AssessmentClient(ClientOptions options);
+  AssessmentClient(ClientOptions options, std::shared_ptr<grpc::Channel> channel);
+
+  // Creates a return: a draft, or submitted at once when `submit`.
+  absl::StatusOr<v1::AssessmentReturn> Create(const v1::AssessmentReturn& ret, bool submit = false,
+                                              std::string request_id = "");
+  // Replaces a draft's content; `ret` carries the name and etag.
+  absl::StatusOr<v1::AssessmentReturn> Update(const v1::AssessmentReturn& ret,
+                                              std::string request_id = "");
+  // Submits the draft `name` last read at `etag`.
+  absl::StatusOr<v1::AssessmentReturn> Submit(const std::string& name, const std::string& etag,
+                                              std::string request_id = "");
+  // Amends a submitted return; `ret` carries the name and etag.
+  absl::StatusOr<v1::AssessmentReturn> Amend(const v1::AssessmentReturn& ret,
+                                             const std::string& reason,
+                                             std::string request_id = "");
+  // Withdraws a submitted return.
+  absl::StatusOr<v1::AssessmentReturn> Withdraw(const std::string& name, const std::string& etag,
+                                                const std::string& reason,
+                                                std::string request_id = "");
+  // A return, latest or at `version`.
+  absl::StatusOr<v1::AssessmentReturn> Get(const std::string& name, int64_t version = 0);
+  // Every version of a return, oldest first.
+  absl::StatusOr<std::vector<v1::AssessmentReturn>> History(const std::string& name);
+  // Calls `visit` for each return matching `filter`, page by page; stops
+  // when `visit` returns false.
+  absl::Status ForEachReturn(const v1::ReturnFilter& filter,
+                             const std::function<bool(const v1::AssessmentReturn&)>& visit);
+  // Streams `items` in chunks; `progress` is called after each chunk is
+  // answered.
+  absl::StatusOr<ImportReport> Import(const std::vector<v1::ImportItem>& items,
+                                      const std::function<void(const ImportProgress&)>& progress = {},
+                                      int chunk_size = 500);
+  // Streams the returns matching `filter` to `visit` without holding them.
+  absl::Status Export(const v1::ReturnFilter& filter,
+                      const std::function<void(const v1::AssessmentReturn&)>& visit);
+  // Summary of a cycle (and optionally one region).
+  absl::StatusOr<v1::SummarizeReturnsResponse> Summarize(const std::string& cycle,
+                                                         const std::string& region_code = "",
+                                                         int suppress_below = 0);
+
+ private:
+  ClientOptions options_;
+  std::unique_ptr<v1::AssessmentService::Stub> stub_;
+};
+
+}  // namespace ahpl::sdk
+
+#endif  // AHPL_SDK_ASSESSMENT_CLIENT_H_

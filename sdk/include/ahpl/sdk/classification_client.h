@@ -1,0 +1,33 @@
+// Typed access to the classification service.
+#ifndef AHPL_SDK_CLASSIFICATION_CLIENT_H_
+#define AHPL_SDK_CLASSIFICATION_CLIENT_H_
+
+#include <memory>
+
+#include "ahpl/v1/classification.grpc.pb.h"
+#include "absl/status/statusor.h"
+#include "ahpl/sdk/client_options.h"
+
+namespace ahpl::sdk {
+
+class ClassificationClient {
+ public:
+  explicit ClassificationClient(ClientOptions options);
+  ClassificationClient(ClientOptions options, std::shared_ptr<grpc::Channel> channel);
+
+  // Places one arrangement in Table 1, with its findings.
+  absl::StatusOr<v1::ClassifyArrangementResponse> Classify(
+      const v1::LeadershipArrangement& arrangement);
+  // Evaluates a return's arrangement and answers.
+  absl::StatusOr<v1::EvaluateReturnResponse> Evaluate(const v1::EvaluateReturnRequest& request);
+  // The ruleset in force.
+  absl::StatusOr<v1::Ruleset> GetRuleset();
+
+ private:
+  ClientOptions options_;
+  std::unique_ptr<v1::ClassificationService::Stub> stub_;
+};
+
+}  // namespace ahpl::sdk
+
+#endif  // AHPL_SDK_CLASSIFICATION_CLIENT_H_

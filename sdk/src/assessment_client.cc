@@ -1,0 +1,222 @@
+#include "ahpl/sdk/assessment_client.h"
+
+#include <random>
+
+#include "absl/strings/str_format.h"
+#include "ahpl/sdk/call.h"
+#include "services/common/grpc_status.h"
+
+namespace ahpl::sdk {
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return absl::StrFormat("%016x%016x", rng(), rng());
+}
+
+AssessmentClient::AssessmentClient(ClientOptions options)
+    : AssessmentClient(options, MakeChannel(options)) {}
+
+AssessmentClient::AssessmentClient(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
+    : options_(std::move(options)), stub_(v1::AssessmentService::NewStub(std::move(channel))) {}
+
+namespace {
+std::string OrNew(std::string request_id) {
+  return request_id.empty() ? NewRequestId() : std::move(request_id);
+}
+}  // namespace
+
+absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Create(const v1::AssessmentReturn& ret,
+                                                              bool submit, std::string request_id) {
+  v1::CreateReturnRequest request;
+  request.set_request_id(OrNew(std::move(request_id)));
+  request.set_submit(submit);
+  *request.mutable_assessment_return() = ret;
+  v1::CreateReturnResponse response;
+  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+    return stub_->CreateReturn(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return std::move(*response.mutable_assessment_return());
+}
+
+absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Update(const v1::AssessmentReturn& ret,
+                                                              std::string request_id) {
+  v1::UpdateReturnRequest request;
+  request.set_request_id(OrNew(std::move(request_id)));
+  *request.mutable_assessment_return() = ret;
+  v1::UpdateReturnResponse response;
+  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+    return stub_->UpdateReturn(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return std::move(*response.mutable_assessment_return());
+}
+
+absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Submit(const std::string& name,
+                                                              const std::string& etag,
+                                                              std::string request_id) {
+  v1::SubmitReturnRequest request;
+  request.set_request_id(OrNew(std::move(request_id)));
+  request.set_name(name);
+  request.set_etag(etag);
+  v1::SubmitReturnResponse response;
+  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+    return stub_->SubmitReturn(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return std::move(*response.mutable_assessment_return());
+}
+
+absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Amend(const v1::AssessmentReturn& ret,
+                                                             const std::string& reason,
+                                                             std::string request_id) {
+  v1::AmendReturnRequest request;
+  request.set_request_id(OrNew(std::move(request_id)));
+  *request.mutable_assessment_return() = ret;
+  request.set_reason(reason);
+  v1::AmendReturnResponse response;
+  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+    return stub_->AmendReturn(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return std::move(*response.mutable_assessment_return());
+}
+
+absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Withdraw(const std::string& name,
+                                                                const std::string& etag,
+                                                                const std::string& reason,
+                                                                std::string request_id) {
+  v1::WithdrawReturnRequest request;
+  request.set_request_id(OrNew(std::move(request_id)));
+  request.set_name(name);
+  request.set_etag(etag);
+  request.set_reason(reason);
+  v1::WithdrawReturnResponse response;
+  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+    return stub_->WithdrawReturn(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return std::move(*response.mutable_assessment_return());
+}
+
+absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Get(const std::string& name,
+                                                           int64_t version) {
+  v1::GetReturnRequest request;
+  request.set_name(name);
+  request.set_version(version);
+  v1::GetReturnResponse response;
+  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+    return stub_->GetReturn(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return std::move(*response.mutable_assessment_return());
+}
+
+absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentClient::History(
+    const std::string& name) {
+  std::vector<v1::AssessmentReturn> out;
+  v1::ListReturnVersionsRequest request;
+  request.set_name(name);
+  request.set_page_size(200);
+  do {
+    v1::ListReturnVersionsResponse response;
+    absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+      return stub_->ListReturnVersions(&context, request, &response);
+    });
+    if (!status.ok()) return status;
+    for (auto& v : *response.mutable_versions()) out.push_back(std::move(v));
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return out;
+}
+
+absl::Status AssessmentClient::ForEachReturn(
+    const v1::ReturnFilter& filter, const std::function<bool(const v1::AssessmentReturn&)>& visit) {
+  v1::ListReturnsRequest request;
+  *request.mutable_filter() = filter;
+  request.set_page_size(500);
+  do {
+    v1::ListReturnsResponse response;
+    absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+      return stub_->ListReturns(&context, request, &response);
+    });
+    if (!status.ok()) return status;
+    for (const auto& r : response.returns()) {
+      if (!visit(r)) return absl::OkStatus();
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ImportReport> AssessmentClient::Import(
+    const std::vector<v1::ImportItem>& items,
+    const std::function<void(const ImportProgress&)>& progress, int chunk_size) {
+  grpc::ClientContext context;
+  auto stream = stub_->ImportReturns(&context);
+  ImportReport report;
+  ImportProgress state;
+  size_t next = 0;
+  // One chunk ahead of the answers: the server validates the next chunk
+  // while it stores the previous one.
+  auto send = [&]() {
+    if (next >= items.size()) return false;
+    v1::ImportReturnsRequest request;
+    for (int i = 0; i < chunk_size && next < items.size(); ++i, ++next) {
+      *request.add_items() = items[next];
+    }
+    state.sent += request.items_size();
+    return stream->Write(request);
+  };
+  int in_flight = 0;
+  for (int i = 0; i < 2 && next < items.size(); ++i) {
+    if (send()) ++in_flight;
+  }
+  if (next >= items.size()) stream->WritesDone();
+  v1::ImportReturnsResponse response;
+  while (in_flight > 0 && stream->Read(&response)) {
+    --in_flight;
+    for (auto& r : *response.mutable_results()) report.results.push_back(std::move(r));
+    state.accepted = response.accepted_count();
+    state.rejected = response.rejected_count();
+    if (progress) progress(state);
+    if (next < items.size()) {
+      if (send()) ++in_flight;
+      if (next >= items.size()) stream->WritesDone();
+    }
+  }
+  absl::Status status = FromGrpcStatus(stream->Finish());
+  if (!status.ok()) return status;
+  report.accepted = state.accepted;
+  report.rejected = state.rejected;
+  return report;
+}
+
+absl::Status AssessmentClient::Export(const v1::ReturnFilter& filter,
+                                      const std::function<void(const v1::AssessmentReturn&)>& visit) {
+  grpc::ClientContext context;
+  v1::ExportReturnsRequest request;
+  *request.mutable_filter() = filter;
+  auto reader = stub_->ExportReturns(&context, request);
+  v1::ExportReturnsResponse chunk;
+  while (reader->Read(&chunk)) {
+    for (const auto& r : chunk.returns()) visit(r);
+  }
+  return FromGrpcStatus(reader->Finish());
+}
+
+absl::StatusOr<v1::SummarizeReturnsResponse> AssessmentClient::Summarize(
+    const std::string& cycle, const std::string& region_code, int suppress_below) {
+  v1::SummarizeReturnsRequest request;
+  request.set_cycle(cycle);
+  request.set_region_code(region_code);
+  request.set_suppress_below(suppress_below);
+  v1::SummarizeReturnsResponse response;
+  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+    return stub_->SummarizeReturns(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+}  // namespace ahpl::sdk
