@@ -82,5 +82,112 @@ TEST_F(CliTest, PublishReportsEveryViolationByField) {
   EXPECT_EQ(malformed.exit_code, 4);
 }
 
+std::string WriteTemp(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  FILE* f = std::fopen(path.c_str(), "w");
+  std::fputs(content.c_str(), f);
+  std::fclose(f);
+  return path;
+}
+
+std::string DemoReturn() {
+  FILE* f = std::fopen(AHPL_DEMO_DIR "/my-return.json", "r");
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
+class CliReturnTest : public ::testing::Test {
+ protected:
+  ahpl::testing::TestServer server_{"all"};
+  CliRun Cli(const std::string& args) { return Ahpl(args, server_.address()); }
+};
+
+TEST_F(CliReturnTest, ValidateNamesTheLineOfEachProblem) {
+  std::string text = DemoReturn();
+  const size_t rating = text.find("\"rating\": ", text.find("contexts.model-fit"));
+  text.replace(rating, std::string("\"rating\": ").size() + 1, "\"rating\": 9");
+  const std::string path = WriteTemp("bad-rating.json", text);
+  const CliRun run = Cli("return validate " + path);
+  EXPECT_EQ(run.exit_code, 3) << run.out;
+  int line = 1;
+  for (size_t i = 0; i < rating; ++i) line += text[i] == '\n';
+  EXPECT_NE(run.out.find(path + ":" + std::to_string(line) + ": answers[2].rating"), std::string::npos)
+      << run.out;
+  EXPECT_EQ(Cli("return validate " + WriteTemp("good.json", DemoReturn())).exit_code, 0);
+}
+
+TEST_F(CliReturnTest, MalformedJsonAndWrongTypesAreClearErrors) {
+  const CliRun malformed = Cli("return validate " + WriteTemp("broken.json", "{\n  \"cycle\": \"2018-19\",\n  \"answers\": [1,,2]\n}"));
+  EXPECT_EQ(malformed.exit_code, 3);
+  EXPECT_NE(malformed.out.find("line 3"), std::string::npos) << malformed.out;
+  const CliRun wrong_type = Cli("return validate " + WriteTemp("type.json", "{\"cycle\": 2018}"));
+  EXPECT_EQ(wrong_type.exit_code, 3) << wrong_type.out;
+  const CliRun unknown = Cli("return validate " + WriteTemp("unknown.json", "{\"colour\": \"red\"}"));
+  EXPECT_EQ(unknown.exit_code, 3) << unknown.out;
+  EXPECT_EQ(Cli("return validate /no/such/file.json").exit_code, 4);
+}
+
+TEST_F(CliReturnTest, SubmitListHistoryWithdrawAndExport) {
+  const std::string path = WriteTemp("mine.json", DemoReturn());
+  const CliRun submitted = Cli("--format json return submit " + path + " --request-id cli-1");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.out;
+  const size_t at = submitted.out.find("returns/");
+  ASSERT_NE(at, std::string::npos);
+  const std::string name = submitted.out.substr(at, std::string("returns/").size() + 36);
+  EXPECT_NE(submitted.out.find("TYPOLOGY_"), std::string::npos);
+  EXPECT_NE(Cli("return list --cycle 2018-19").out.find(name), std::string::npos);
+  EXPECT_EQ(Cli("return withdraw " + name).exit_code, 2) << "--reason is required";
+  ASSERT_EQ(Cli("return withdraw " + name + " --reason 'sent twice'").exit_code, 0);
+  const CliRun history = Cli("return history " + name);
+  EXPECT_NE(history.out.find("RETURN_STATUS_WITHDRAWN"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("sent twice"), std::string::npos);
+  const CliRun csv = Cli("--format csv export --cycle 2018-19");
+  EXPECT_EQ(csv.out.substr(0, csv.out.find(',')), "name");
+  EXPECT_NE(csv.out.find(name), std::string::npos);
+  EXPECT_EQ(Cli("return get returns/00000000-0000-4000-8000-000000000000").exit_code, 4);
+}
+
+TEST_F(CliReturnTest, ImportFolderReportsBadFilesAndAggregates) {
+  const CliRun run = Cli(std::string("import ") + AHPL_DEMO_DIR "/returns");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("imported 23 of 23"), std::string::npos) << run.out;
+  const CliRun again = Cli(std::string("import ") + AHPL_DEMO_DIR "/returns");
+  EXPECT_EQ(again.exit_code, 0);
+  const CliRun aggregate = Cli("--format csv aggregate --cycle 2018-19 --suppress-below 1");
+  ASSERT_EQ(aggregate.exit_code, 0) << aggregate.out;
+  EXPECT_NE(aggregate.out.find("England,returns,,23"), std::string::npos) << "a re-import is replayed";
+
+  const std::string lines = WriteTemp("mixed.jsonl", std::string("{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018-19\", \"edition_id\": \"2018-06\"}\n") +
+                                                         "{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018\", \"edition_id\": \"2018-06\"}\n");
+  const CliRun mixed = Cli("import --drafts " + lines);
+  EXPECT_EQ(mixed.exit_code, 3) << mixed.out;
+  EXPECT_NE(mixed.out.find("mixed.jsonl:2: assessment_return.cycle"), std::string::npos) << mixed.out;
+  EXPECT_NE(mixed.out.find("imported 1 of 2"), std::string::npos);
+}
+
+TEST_F(CliReturnTest, ClassifyAndEvaluate) {
+  const CliRun classify = Cli(std::string("classify ") + AHPL_DEMO_DIR "/arrangement.json");
+  ASSERT_EQ(classify.exit_code, 0) << classify.out;
+  EXPECT_NE(classify.out.find("Table 1: "), std::string::npos);
+  EXPECT_NE(classify.out.find("Why:"), std::string::npos);
+  const CliRun evaluate = Cli("evaluate " + WriteTemp("eval.json", DemoReturn()));
+  ASSERT_EQ(evaluate.exit_code, 0) << evaluate.out;
+  EXPECT_NE(evaluate.out.find("challenges"), std::string::npos) << evaluate.out;
+  const CliRun bad = Cli("classify " + WriteTemp("arr.json", "{\"has_senior_ahp_leader\": true}"));
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.out.find("senior_leader.band"), std::string::npos) << bad.out;
+}
+
+TEST_F(CliReturnTest, TemplateListsEveryQuestion) {
+  const CliRun run = Cli("return template --trust RAL");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("\"trust_ods_code\": \"RAL\""), std::string::npos);
+  EXPECT_NE(run.out.find("consequences.drive-improvement"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ahpl

@@ -1,0 +1,140 @@
+// The SDK's assessment client and regional aggregator over real servers.
+#include "ahpl/sdk/regional_aggregator.h"
+
+#include <gtest/gtest.h>
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "ahpl/sdk/assessment_client.h"
+#include "tests/assessment/fixtures.h"
+#include "tests/support/test_server.h"
+
+namespace ahpl::sdk {
+namespace {
+
+using assessment::testing::CompleteReturn;
+
+ClientOptions Options(const std::string& target) {
+  ClientOptions options;
+  options.target = target;
+  return options;
+}
+
+// A return whose facts vary with `i`, so distributions have several keys.
+v1::AssessmentReturn Varied(int i, const std::string& trust) {
+  auto r = CompleteReturn(trust);
+  auto* leader = r.mutable_arrangement()->mutable_senior_leader();
+  const v1::Band bands[] = {v1::BAND_8A, v1::BAND_8B, v1::BAND_8C, v1::BAND_8D, v1::BAND_9};
+  leader->set_band(bands[i % 5]);
+  leader->set_job_title(i % 3 == 0 ? "Head of Therapies" : "Director of AHPs");
+  if (i % 4 == 0) {
+    r.mutable_arrangement()->set_has_senior_ahp_leader(false);
+    r.mutable_arrangement()->clear_senior_leader();
+  }
+  for (int q = 0; q < r.answers_size(); ++q) r.mutable_answers(q)->set_rating(1 + (i + q) % 4);
+  return r;
+}
+
+std::vector<v1::ImportItem> Items(int from, int to, const char* const* trusts, int n_trusts) {
+  std::vector<v1::ImportItem> items;
+  for (int i = from; i < to; ++i) {
+    v1::ImportItem item;
+    item.set_request_id("agg-" + std::to_string(i));
+    item.set_submit(true);
+    *item.mutable_assessment_return() = Varied(i, trusts[i % n_trusts]);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+TEST(AssessmentClientTest, ImportReportsProgressAfterEachChunk) {
+  ahpl::testing::TestServer server("assessment");
+  AssessmentClient client(Options(server.address()));
+  const char* const trusts[] = {"RF4", "RAL"};
+  std::vector<ImportProgress> seen;
+  auto items = Items(0, 45, trusts, 2);
+  items[7].mutable_assessment_return()->set_cycle("nope");
+  auto report = client.Import(items, [&](const ImportProgress& p) { seen.push_back(p); }, 10);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->accepted, 44);
+  EXPECT_EQ(report->rejected, 1);
+  ASSERT_EQ(report->results.size(), 45u);
+  EXPECT_EQ(report->results[7].violations(0).field(), "assessment_return.cycle");
+  ASSERT_EQ(seen.size(), 5u);
+  for (size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GT(seen[i].accepted + seen[i].rejected, seen[i - 1].accepted + seen[i - 1].rejected);
+  }
+  EXPECT_EQ(seen.back().accepted + seen.back().rejected, 45);
+
+  int exported = 0;
+  ASSERT_TRUE(client.Export(v1::ReturnFilter(), [&](const v1::AssessmentReturn&) { ++exported; }).ok());
+  EXPECT_EQ(exported, 44);
+}
+
+TEST(RegionalAggregatorTest, MergingTwoServersEqualsOneServerHoldingEverything) {
+  ahpl::testing::TestServer east("assessment"), west("assessment"), both("assessment");
+  const char* const east_trusts[] = {"RX3", "RX4"};  // North East and Yorkshire
+  const char* const west_trusts[] = {"RF4", "RAL"};  // London
+  auto east_items = Items(0, 30, east_trusts, 2);
+  auto west_items = Items(30, 70, west_trusts, 2);
+  ASSERT_TRUE(AssessmentClient(Options(east.address())).Import(east_items).ok());
+  ASSERT_TRUE(AssessmentClient(Options(west.address())).Import(west_items).ok());
+  auto all = east_items;
+  all.insert(all.end(), west_items.begin(), west_items.end());
+  ASSERT_TRUE(AssessmentClient(Options(both.address())).Import(all).ok());
+
+  RegionalAggregator split(Options(""), {east.address(), west.address()});
+  RegionalAggregator single(Options(""), {both.address()});
+  auto merged = split.Summarize("2018-19", 1);
+  auto whole = single.Summarize("2018-19", 1);
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(merged->national.returns(), 70);
+  EXPECT_EQ(merged->national.trusts_in_register(), 202);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(merged->national, whole->national))
+      << merged->national.DebugString() << "\nvs\n" << whole->national.DebugString();
+  ASSERT_EQ(merged->regions.size(), whole->regions.size());
+  for (size_t i = 0; i < merged->regions.size(); ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(merged->regions[i], whole->regions[i]))
+        << merged->regions[i].region_code();
+  }
+}
+
+TEST(RegionalAggregatorTest, ComparesTwoCycles) {
+  ahpl::testing::TestServer server("assessment");
+  AssessmentClient client(Options(server.address()));
+  const char* const trusts[] = {"RF4"};
+  auto first = Items(0, 5, trusts, 1);
+  auto second = Items(5, 13, trusts, 1);
+  for (auto& item : second) item.mutable_assessment_return()->set_cycle("2019-20");
+  ASSERT_TRUE(client.Import(first).ok());
+  ASSERT_TRUE(client.Import(second).ok());
+  RegionalAggregator aggregator(Options(""), {server.address()});
+  auto comparison = aggregator.Compare("2018-19", "2019-20");
+  ASSERT_TRUE(comparison.ok()) << comparison.status();
+  EXPECT_EQ(comparison->national.returns(), 3);
+  bool london = false;
+  for (const auto& r : comparison->regions) {
+    if (r.region_code() == "Y56") {
+      london = true;
+      EXPECT_EQ(r.returns(), 3);
+    }
+  }
+  EXPECT_TRUE(london);
+}
+
+TEST(RegionalAggregatorTest, AnUnreachableEndpointIsNamed) {
+  RegionalAggregator aggregator([] {
+    ClientOptions o;
+    o.max_attempts = 1;
+    o.deadline = absl::Seconds(1);
+    return o;
+  }(), {"127.0.0.1:1"});
+  auto result = aggregator.Summarize("2018-19");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(result.status().message().find("127.0.0.1:1"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace ahpl::sdk
