@@ -205,6 +205,19 @@ absl::Status AssessmentClient::Export(const v1::ReturnFilter& filter,
   return FromGrpcStatus(reader->Finish());
 }
 
+absl::StatusOr<v1::BenchmarkReturnResponse> AssessmentClient::Benchmark(const std::string& name,
+                                                                         int suppress_below) {
+  v1::BenchmarkReturnRequest request;
+  request.set_name(name);
+  request.set_suppress_below(suppress_below);
+  v1::BenchmarkReturnResponse response;
+  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
+    return stub_->BenchmarkReturn(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
 absl::StatusOr<v1::SummarizeReturnsResponse> AssessmentClient::Summarize(
     const std::string& cycle, const std::string& region_code, int suppress_below) {
   v1::SummarizeReturnsRequest request;

@@ -784,6 +784,36 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
   });
 }
 
+grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
+    grpc::CallbackServerContext* context, const v1::BenchmarkReturnRequest* request,
+    v1::BenchmarkReturnResponse* response) {
+  FieldViolations v;
+  auto id = ReturnIdFromName(request->name(), "name");
+  if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+  if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
+  if (!v.empty()) return FinishUnary(context, v.ToStatus("invalid benchmark request"));
+  return RunUnary(context, workers_, [this, id = *id, request, response]() -> absl::Status {
+    ASSIGN_OR_RETURN(StoredReturn stored, store_.Get(id, 0));
+    ASSIGN_OR_RETURN(std::string region, store_.RegionOf(stored.ret.trust_ods_code()));
+    ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
+    v1::ReturnSummary* england = response->mutable_england();
+    england->set_cycle(stored.ret.cycle());
+    for (auto& [code, summary] : regions) {
+      MergeInto(*england, summary);
+      if (code == region) {
+        Finalize(summary);
+        Suppress(summary, request->suppress_below() == 0 ? kDefaultSuppressBelow
+                                                         : request->suppress_below());
+        *response->mutable_region() = summary;
+      }
+    }
+    Finalize(*england);
+    response->set_region_code(region);
+    *response->mutable_assessment_return() = std::move(stored.ret);
+    return absl::OkStatus();
+  });
+}
+
 // ---- hosting ----------------------------------------------------------------
 
 namespace {

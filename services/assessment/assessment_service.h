@@ -106,6 +106,9 @@ class AssessmentService final : public v1::AssessmentService::CallbackService {
   grpc::ServerUnaryReactor* SummarizeReturns(grpc::CallbackServerContext* context,
                                              const v1::SummarizeReturnsRequest* request,
                                              v1::SummarizeReturnsResponse* response) override;
+  grpc::ServerUnaryReactor* BenchmarkReturn(grpc::CallbackServerContext* context,
+                                            const v1::BenchmarkReturnRequest* request,
+                                            v1::BenchmarkReturnResponse* response) override;
 
  private:
   AssessmentStore& store_;

@@ -108,6 +108,7 @@ const std::vector<PreparedStatement>& Statements() {
        "JOIN edition_questions q ON q.edition_id = r.edition_id AND q.position = a.position "
        "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) "
        "AND a.rating IS NOT NULL GROUP BY 1, 2, 3"},
+      {"assessment_region_of", "SELECT region_code FROM trusts WHERE ods_code = $1"},
       {"assessment_next_seqs",
        "SELECT nextval('returns_seq_seq') FROM generate_series(1, $1)"},
   };
@@ -386,6 +387,17 @@ absl::StatusOr<std::map<std::string, v1::ReturnSummary>> AssessmentStore::Summar
     return absl::OkStatus();
   }));
   return out;
+}
+
+absl::StatusOr<std::string> AssessmentStore::RegionOf(const std::string& ods_code) {
+  std::string region;
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto r = tx.exec_prepared("assessment_region_of", ods_code);
+    if (!r.empty()) region = r[0][0].as<std::string>();
+    return absl::OkStatus();
+  }));
+  if (region.empty()) return absl::NotFoundError(absl::StrCat("no trust ", ods_code));
+  return region;
 }
 
 absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows) {

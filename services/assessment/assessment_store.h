@@ -96,6 +96,9 @@ class AssessmentStore {
   absl::StatusOr<std::map<std::string, v1::ReturnSummary>> Summarize(const std::string& cycle,
                                                                     const std::string& region_code);
 
+  // The region of a trust (NOT_FOUND if the trust is unknown).
+  absl::StatusOr<std::string> RegionOf(const std::string& ods_code);
+
   // Replays of many request ids at once.
   absl::StatusOr<std::vector<Replay>> FindRequests(const std::vector<std::string>& request_ids,
                                                    std::vector<std::string>* found_ids);

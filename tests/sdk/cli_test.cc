@@ -182,6 +182,38 @@ TEST_F(CliReturnTest, ClassifyAndEvaluate) {
   EXPECT_NE(bad.out.find("senior_leader.band"), std::string::npos) << bad.out;
 }
 
+int Occurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(CliReturnTest, ReportsForATrustAndForTheRegions) {
+  ASSERT_EQ(Cli(std::string("import ") + AHPL_DEMO_DIR "/returns").exit_code, 0);
+  const CliRun listed = Cli("--format json return list --trust RF4");
+  const size_t at = listed.out.find("returns/");
+  ASSERT_NE(at, std::string::npos) << listed.out;
+  const std::string name = listed.out.substr(at, std::string("returns/").size() + 36);
+  const std::string trust_path = ::testing::TempDir() + "/trust.html";
+  ASSERT_EQ(Cli("report trust " + name + " --output " + trust_path).exit_code, 0);
+  const std::string trust = [&] {
+    FILE* f = std::fopen(trust_path.c_str(), "r");
+    std::string text;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+    return text;
+  }();
+  EXPECT_EQ(Occurrences(trust, "<svg "), 3);
+  EXPECT_NE(trust.find("class=\"own\""), std::string::npos);
+  EXPECT_NE(trust.find("</html>"), std::string::npos);
+  const CliRun regions = Cli("report regions --cycle 2018-19");
+  ASSERT_EQ(regions.exit_code, 0);
+  EXPECT_EQ(Occurrences(regions.out, "<svg "), 17);
+  EXPECT_EQ(Cli("report trust returns/00000000-0000-4000-8000-000000000000").exit_code, 4);
+}
+
 TEST_F(CliReturnTest, TemplateListsEveryQuestion) {
   const CliRun run = Cli("return template --trust RAL");
   ASSERT_EQ(run.exit_code, 0) << run.out;

@@ -70,6 +70,9 @@ class AssessmentClient {
   // Streams the returns matching `filter` to `visit` without holding them.
   absl::Status Export(const v1::ReturnFilter& filter,
                       const std::function<void(const v1::AssessmentReturn&)>& visit);
+  // A return beside its region's and England's summaries.
+  absl::StatusOr<v1::BenchmarkReturnResponse> Benchmark(const std::string& name,
+                                                        int suppress_below = 0);
   // Summary of a cycle (and optionally one region).
   absl::StatusOr<v1::SummarizeReturnsResponse> Summarize(const std::string& cycle,
                                                          const std::string& region_code = "",
