@@ -60,13 +60,22 @@ step "a national team imports a season's returns: ahpl import"
 step "and aggregates them by region: ahpl aggregate --cycle 2018-19"
 "$ahpl" aggregate --cycle 2018-19 --csv .ahpl/summary-2018-19.csv
 
+step "and writes the regional report: ahpl report regions"
+"$ahpl" report regions --cycle 2018-19 --output .ahpl/report-2018-19.html
+name=$("$ahpl" --format json return list --trust RAT --status submitted | \
+  sed -n '1s/^{"name": *"\(returns\/[^"]*\)".*/\1/p')
+if [[ -n "$name" ]]; then
+  "$ahpl" report trust "$name" --output .ahpl/report-RAT-2018-19.html
+fi
+
 step "another service classifies an arrangement: ahpl classify"
 "$ahpl" classify "$demo/arrangement.json"
 
 cat <<MSG
 
 ahpl-server is running on $listen (log: .ahpl/server.log), over $url.
-The full summary is in .ahpl/summary-2018-19.csv. Try:
+The full summary is in .ahpl/summary-2018-19.csv; open .ahpl/report-2018-19.html
+and .ahpl/report-RAT-2018-19.html in a browser (no network needed). Try:
        export AHPL_SERVER=$listen
        build/sdk/ahpl return list --region Y56
        build/sdk/ahpl return template --trust RAL > my.json

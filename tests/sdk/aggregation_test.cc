@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <google/protobuf/util/message_differencer.h>
 
 #include "ahpl/sdk/assessment_client.h"
+#include "ahpl/sdk/catalogue_client.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/test_server.h"
 
@@ -134,6 +137,62 @@ TEST(RegionalAggregatorTest, AnUnreachableEndpointIsNamed) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(result.status().message().find("127.0.0.1:1"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace ahpl::sdk
+
+namespace ahpl::sdk {
+namespace {
+
+// A season like the 2018 survey's: 124 returns from 95 trusts.
+TEST(SurveyLikeAggregationTest, ResponseRateAndDistributionsMatchTheGeneratedTruth) {
+  ahpl::testing::TestServer server("all");
+  CatalogueClient catalogue(Options(server.address()));
+  auto trusts = catalogue.ListTrusts();
+  ASSERT_TRUE(trusts.ok());
+  ASSERT_GE(trusts->size(), 95u);
+  std::vector<v1::ImportItem> items;
+  std::map<std::string, int64_t> bands, typology_expected_no_post;
+  for (int i = 0; i < 124; ++i) {
+    // Trusts 0..94 each answer once; 29 of them answer a second time.
+    const std::string trust = (*trusts)[i < 95 ? i : (i - 95) * 3].ods_code();
+    auto r = Varied(i, trust);
+    v1::ImportItem item;
+    item.set_request_id("survey-" + std::to_string(i));
+    item.set_submit(true);
+    *item.mutable_assessment_return() = r;
+    bands[r.arrangement().has_senior_ahp_leader()
+              ? v1::Band_Name(r.arrangement().senior_leader().band())
+              : "NO_POST"]++;
+    items.push_back(std::move(item));
+  }
+  AssessmentClient client(Options(server.address()));
+  auto report = client.Import(items);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->accepted, 124);
+
+  auto summary = client.Summarize("2018-19", "", 1);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  const auto& england = summary->total();
+  EXPECT_EQ(england.returns(), 124);
+  EXPECT_EQ(england.trusts_responding(), 95);
+  EXPECT_EQ(england.trusts_in_register(), static_cast<int64_t>(trusts->size()));
+  EXPECT_NEAR(england.response_rate_percent(), 100.0 * 95 / trusts->size(), 1e-9);
+  // Against the spec's 233 trusts surveyed the same counts give its 41%.
+  EXPECT_EQ(static_cast<int>(100.0 * england.trusts_responding() / 233 + 0.5), 41);
+  for (const auto& c : england.bands()) EXPECT_EQ(c.count(), bands[c.key()]) << c.key();
+  int64_t typology_total = 0;
+  for (const auto& c : england.typology()) typology_total += c.count();
+  EXPECT_EQ(typology_total, 124);
+
+  // Suppression on: some regional cell is small enough to be hidden.
+  auto suppressed = client.Summarize("2018-19", "", 5);
+  ASSERT_TRUE(suppressed.ok());
+  int hidden = 0;
+  for (const auto& r : suppressed->regions()) hidden += r.suppressed_cells_size();
+  EXPECT_GT(hidden, 0);
+  EXPECT_TRUE(suppressed->total().suppressed_cells().empty()) << "England is never suppressed";
 }
 
 }  // namespace
