@@ -1,0 +1,134 @@
+// The national summary over one million stored returns (generated in the
+// database, about 4,000 times the real national volume), through the
+// SummarizeReturns RPC and as hand-written SQL over the same tables, printed
+// side by side. Targets: under 0.5 s, and no slower than 1.2x the SQL.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "ahpl/v1/assessment.grpc.pb.h"
+#include "tests/support/test_server.h"
+
+namespace ahpl::bench {
+namespace {
+
+constexpr int kReturns = 1000000;
+
+testing::TestServer& Server() {
+  static auto* server = [] {
+    auto* s = new testing::TestServer("assessment", 8);
+    pqxx::connection conn(s->database().url());
+    pqxx::work tx(conn);
+    // Every trust in the register, five cycles' worth of facts spread
+    // deterministically; ratings for the 12 questions of edition 2018-06.
+    tx.exec_params(
+        "INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, current_version, etag, "
+        "typology, ruleset_version, finding_codes, has_senior_leader, band, board_relationship, "
+        "leader_title, ratings, submit_time) "
+        "SELECT gen_random_uuid(), t.codes[1 + i % array_length(t.codes, 1)], '2018-19', '2018-06', "
+        "2, 1, 'e', 1 + i % 5, '2018-06.1', "
+        "CASE WHEN i % 3 = 0 THEN '{LEADER_BELOW_8C,PART_TIME_SENIOR_POST}'::text[] "
+        "ELSE '{}'::text[] END, i % 7 <> 0, CASE WHEN i % 7 = 0 THEN 0 ELSE 1 + i % 6 END, "
+        "CASE WHEN i % 7 = 0 THEN 0 ELSE 1 + i % 5 END, "
+        "(ARRAY['Head of Therapies','head of therapies!','Director of AHPs','AHP Lead'])[1 + i % 4], "
+        "ARRAY[1 + i % 4, 1 + (i / 2) % 4, 1 + (i / 3) % 4, 1 + (i / 5) % 4, 1 + (i / 7) % 4, "
+        "1 + (i / 11) % 4, 1 + (i / 13) % 4, 1 + (i / 17) % 4, 1 + (i / 19) % 4, 1 + (i / 23) % 4, "
+        "1 + (i / 29) % 4, 1 + (i / 31) % 4]::smallint[], now() "
+        "FROM generate_series(1, $1) AS i, "
+        "(SELECT array_agg(ods_code ORDER BY ods_code) AS codes FROM trusts WHERE active) AS t",
+        kReturns);
+    tx.commit();
+    pqxx::nontransaction admin(conn);
+    admin.exec("VACUUM ANALYZE returns");
+    return s;
+  }();
+  return *server;
+}
+
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+void BM_NationalSummaryRpc(benchmark::State& state) {
+  auto stub = v1::AssessmentService::NewStub(Server().channel());
+  for (auto _ : state) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    v1::SummarizeReturnsRequest request;
+    request.set_cycle("2018-19");
+    request.set_suppress_below(1);
+    v1::SummarizeReturnsResponse response;
+    const auto status = stub->SummarizeReturns(&context, request, &response);
+    if (!status.ok() || response.total().returns() != kReturns) {
+      state.SkipWithError("summary failed");
+      break;
+    }
+  }
+}
+
+// The same figures as one would write them by hand, over the same tables.
+void BM_NationalSummaryHandWrittenSql(benchmark::State& state) {
+  pqxx::connection conn(Server().database().url());
+  for (auto _ : state) {
+    pqxx::read_transaction tx(conn);
+    tx.exec("SELECT t.region_code, count(*), count(DISTINCT r.trust_ods_code), "
+            "count(*) FILTER (WHERE r.has_senior_leader AND r.band >= 4), "
+            "count(*) FILTER (WHERE r.has_senior_leader), count(*) FILTER (WHERE r.leader_title <> '') "
+            "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
+            "WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1");
+    tx.exec("SELECT t.region_code, r.typology, count(*) FROM returns r JOIN trusts t ON "
+            "t.ods_code = r.trust_ods_code WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
+    tx.exec("SELECT t.region_code, r.band, count(*) FROM returns r JOIN trusts t ON "
+            "t.ods_code = r.trust_ods_code WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
+    tx.exec("SELECT t.region_code, r.board_relationship, count(*) FROM returns r JOIN trusts t ON "
+            "t.ods_code = r.trust_ods_code WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
+    tx.exec("SELECT t.region_code, btrim(regexp_replace(lower(r.leader_title), '[^[:alnum:]]+', ' ', "
+            "'g')), count(*) FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
+            "WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
+    tx.exec("SELECT t.region_code, f, count(*) FROM returns r JOIN trusts t ON "
+            "t.ods_code = r.trust_ods_code, unnest(r.finding_codes) f "
+            "WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
+    tx.exec("SELECT t.region_code, a.position, a.rating, count(*) FROM returns r JOIN trusts t ON "
+            "t.ods_code = r.trust_ods_code CROSS JOIN LATERAL unnest(r.ratings) WITH ORDINALITY "
+            "AS a(rating, position) WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2, 3");
+  }
+}
+
+BENCHMARK(BM_NationalSummaryRpc)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_NationalSummaryHandWrittenSql)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+class TimeReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const auto& run : runs) {
+      seconds[run.run_name.function_name] = run.GetAdjustedRealTime() / 1000.0;
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  std::map<std::string, double> seconds;
+};
+
+}  // namespace
+}  // namespace ahpl::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  const auto start = std::chrono::steady_clock::now();
+  ahpl::bench::Server();
+  std::printf("generated %d returns in %.1f s\n", ahpl::bench::kReturns,
+              ahpl::bench::Seconds(std::chrono::steady_clock::now() - start));
+  ahpl::bench::TimeReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  const double rpc = reporter.seconds["BM_NationalSummaryRpc"];
+  const double sql = reporter.seconds["BM_NationalSummaryHandWrittenSql"];
+  std::printf("\nnational summary of %d returns: RPC %.3f s (target < 0.5 s); hand-written SQL "
+              "%.3f s; ratio %.2f (target <= 1.20)\n",
+              ahpl::bench::kReturns, rpc, sql, sql > 0 ? rpc / sql : 0.0);
+  benchmark::Shutdown();
+  return 0;
+}
