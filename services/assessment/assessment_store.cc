@@ -79,35 +79,17 @@ const std::vector<PreparedStatement>& Statements() {
       {"assessment_summary_register",
        "SELECT region_code, count(*) FROM trusts WHERE active AND ($1 = '' OR region_code = $1) "
        "GROUP BY 1"},
-      {"assessment_summary_totals",
-       "SELECT t.region_code, count(*), count(DISTINCT r.trust_ods_code), "
-       "count(*) FILTER (WHERE r.has_senior_leader AND r.band >= 4), "
-       "count(*) FILTER (WHERE r.has_senior_leader), count(*) FILTER (WHERE r.leader_title <> '') "
-       "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
-       "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) GROUP BY 1"},
-      // One scan: each return contributes a key to each distribution.
-      {"assessment_summary_distributions",
-       "SELECT t.region_code, k.kind, k.key, count(*) "
-       "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
-       "CROSS JOIN LATERAL (VALUES (1, r.typology::text), "
-       "(2, CASE WHEN r.has_senior_leader THEN r.band::text ELSE 'none' END), "
-       "(3, CASE WHEN r.has_senior_leader THEN r.board_relationship::text END), "
-       "(4, nullif(btrim(regexp_replace(lower(r.leader_title), '[^[:alnum:]]+', ' ', 'g')), ''))"
-       ") AS k(kind, key) "
-       "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) "
-       "AND k.key IS NOT NULL GROUP BY 1, 2, 3"},
-      {"assessment_summary_findings",
-       "SELECT t.region_code, f.code, count(*) "
-       "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code, "
-       "unnest(r.finding_codes) AS f(code) "
-       "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) GROUP BY 1, 2"},
-      {"assessment_summary_ratings",
-       "SELECT t.region_code, q.question_id, a.rating, count(*) "
-       "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
-       "CROSS JOIN LATERAL unnest(r.ratings) WITH ORDINALITY AS a(rating, position) "
-       "JOIN edition_questions q ON q.edition_id = r.edition_id AND q.position = a.position "
-       "WHERE r.cycle = $1 AND r.status = 2 AND ($2 = '' OR t.region_code = $2) "
-       "AND a.rating IS NOT NULL GROUP BY 1, 2, 3"},
+      // Summaries read the counts kept by migration 0003's triggers.
+      {"assessment_summary_counts",
+       "SELECT t.region_code, c.kind, "
+       "CASE WHEN c.kind = 6 THEN q.question_id || ':' || split_part(c.key, ':', 2) "
+       "ELSE c.key END, sum(c.n)::bigint, "
+       "count(DISTINCT c.trust_ods_code) FILTER (WHERE c.n > 0)::bigint "
+       "FROM return_counts c JOIN trusts t ON t.ods_code = c.trust_ods_code "
+       "LEFT JOIN edition_questions q ON c.kind = 6 AND q.edition_id = c.edition_id "
+       "AND q.position::text = split_part(c.key, ':', 1) "
+       "WHERE c.cycle = $1 AND ($2 = '' OR t.region_code = $2) "
+       "GROUP BY 1, 2, 3 HAVING sum(c.n) > 0"},
       {"assessment_region_of", "SELECT region_code FROM trusts WHERE ods_code = $1"},
       {"assessment_next_seqs",
        "SELECT nextval('returns_seq_seq') FROM generate_series(1, $1)"},
@@ -330,59 +312,60 @@ absl::StatusOr<std::map<std::string, v1::ReturnSummary>> AssessmentStore::Summar
       s.set_cycle(cycle);
       return s;
     };
-    for (const auto& row : tx.exec_prepared("assessment_summary_totals", cycle, region_code)) {
-      auto& s = region(row);
-      s.set_returns(row[1].as<int64_t>());
-      s.set_trusts_responding(row[2].as<int64_t>());
-      s.set_leaders_at_8c_or_above(row[3].as<int64_t>());
-      s.set_returns_with_leader(row[4].as<int64_t>());
-      s.set_returns_with_title(row[5].as<int64_t>());
-    }
-    for (const auto& row :
-         tx.exec_prepared("assessment_summary_distributions", cycle, region_code)) {
+    for (const auto& row : tx.exec_prepared("assessment_summary_counts", cycle, region_code)) {
       auto& s = region(row);
       const int kind = row[1].as<int>();
       const std::string key = row[2].as<std::string>();
       const int64_t n = row[3].as<int64_t>();
-      int value = 0;
       switch (kind) {
+        case 0:
+          s.set_returns(s.returns() + n);
+          s.set_trusts_responding(s.trusts_responding() + row[4].as<int64_t>());
+          break;
         case 1:
-          value = std::stoi(key);
-          AddCount(*s.mutable_typology(), v1::Typology_Name(static_cast<v1::Typology>(value)), n);
+          AddCount(*s.mutable_typology(),
+                   v1::Typology_Name(static_cast<v1::Typology>(std::stoi(key))), n);
           break;
         case 2:
-          if (key == "none") {
-            AddCount(*s.mutable_bands(), "NO_POST", n);
-          } else {
-            value = std::stoi(key);
-            AddCount(*s.mutable_bands(), v1::Band_Name(static_cast<v1::Band>(value)), n);
-          }
+          AddCount(*s.mutable_bands(),
+                   key == "none" ? "NO_POST" : v1::Band_Name(static_cast<v1::Band>(std::stoi(key))),
+                   n);
           break;
         case 3:
-          value = std::stoi(key);
           AddCount(*s.mutable_board_relationships(),
-                   v1::BoardRelationship_Name(static_cast<v1::BoardRelationship>(value)), n);
+                   v1::BoardRelationship_Name(static_cast<v1::BoardRelationship>(std::stoi(key))),
+                   n);
           break;
-        default:
+        case 4:
           AddCount(*s.mutable_leader_titles(), key, n);
           break;
+        case 5:
+          AddCount(*s.mutable_findings(), key, n);
+          break;
+        case 6: {
+          const size_t colon = key.rfind(':');
+          const std::string question = key.substr(0, colon);
+          v1::QuestionRatings* q = nullptr;
+          for (auto& existing : *s.mutable_questions()) {
+            if (existing.question_id() == question) q = &existing;
+          }
+          if (q == nullptr) {
+            q = s.add_questions();
+            q->set_question_id(question);
+          }
+          AddCount(*q->mutable_ratings(), key.substr(colon + 1), n);
+          break;
+        }
+        case 7:
+          s.set_returns_with_leader(s.returns_with_leader() + n);
+          break;
+        case 8:
+          s.set_leaders_at_8c_or_above(s.leaders_at_8c_or_above() + n);
+          break;
+        default:
+          s.set_returns_with_title(s.returns_with_title() + n);
+          break;
       }
-    }
-    for (const auto& row : tx.exec_prepared("assessment_summary_findings", cycle, region_code)) {
-      AddCount(*region(row).mutable_findings(), row[1].as<std::string>(), row[2].as<int64_t>());
-    }
-    for (const auto& row : tx.exec_prepared("assessment_summary_ratings", cycle, region_code)) {
-      auto& s = region(row);
-      const std::string question = row[1].as<std::string>();
-      v1::QuestionRatings* q = nullptr;
-      for (auto& existing : *s.mutable_questions()) {
-        if (existing.question_id() == question) q = &existing;
-      }
-      if (q == nullptr) {
-        q = s.add_questions();
-        q->set_question_id(question);
-      }
-      AddCount(*q->mutable_ratings(), row[2].as<std::string>(), row[3].as<int64_t>());
     }
     return absl::OkStatus();
   }));

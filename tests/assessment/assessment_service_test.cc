@@ -137,7 +137,8 @@ TEST_F(AssessmentServiceTest, FullLifecycleKeepsEveryVersion) {
   *amend.mutable_assessment_return() = amended_content;
   amend.set_reason("The AHP director post was vacated");
   v1::AmendReturnResponse amended;
-  ASSERT_TRUE(stub_->AmendReturn(&amend_context, amend, &amended).ok());
+  const auto amend_status = stub_->AmendReturn(&amend_context, amend, &amended);
+  ASSERT_TRUE(amend_status.ok()) << amend_status.error_code() << " " << amend_status.error_message();
   EXPECT_EQ(amended.assessment_return().version(), 4);
   EXPECT_EQ(amended.assessment_return().change_reason(), "The AHP director post was vacated");
   EXPECT_EQ(amended.assessment_return().classification().typology(), v1::TYPOLOGY_UNIPROFESSIONAL);
@@ -656,6 +657,63 @@ TEST_F(AssessmentServiceTest, SummaryCountsSubmittedReturnsPerRegionInSql) {
   const auto unsuppressed = summarize("Y56", 1);
   EXPECT_EQ(count(unsuppressed.regions(0).bands(), "BAND_8C"), 3);
   EXPECT_TRUE(unsuppressed.regions(0).suppressed_cells().empty());
+}
+
+TEST_F(AssessmentServiceTest, KeptCountsAlwaysEqualARecountOfTheReturns) {
+  // Drafts, submissions, amendments, withdrawals and an import.
+  const auto submitted = MustSubmitNew("cnt-1", CompleteReturn("RF4"));
+  MustSubmitNew("cnt-2", CompleteReturn("RAL"));
+  ASSERT_TRUE(Create("cnt-3", MinimalDraft("RX3"), nullptr).ok());
+  v1::AssessmentReturn amended_content = submitted;
+  amended_content.mutable_arrangement()->set_has_senior_ahp_leader(false);
+  amended_content.mutable_arrangement()->clear_senior_leader();
+  {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::AmendReturnRequest amend;
+    amend.set_request_id("cnt-4");
+    *amend.mutable_assessment_return() = amended_content;
+    amend.set_reason("post vacated");
+    v1::AmendReturnResponse amended;
+    ASSERT_TRUE(stub_->AmendReturn(&context, amend, &amended).ok());
+    grpc::ClientContext withdraw_context;
+    SetDeadline(withdraw_context);
+    v1::WithdrawReturnRequest withdraw;
+    withdraw.set_request_id("cnt-5");
+    withdraw.set_name(submitted.name());
+    withdraw.set_etag(amended.assessment_return().etag());
+    withdraw.set_reason("duplicate");
+    v1::WithdrawReturnResponse withdrawn;
+    ASSERT_TRUE(stub_->WithdrawReturn(&withdraw_context, withdraw, &withdrawn).ok());
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(context, 30);
+    auto stream = stub_->ImportReturns(&context);
+    v1::ImportReturnsRequest request;
+    for (int i = 0; i < 50; ++i) {
+      auto* item = request.add_items();
+      item->set_request_id("cnt-import-" + std::to_string(i));
+      item->set_submit(i % 5 != 0);
+      *item->mutable_assessment_return() = CompleteReturn(i % 2 ? "RX4" : "RRF");
+    }
+    ASSERT_TRUE(stream->Write(request));
+    v1::ImportReturnsResponse response;
+    ASSERT_TRUE(stream->Read(&response));
+    stream->WritesDone();
+    ASSERT_TRUE(stream->Finish().ok());
+  }
+  const char* recount =
+      "SELECT r.cycle, r.trust_ods_code, r.edition_id, f.kind, f.key, count(*) "
+      "FROM returns r CROSS JOIN LATERAL ahpl_return_facts(r.typology, r.has_senior_leader, "
+      "r.band, r.board_relationship, r.leader_title, r.finding_codes, r.ratings) f "
+      "WHERE r.status = 2 GROUP BY 1, 2, 3, 4, 5";
+  const char* kept =
+      "SELECT cycle, trust_ods_code, edition_id, kind, key, n FROM return_counts WHERE n <> 0";
+  EXPECT_EQ(Count(std::string("SELECT count(*) FROM ((") + recount + ") EXCEPT (" + kept + ")) d"), 0);
+  EXPECT_EQ(Count(std::string("SELECT count(*) FROM ((") + kept + ") EXCEPT (" + recount + ")) d"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM return_counts WHERE n < 0"), 0);
+  EXPECT_EQ(Count("SELECT sum(n)::int FROM return_counts WHERE kind = 0"), 41);
 }
 
 TEST(AssessmentRemoteClassificationTest, SubmissionIsClassifiedOverGrpcWhenServicesRunApart) {
