@@ -71,36 +71,35 @@ void BM_NationalSummaryRpc(benchmark::State& state) {
   }
 }
 
-// The same figures as one would write them by hand, over the same tables.
+// The same figures as one would write them by hand over the same tables:
+// the counts, grouped by region.
 void BM_NationalSummaryHandWrittenSql(benchmark::State& state) {
   pqxx::connection conn(Server().database().url());
   for (auto _ : state) {
     pqxx::read_transaction tx(conn);
-    tx.exec("SELECT t.region_code, count(*), count(DISTINCT r.trust_ods_code), "
-            "count(*) FILTER (WHERE r.has_senior_leader AND r.band >= 4), "
-            "count(*) FILTER (WHERE r.has_senior_leader), count(*) FILTER (WHERE r.leader_title <> '') "
-            "FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
-            "WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1");
-    tx.exec("SELECT t.region_code, r.typology, count(*) FROM returns r JOIN trusts t ON "
-            "t.ods_code = r.trust_ods_code WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
-    tx.exec("SELECT t.region_code, r.band, count(*) FROM returns r JOIN trusts t ON "
-            "t.ods_code = r.trust_ods_code WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
-    tx.exec("SELECT t.region_code, r.board_relationship, count(*) FROM returns r JOIN trusts t ON "
-            "t.ods_code = r.trust_ods_code WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
-    tx.exec("SELECT t.region_code, btrim(regexp_replace(lower(r.leader_title), '[^[:alnum:]]+', ' ', "
-            "'g')), count(*) FROM returns r JOIN trusts t ON t.ods_code = r.trust_ods_code "
-            "WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
-    tx.exec("SELECT t.region_code, f, count(*) FROM returns r JOIN trusts t ON "
-            "t.ods_code = r.trust_ods_code, unnest(r.finding_codes) f "
-            "WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2");
-    tx.exec("SELECT t.region_code, a.position, a.rating, count(*) FROM returns r JOIN trusts t ON "
-            "t.ods_code = r.trust_ods_code CROSS JOIN LATERAL unnest(r.ratings) WITH ORDINALITY "
-            "AS a(rating, position) WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2, 3");
+    tx.exec("SELECT region_code, count(*) FROM trusts WHERE active GROUP BY 1");
+    tx.exec("SELECT t.region_code, c.kind, c.key, sum(c.n), "
+            "count(DISTINCT c.trust_ods_code) FILTER (WHERE c.n > 0) "
+            "FROM return_counts c JOIN trusts t ON t.ods_code = c.trust_ods_code "
+            "WHERE c.cycle = '2018-19' GROUP BY 1, 2, 3 HAVING sum(c.n) > 0");
+  }
+}
+
+// For scale: the same figures computed from the returns themselves.
+void BM_NationalSummaryFromReturnsSql(benchmark::State& state) {
+  pqxx::connection conn(Server().database().url());
+  for (auto _ : state) {
+    pqxx::read_transaction tx(conn);
+    tx.exec("SELECT t.region_code, f.kind, f.key, count(*) FROM returns r JOIN trusts t ON "
+            "t.ods_code = r.trust_ods_code CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, "
+            "r.typology, r.has_senior_leader, r.band, r.board_relationship, r.leader_title, r.finding_codes, "
+            "r.ratings) f WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2, 3");
   }
 }
 
 BENCHMARK(BM_NationalSummaryRpc)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_NationalSummaryHandWrittenSql)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_NationalSummaryFromReturnsSql)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 class TimeReporter : public benchmark::ConsoleReporter {
  public:
@@ -127,8 +126,10 @@ int main(int argc, char** argv) {
   const double rpc = reporter.seconds["BM_NationalSummaryRpc"];
   const double sql = reporter.seconds["BM_NationalSummaryHandWrittenSql"];
   std::printf("\nnational summary of %d returns: RPC %.3f s (target < 0.5 s); hand-written SQL "
-              "%.3f s; ratio %.2f (target <= 1.20)\n",
-              ahpl::bench::kReturns, rpc, sql, sql > 0 ? rpc / sql : 0.0);
+              "over the same tables %.3f s; ratio %.2f (target <= 1.20); recounting the returns "
+              "themselves %.3f s\n",
+              ahpl::bench::kReturns, rpc, sql, sql > 0 ? rpc / sql : 0.0,
+              reporter.seconds["BM_NationalSummaryFromReturnsSql"]);
   benchmark::Shutdown();
   return 0;
 }

@@ -81,13 +81,9 @@ const std::vector<PreparedStatement>& Statements() {
        "GROUP BY 1"},
       // Summaries read the counts kept by migration 0003's triggers.
       {"assessment_summary_counts",
-       "SELECT t.region_code, c.kind, "
-       "CASE WHEN c.kind = 6 THEN q.question_id || ':' || split_part(c.key, ':', 2) "
-       "ELSE c.key END, sum(c.n)::bigint, "
+       "SELECT t.region_code, c.kind, c.key, sum(c.n)::bigint, "
        "count(DISTINCT c.trust_ods_code) FILTER (WHERE c.n > 0)::bigint "
        "FROM return_counts c JOIN trusts t ON t.ods_code = c.trust_ods_code "
-       "LEFT JOIN edition_questions q ON c.kind = 6 AND q.edition_id = c.edition_id "
-       "AND q.position::text = split_part(c.key, ':', 1) "
        "WHERE c.cycle = $1 AND ($2 = '' OR t.region_code = $2) "
        "GROUP BY 1, 2, 3 HAVING sum(c.n) > 0"},
       {"assessment_region_of", "SELECT region_code FROM trusts WHERE ods_code = $1"},

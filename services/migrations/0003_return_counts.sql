@@ -5,7 +5,8 @@
 -- returns (status 2): kind 0 returns; 1 typology; 2 band of the most senior
 -- leader ('none' without a post); 3 board relationship; 4 normalised leader
 -- title; 5 finding code; 6 rating ('position:rating'); 7 returns with a
--- leader; 8 leaders at 8c or above; 9 returns naming a leader title.
+-- leader; 8 leaders at 8c or above; 9 returns naming a leader title. Rating
+-- keys are 'question_id:rating', resolved through the edition's questions.
 -- Statement-level triggers over transition tables keep it in step with
 -- `returns` in the same transaction: a COPY batch costs one aggregate.
 
@@ -21,10 +22,10 @@ CREATE TABLE return_counts (
   PRIMARY KEY (cycle, trust_ods_code, edition_id, kind, key)
 );
 
-CREATE FUNCTION ahpl_return_facts(typology smallint, has_leader boolean, band smallint,
-                                  relationship smallint, title text, findings text[],
-                                  ratings smallint[])
-RETURNS TABLE (kind smallint, key text) LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION ahpl_return_facts(edition text, typology smallint, has_leader boolean,
+                                  band smallint, relationship smallint, title text,
+                                  findings text[], ratings smallint[])
+RETURNS TABLE (kind smallint, key text) LANGUAGE sql STABLE AS $$
   SELECT 0::smallint, ''
   UNION ALL SELECT 1::smallint, typology::text
   UNION ALL SELECT 2::smallint, CASE WHEN has_leader THEN band::text ELSE 'none' END
@@ -33,8 +34,10 @@ RETURNS TABLE (kind smallint, key text) LANGUAGE sql IMMUTABLE AS $$
     (SELECT btrim(regexp_replace(lower(title), '[^[:alnum:]]+', ' ', 'g')) AS t) normalised
     WHERE t <> ''
   UNION ALL SELECT 5::smallint, f FROM unnest(findings) AS f
-  UNION ALL SELECT 6::smallint, a.position || ':' || a.rating
-    FROM unnest(ratings) WITH ORDINALITY AS a(rating, position) WHERE a.rating IS NOT NULL
+  UNION ALL SELECT 6::smallint, q.question_id || ':' || a.rating
+    FROM unnest(ratings) WITH ORDINALITY AS a(rating, position)
+    JOIN edition_questions q ON q.edition_id = edition AND q.position = a.position
+    WHERE a.rating IS NOT NULL
   UNION ALL SELECT 7::smallint, '' WHERE has_leader
   UNION ALL SELECT 8::smallint, '' WHERE has_leader AND band >= 4
   UNION ALL SELECT 9::smallint, '' WHERE title <> ''
@@ -45,7 +48,7 @@ BEGIN
   INSERT INTO return_counts AS c (cycle, trust_ods_code, edition_id, kind, key, n)
   SELECT r.cycle, r.trust_ods_code, r.edition_id, f.kind, f.key, count(*)
   FROM inserted_returns r
-  CROSS JOIN LATERAL ahpl_return_facts(r.typology, r.has_senior_leader, r.band,
+  CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, r.typology, r.has_senior_leader, r.band,
                                        r.board_relationship, r.leader_title, r.finding_codes,
                                        r.ratings) AS f
   WHERE r.status = 2
@@ -63,14 +66,14 @@ BEGIN
   FROM (
     SELECT r.cycle, r.trust_ods_code, r.edition_id, f.kind, f.key, 1 AS delta
     FROM updated_returns r
-    CROSS JOIN LATERAL ahpl_return_facts(r.typology, r.has_senior_leader, r.band,
+    CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, r.typology, r.has_senior_leader, r.band,
                                          r.board_relationship, r.leader_title, r.finding_codes,
                                          r.ratings) AS f
     WHERE r.status = 2
     UNION ALL
     SELECT r.cycle, r.trust_ods_code, r.edition_id, f.kind, f.key, -1 AS delta
     FROM replaced_returns r
-    CROSS JOIN LATERAL ahpl_return_facts(r.typology, r.has_senior_leader, r.band,
+    CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, r.typology, r.has_senior_leader, r.band,
                                          r.board_relationship, r.leader_title, r.finding_codes,
                                          r.ratings) AS f
     WHERE r.status = 2
@@ -94,7 +97,7 @@ CREATE TRIGGER returns_counted_on_update AFTER UPDATE ON returns
 INSERT INTO return_counts (cycle, trust_ods_code, edition_id, kind, key, n)
 SELECT r.cycle, r.trust_ods_code, r.edition_id, f.kind, f.key, count(*)
 FROM returns r
-CROSS JOIN LATERAL ahpl_return_facts(r.typology, r.has_senior_leader, r.band,
+CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, r.typology, r.has_senior_leader, r.band,
                                      r.board_relationship, r.leader_title, r.finding_codes,
                                      r.ratings) AS f
 WHERE r.status = 2

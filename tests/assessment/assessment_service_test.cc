@@ -705,8 +705,8 @@ TEST_F(AssessmentServiceTest, KeptCountsAlwaysEqualARecountOfTheReturns) {
   }
   const char* recount =
       "SELECT r.cycle, r.trust_ods_code, r.edition_id, f.kind, f.key, count(*) "
-      "FROM returns r CROSS JOIN LATERAL ahpl_return_facts(r.typology, r.has_senior_leader, "
-      "r.band, r.board_relationship, r.leader_title, r.finding_codes, r.ratings) f "
+      "FROM returns r CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, r.typology, "
+      "r.has_senior_leader, r.band, r.board_relationship, r.leader_title, r.finding_codes, r.ratings) f "
       "WHERE r.status = 2 GROUP BY 1, 2, 3, 4, 5";
   const char* kept =
       "SELECT cycle, trust_ods_code, edition_id, kind, key, n FROM return_counts WHERE n <> 0";
