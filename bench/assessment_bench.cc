@@ -21,6 +21,7 @@
 #include "bench/load.h"
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/return_rules.h"
+#include "services/catalogue/catalogue_seed.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/test_server.h"
 
@@ -43,10 +44,20 @@ std::map<std::string, double>& Results() {
   return *results;
 }
 
-const char* const kTrusts[] = {"RF4", "RAL", "RX3", "RRF", "RX4"};
+// Returns come from every trust in the register, as a season's would.
+const std::vector<std::string>& Trusts() {
+  static const auto* trusts = [] {
+    auto records = catalogue::ShippedTrustRegister();
+    auto* codes = new std::vector<std::string>();
+    for (const auto& r : *records) codes->push_back(r.ods_code);
+    return codes;
+  }();
+  return *trusts;
+}
 
 v1::AssessmentReturn NthReturn(int i) {
-  return assessment::testing::CompleteReturn(kTrusts[i % 5], i % 2 ? "2018-19" : "2019-20");
+  return assessment::testing::CompleteReturn(Trusts()[i % Trusts().size()],
+                                             i % 2 ? "2018-19" : "2019-20");
 }
 
 void BM_SubmitReturn(benchmark::State& state) {
@@ -225,7 +236,8 @@ double RawCopyRate(int n) {
                                                      "etag", "typology", "ruleset_version",
                                                      "ratings", "submit_time"});
     for (int i = 0; i < n; ++i) {
-      returns << std::make_tuple(first + i, ids[i], kTrusts[i % 5], i % 2 ? "2018-19" : "2019-20",
+      returns << std::make_tuple(first + i, ids[i], Trusts()[i % Trusts().size()],
+                                 i % 2 ? "2018-19" : "2019-20",
                                  "2018-06", 2, 1, etags[i], 5, "2018-06.1",
                                  "{1,2,3,4,1,2,3,4,1,2,3,4}", "now");
     }
