@@ -60,6 +60,10 @@ step "a national team imports a season's returns: ahpl import"
 step "and aggregates them by region: ahpl aggregate --cycle 2018-19"
 "$ahpl" aggregate --cycle 2018-19 --csv .ahpl/summary-2018-19.csv
 
+step "next season arrives as a spreadsheet: ahpl import (CSV), and the change by region"
+"$ahpl" import "$demo/returns-2019-20.csv"
+"$ahpl" aggregate --cycle 2019-20 --compare-with 2018-19
+
 step "and writes the regional report: ahpl report regions"
 "$ahpl" report regions --cycle 2018-19 --output .ahpl/report-2018-19.html
 name=$("$ahpl" --format json return list --trust RAT --status submitted | \

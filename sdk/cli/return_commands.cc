@@ -11,6 +11,7 @@
 #include <memory>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -19,6 +20,7 @@
 #include "ahpl/sdk/catalogue_client.h"
 #include "ahpl/sdk/classification_client.h"
 #include "ahpl/sdk/regional_aggregator.h"
+#include "sdk/cli/csv_returns.h"
 #include "sdk/cli/json_paths.h"
 #include "sdk/cli/report.h"
 #include "services/assessment/return_rules.h"
@@ -296,12 +298,14 @@ int List(const GlobalOptions& g, const FilterFlags& flags) {
   return kExitOk;
 }
 
-// Reads import items from a folder of .json returns or a .jsonl file.
-absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const std::string& path, bool submit,
+// Reads import items from a folder of .json returns, a .jsonl file or a .csv
+// file (one row per return; see docs/api.md).
+absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const GlobalOptions& g,
+                                                      const std::string& path, bool submit,
                                                       std::vector<std::string>& sources) {
   std::vector<v1::ImportItem> items;
-  auto add = [&](const std::string& json, const std::string& where) -> absl::Status {
-    auto ret = ParseJson<v1::AssessmentReturn>(json, where);
+  auto add_return = [&](absl::StatusOr<v1::AssessmentReturn> ret,
+                        const std::string& where) -> absl::Status {
     if (!ret.ok()) return ret.status();
     v1::ImportItem item;
     // The same file imported again is recognised as the same request.
@@ -313,6 +317,26 @@ absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const std::string& path, b
     sources.push_back(where);
     return absl::OkStatus();
   };
+  auto add = [&](const std::string& json, const std::string& where) {
+    return add_return(ParseJson<v1::AssessmentReturn>(json, where), where);
+  };
+  if (absl::EndsWith(path, ".csv")) {
+    auto text = ReadFile(path);
+    if (!text.ok()) return text.status();
+    sdk::CatalogueClient catalogue(g.client_options());
+    auto edition = catalogue.GetEdition();
+    if (!edition.ok()) return edition.status();
+    auto rows = ParseReturnsCsv(*text, *edition);
+    if (!rows.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", rows.status().message()));
+    }
+    for (auto& row : *rows) {
+      if (auto s = add_return(std::move(row.ret), absl::StrCat(path, ":", row.line)); !s.ok()) {
+        return s;
+      }
+    }
+    return items;
+  }
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     std::vector<fs::path> files;
@@ -340,7 +364,8 @@ absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const std::string& path, b
 
 int Import(const GlobalOptions& g, const std::string& path, bool submit) {
   std::vector<std::string> sources;
-  auto items = ReadItems(path, submit, sources);
+  auto items = ReadItems(g, path, submit, sources);
+  const bool csv = absl::EndsWith(path, ".csv");
   if (!items.ok()) return ReportError(items.status());
   sdk::AssessmentClient client(g.client_options());
   const bool tty = isatty(STDERR_FILENO);
@@ -358,7 +383,16 @@ int Import(const GlobalOptions& g, const std::string& path, bool submit) {
     if (r.violations().empty()) continue;
     const std::string& where = sources[r.index()];
     for (const auto& v : r.violations()) {
-      std::cerr << "  " << where << ": " << v.field() << ": " << v.description() << "\n";
+      std::string column;
+      if (csv) {
+        std::string field = v.field();
+        if (absl::StartsWith(field, "assessment_return.")) {
+          field = field.substr(std::string("assessment_return.").size());
+        }
+        column = CsvColumnOf(field, (*items)[r.index()].assessment_return());
+      }
+      std::cerr << "  " << where << (column.empty() ? "" : ", column " + column) << ": "
+                << v.field() << ": " << v.description() << "\n";
     }
   }
   std::cout << "imported " << report->accepted << " of " << total << " returns; "
@@ -684,8 +718,9 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
 
   auto path = std::make_shared<std::string>();
   auto as_drafts = std::make_shared<bool>(false);
-  auto* import = app.add_subcommand("import", "Import returns from a folder of .json files or a .jsonl file");
-  import->add_option("path", *path, "Folder or .jsonl file")->required();
+  auto* import = app.add_subcommand(
+      "import", "Import returns from a folder of .json files, a .jsonl file or a .csv file");
+  import->add_option("path", *path, "Folder, .jsonl or .csv file")->required();
   import->add_flag("--drafts", *as_drafts, "Store as drafts instead of submitting");
   import->callback([&, path, as_drafts] { exit_code = Import(global, *path, !*as_drafts); });
 

@@ -214,6 +214,55 @@ TEST_F(CliReturnTest, ReportsForATrustAndForTheRegions) {
   EXPECT_EQ(Cli("report trust returns/00000000-0000-4000-8000-000000000000").exit_code, 4);
 }
 
+std::string DemoCsv() {
+  FILE* f = std::fopen(AHPL_DEMO_DIR "/returns-2019-20.csv", "r");
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
+TEST_F(CliReturnTest, ImportsACsvWithOneRowPerReturn) {
+  const CliRun run = Cli(std::string("import ") + AHPL_DEMO_DIR "/returns-2019-20.csv");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("imported 12 of 12"), std::string::npos) << run.out;
+  const CliRun aggregate = Cli("--format csv aggregate --cycle 2019-20 --suppress-below 1");
+  EXPECT_NE(aggregate.out.find("England,returns,,12"), std::string::npos) << aggregate.out;
+}
+
+TEST_F(CliReturnTest, CsvProblemsNameTheirLineAndColumn) {
+  const std::string text = DemoCsv();
+  const std::string header = text.substr(0, text.find('\n') + 1);
+  const std::string first = text.substr(header.size(), text.find('\n', header.size()) + 1 - header.size());
+
+  // A missing column is named from the header.
+  std::string no_band = header;
+  no_band.replace(no_band.find(",band,"), 6, ",grade,");
+  const CliRun missing = Cli("import " + WriteTemp("missing.csv", no_band + first));
+  EXPECT_EQ(missing.exit_code, 3) << missing.out;
+  EXPECT_NE(missing.out.find("line 1: the header lacks column(s) band"), std::string::npos) << missing.out;
+
+  // A value that is not a band names line and column.
+  std::string bad_value = first;
+  const size_t band_at = bad_value.find(",8");
+  ASSERT_NE(band_at, std::string::npos);
+  bad_value.replace(band_at, 3, ",8z");
+  const CliRun value = Cli("import " + WriteTemp("value.csv", header + first + bad_value));
+  EXPECT_EQ(value.exit_code, 3) << value.out;
+  EXPECT_NE(value.out.find("line 3, column band: not a band"), std::string::npos) << value.out;
+
+  // A rating off the scale is refused by the server and mapped back.
+  std::string off_scale = first;
+  off_scale.replace(off_scale.rfind(','), std::string::npos, ",9\n");
+  const CliRun rating = Cli("import " + WriteTemp("rating.csv", header + first + off_scale));
+  EXPECT_EQ(rating.exit_code, 3) << rating.out;
+  EXPECT_NE(rating.out.find("rating.csv:3, column consequences.drive-improvement"), std::string::npos)
+      << rating.out;
+  EXPECT_NE(rating.out.find("imported 1 of 2"), std::string::npos) << rating.out;
+}
+
 TEST_F(CliReturnTest, TemplateListsEveryQuestion) {
   const CliRun run = Cli("return template --trust RAL");
   ASSERT_EQ(run.exit_code, 0) << run.out;
