@@ -93,6 +93,19 @@ TEST(CatalogueClientRetryTest, RetriesUntilTheServerComesUp) {
   EXPECT_EQ(regions->size(), 7u);
 }
 
+TEST(CatalogueClientDeadlineTest, ACallThatOutlivesItsDeadlineIsDeadlineExceeded) {
+  // A deadline no call can meet; DEADLINE_EXCEEDED is not retried.
+  testing::TestServer server("catalogue", 1);
+  ClientOptions options;
+  options.target = server.address();
+  options.deadline = absl::Microseconds(1);
+  options.max_attempts = 3;
+  CatalogueClient client(options);
+  const auto trusts = client.ListTrusts();
+  ASSERT_FALSE(trusts.ok());
+  EXPECT_EQ(trusts.status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
 TEST(CatalogueClientRetryTest, GivesUpWithUnavailableAfterTheLastAttempt) {
   ClientOptions options;
   options.target = "127.0.0.1:1";

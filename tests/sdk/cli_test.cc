@@ -67,6 +67,25 @@ TEST_F(CliTest, ExitCodesDistinguishFailures) {
   EXPECT_EQ(Ahpl("catalogue regions", "127.0.0.1:1").exit_code, 5);
 }
 
+TEST_F(CliTest, ChangingAPublishedEditionIsAConflict) {
+  // Different content under the published id 2018-06.
+  FILE* f = std::fopen((::testing::TempDir() + "/changed.json").c_str(), "w");
+  std::fputs("{\"id\": \"2018-06\", \"title\": \"t\", \"attribution\": \"a\", "
+             "\"sections\": [{\"id\": \"s\", \"position\": 1, \"title\": \"S\"}], "
+             "\"questions\": [{\"id\": \"q\", \"section_id\": \"s\", \"position\": 1, "
+             "\"text\": \"Q?\", \"polarity\": \"POLARITY_YES_IS_STRENGTH\"}], "
+             "\"scale\": {\"points\": [{\"value\": 1, \"code\": \"no\", \"label\": \"No\"}, "
+             "{\"value\": 2, \"code\": \"yes\", \"label\": \"Yes\"}], \"yes_threshold\": 2}, "
+             "\"professions\": [{\"profession\": \"PROFESSION_PARAMEDIC\", \"code\": \"p\", "
+             "\"name\": \"paramedics\"}], \"bands\": [{\"band\": \"BAND_8A\", \"code\": \"8a\", "
+             "\"label\": \"8a\", \"rank\": 1}]}",
+             f);
+  std::fclose(f);
+  const CliRun run = Cli("catalogue publish " + ::testing::TempDir() + "/changed.json");
+  EXPECT_EQ(run.exit_code, 7) << run.out;
+  EXPECT_NE(run.out.find("ALREADY_EXISTS"), std::string::npos) << run.out;
+}
+
 TEST_F(CliTest, PublishReportsEveryViolationByField) {
   const std::string path = ::testing::TempDir() + "/bad-edition.json";
   FILE* f = std::fopen(path.c_str(), "w");
