@@ -117,7 +117,7 @@ absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentClient::History(
   std::vector<v1::AssessmentReturn> out;
   v1::ListReturnVersionsRequest request;
   request.set_name(name);
-  request.set_page_size(200);
+  request.set_page_size(options_.page_size);
   do {
     v1::ListReturnVersionsResponse response;
     absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
@@ -134,7 +134,7 @@ absl::Status AssessmentClient::ForEachReturn(
     const v1::ReturnFilter& filter, const std::function<bool(const v1::AssessmentReturn&)>& visit) {
   v1::ListReturnsRequest request;
   *request.mutable_filter() = filter;
-  request.set_page_size(500);
+  request.set_page_size(options_.page_size);
   do {
     v1::ListReturnsResponse response;
     absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {

@@ -26,7 +26,7 @@ absl::StatusOr<v1::Edition> CatalogueClient::GetEdition(const std::string& editi
 absl::StatusOr<std::vector<v1::EditionSummary>> CatalogueClient::ListEditions() {
   std::vector<v1::EditionSummary> out;
   v1::ListEditionsRequest request;
-  request.set_page_size(200);
+  request.set_page_size(options_.page_size);
   do {
     v1::ListEditionsResponse response;
     absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
@@ -77,7 +77,7 @@ absl::Status CatalogueClient::ForEachTrust(const std::string& region_code,
                                            const std::function<bool(const v1::Trust&)>& visit) {
   v1::ListTrustsRequest request;
   request.set_region_code(region_code);
-  request.set_page_size(500);
+  request.set_page_size(options_.page_size);
   do {
     v1::ListTrustsResponse response;
     absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {

@@ -69,6 +69,16 @@ TEST(AssessmentClientTest, ImportReportsProgressAfterEachChunk) {
   }
   EXPECT_EQ(seen.back().accepted + seen.back().rejected, 45);
 
+  ClientOptions small_pages = Options(server.address());
+  small_pages.page_size = 7;
+  int listed = 0;
+  ASSERT_TRUE(AssessmentClient(small_pages)
+                  .ForEachReturn(v1::ReturnFilter(), [&](const v1::AssessmentReturn&) {
+                    ++listed;
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(listed, 44) << "seven pages of seven, the last of two";
   int exported = 0;
   ASSERT_TRUE(client.Export(v1::ReturnFilter(), [&](const v1::AssessmentReturn&) { ++exported; }).ok());
   EXPECT_EQ(exported, 44);

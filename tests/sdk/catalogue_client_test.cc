@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
 #include "services/server/hosted_services.h"
@@ -33,6 +34,15 @@ TEST_F(CatalogueClientTest, ReadsTheLatestEdition) {
 }
 
 TEST_F(CatalogueClientTest, ListsEveryTrustAcrossPages) {
+  ClientOptions small_pages;
+  small_pages.target = server_.address();
+  small_pages.page_size = 25;  // 202 trusts: nine pages
+  CatalogueClient paged(small_pages);
+  auto paged_trusts = paged.ListTrusts();
+  ASSERT_TRUE(paged_trusts.ok()) << paged_trusts.status();
+  std::set<std::string> codes;
+  for (const auto& t : *paged_trusts) codes.insert(t.ods_code());
+  EXPECT_EQ(codes.size(), 202u) << "no trust twice, none missing";
   auto trusts = client_->ListTrusts();
   ASSERT_TRUE(trusts.ok()) << trusts.status();
   EXPECT_EQ(trusts->size(), 202u);

@@ -24,6 +24,8 @@ struct ClientOptions {
   // Backoff before the second attempt; doubles each time, with jitter.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(2);
+  // Items asked for per page when the client walks a paginated list.
+  int page_size = 500;
 };
 
 // The channel `options` describe.
