@@ -19,6 +19,7 @@
 
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "bench/load.h"
+#include "bench/rate_reporter.h"
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/return_rules.h"
 #include "services/catalogue/catalogue_seed.h"
@@ -37,11 +38,6 @@ testing::TestServer& Server() {
   // As many connections as pgbench's clients, for a like-for-like rate.
   static auto* server = new testing::TestServer("assessment", kInFlight);
   return *server;
-}
-
-std::map<std::string, double>& Results() {
-  static auto* results = new std::map<std::string, double>();
-  return *results;
 }
 
 // Returns come from every trust in the register, as a season's would.
@@ -160,17 +156,6 @@ BENCHMARK(BM_SubmitReturn)->Iterations(1)->UseRealTime()->Unit(benchmark::kMilli
 BENCHMARK(BM_CreateSubmitted)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ImportReturns)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
-class RateReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& run : runs) {
-      auto it = run.counters.find("items_per_second");
-      if (it != run.counters.end()) Results()[run.run_name.function_name] = it->second;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-};
-
 // pgbench's single-row INSERT rate at `clients`, on the same server.
 double PgbenchInsertRate(int clients) {
   {
@@ -267,7 +252,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   ahpl::bench::RateReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  auto& results = ahpl::bench::Results();
+  auto& results = reporter.rates;
   if (results.count("BM_SubmitReturn") || results.count("BM_CreateSubmitted")) {
     const double pgbench = ahpl::bench::PgbenchInsertRate(ahpl::bench::kInFlight);
     std::printf("\npgbench single-row INSERT at %d clients: %.0f/s\n", ahpl::bench::kInFlight,

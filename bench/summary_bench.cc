@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 
 #include "ahpl/v1/assessment.grpc.pb.h"
+#include "bench/rate_reporter.h"
 #include "tests/support/test_server.h"
 
 namespace ahpl::bench {
@@ -101,17 +102,6 @@ BENCHMARK(BM_NationalSummaryRpc)->Iterations(5)->UseRealTime()->Unit(benchmark::
 BENCHMARK(BM_NationalSummaryHandWrittenSql)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_NationalSummaryFromReturnsSql)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
-class TimeReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& run : runs) {
-      seconds[run.run_name.function_name] = run.GetAdjustedRealTime() / 1000.0;
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  std::map<std::string, double> seconds;
-};
-
 }  // namespace
 }  // namespace ahpl::bench
 
@@ -121,7 +111,7 @@ int main(int argc, char** argv) {
   ahpl::bench::Server();
   std::printf("generated %d returns in %.1f s\n", ahpl::bench::kReturns,
               ahpl::bench::Seconds(std::chrono::steady_clock::now() - start));
-  ahpl::bench::TimeReporter reporter;
+  ahpl::bench::RateReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   const double rpc = reporter.seconds["BM_NationalSummaryRpc"];
   const double sql = reporter.seconds["BM_NationalSummaryHandWrittenSql"];

@@ -39,6 +39,22 @@ std::vector<std::string> List(const std::string& text) {
   return out;
 }
 
+// Parses each `;`-separated value of `cell` (one value when `list` is
+// false) as an enum and hands it to `set`; an empty cell sets nothing.
+template <typename Enum, typename Set, typename Fail>
+void ParseInto(const std::string& cell, const std::string& prefix,
+               bool (*parse)(const std::string&, Enum*), bool list, Set set, Fail fail) {
+  for (const auto& value : list ? List(cell) : std::vector<std::string>{cell}) {
+    if (value.empty()) continue;
+    Enum e;
+    if (ParseEnum(value, prefix, parse, &e)) {
+      set(e);
+    } else {
+      fail(value);
+    }
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& CsvReturnColumns() {
@@ -99,106 +115,56 @@ absl::StatusOr<std::vector<CsvReturn>> ParseReturnsCsv(const std::string& text,
     if (flag) {
       auto* l = a->mutable_senior_leader();
       l->set_job_title(cell("job_title"));
-      v1::Band band;
-      if (!cell("band").empty()) {
-        if (ParseEnum(cell("band"), "BAND_", &v1::Band_Parse, &band)) {
-          l->set_band(band);
-        } else {
-          bad("band", "not a band (below_8a, 8a, 8b, 8c, 8d, 9)");
-        }
-      }
+      auto enum_column = [&](const std::string& column, const std::string& prefix, auto parse,
+                             bool list, auto set, const char* what) {
+        ParseInto(cell(column), prefix, parse, list, set, [&](const std::string& value) {
+          bad(column, absl::StrCat("\"", value, "\" is not ", what));
+        });
+      };
+      enum_column("band", "BAND_", &v1::Band_Parse, false,
+                  [&](v1::Band v) { l->set_band(v); }, "a band (below_8a, 8a, 8b, 8c, 8d, 9)");
       double wte = 0;
       if (!cell("whole_time_equivalent").empty() &&
           !absl::SimpleAtod(cell("whole_time_equivalent"), &wte)) {
         bad("whole_time_equivalent", "not a number");
       }
       l->set_whole_time_equivalent(wte);
-      v1::Profession p;
-      if (!cell("professional_background").empty()) {
-        if (ParseEnum(cell("professional_background"), "PROFESSION_", &v1::Profession_Parse, &p)) {
-          l->set_professional_background(p);
-        } else {
-          bad("professional_background", "not an AHP profession");
-        }
-      }
-      for (const auto& v : List(cell("professions_led"))) {
-        if (ParseEnum(v, "PROFESSION_", &v1::Profession_Parse, &p)) {
-          l->add_professions_led(p);
-        } else {
-          bad("professions_led", absl::StrCat("\"", v, "\" is not an AHP profession"));
-        }
-      }
-      v1::Remit remit;
-      for (const auto& v : List(cell("remits"))) {
-        if (ParseEnum(v, "REMIT_", &v1::Remit_Parse, &remit)) {
-          l->add_remits(remit);
-        } else {
-          bad("remits", absl::StrCat("\"", v, "\" is not a remit"));
-        }
-      }
-      v1::BoardRelationship rel;
-      if (!cell("board_relationship").empty()) {
-        if (ParseEnum(cell("board_relationship"), "BOARD_RELATIONSHIP_", &v1::BoardRelationship_Parse, &rel)) {
-          l->set_board_relationship(rel);
-        } else {
-          bad("board_relationship", "not a board relationship");
-        }
-      }
-      v1::ReportingLine line;
-      if (!cell("reporting_line").empty()) {
-        if (ParseEnum(cell("reporting_line"), "REPORTING_LINE_", &v1::ReportingLine_Parse, &line)) {
-          l->set_reporting_line(line);
-        } else {
-          bad("reporting_line", "not a reporting line");
-        }
-      }
-      v1::BoardPresence presence;
-      if (!cell("board_presence").empty()) {
-        if (ParseEnum(cell("board_presence"), "BOARD_PRESENCE_", &v1::BoardPresence_Parse, &presence)) {
-          l->set_board_presence(presence);
-        } else {
-          bad("board_presence", "not a board presence");
-        }
-      }
-      v1::PostEligibility eligibility;
-      if (!cell("eligibility").empty()) {
-        if (ParseEnum(cell("eligibility"), "POST_ELIGIBILITY_", &v1::PostEligibility_Parse, &eligibility)) {
-          l->set_eligibility(eligibility);
-        } else {
-          bad("eligibility", "not a post eligibility");
-        }
-      }
+      enum_column("professional_background", "PROFESSION_", &v1::Profession_Parse, false,
+                  [&](v1::Profession v) { l->set_professional_background(v); }, "an AHP profession");
+      enum_column("professions_led", "PROFESSION_", &v1::Profession_Parse, true,
+                  [&](v1::Profession v) { l->add_professions_led(v); }, "an AHP profession");
+      enum_column("remits", "REMIT_", &v1::Remit_Parse, true,
+                  [&](v1::Remit v) { l->add_remits(v); }, "a remit");
+      enum_column("board_relationship", "BOARD_RELATIONSHIP_", &v1::BoardRelationship_Parse, false,
+                  [&](v1::BoardRelationship v) { l->set_board_relationship(v); },
+                  "a board relationship");
+      enum_column("reporting_line", "REPORTING_LINE_", &v1::ReportingLine_Parse, false,
+                  [&](v1::ReportingLine v) { l->set_reporting_line(v); }, "a reporting line");
+      enum_column("board_presence", "BOARD_PRESENCE_", &v1::BoardPresence_Parse, false,
+                  [&](v1::BoardPresence v) { l->set_board_presence(v); }, "a board presence");
+      enum_column("eligibility", "POST_ELIGIBILITY_", &v1::PostEligibility_Parse, false,
+                  [&](v1::PostEligibility v) { l->set_eligibility(v); }, "a post eligibility");
       if (!ParseBool(cell("combined_nursing_ahp_post"), &flag)) bad("combined_nursing_ahp_post", "not yes/no");
       l->set_combined_nursing_ahp_post(flag);
     }
-    v1::Profession p;
-    for (const auto& v : List(cell("professions_employed"))) {
-      if (ParseEnum(v, "PROFESSION_", &v1::Profession_Parse, &p)) {
-        a->add_professions_employed(p);
-      } else {
-        bad("professions_employed", absl::StrCat("\"", v, "\" is not an AHP profession"));
-      }
-    }
+    auto fail = [&](const std::string& column, const char* what) {
+      return [&, column, what](const std::string& value) {
+        bad(column, absl::StrCat("\"", value, "\" is not ", what));
+      };
+    };
+    ParseInto(cell("professions_employed"), "PROFESSION_", &v1::Profession_Parse, true,
+              [&](v1::Profession v) { a->add_professions_employed(v); },
+              fail("professions_employed", "an AHP profession"));
     if (!ParseBool(cell("has_profession_specific_leads"), &flag)) {
       bad("has_profession_specific_leads", "not yes/no");
     }
     a->set_has_profession_specific_leads(flag);
-    v1::AhpRepresentation rep;
-    if (!cell("representation").empty()) {
-      if (ParseEnum(cell("representation"), "AHP_REPRESENTATION_", &v1::AhpRepresentation_Parse, &rep)) {
-        a->set_representation(rep);
-      } else {
-        bad("representation", "not an AHP representation");
-      }
-    }
-    v1::NonAhpGroup group;
-    for (const auto& v : List(cell("non_ahp_groups_counted"))) {
-      if (ParseEnum(v, "NON_AHP_GROUP_", &v1::NonAhpGroup_Parse, &group)) {
-        a->add_non_ahp_groups_counted(group);
-      } else {
-        bad("non_ahp_groups_counted", absl::StrCat("\"", v, "\" is not a non-AHP group"));
-      }
-    }
+    ParseInto(cell("representation"), "AHP_REPRESENTATION_", &v1::AhpRepresentation_Parse, false,
+              [&](v1::AhpRepresentation v) { a->set_representation(v); },
+              fail("representation", "an AHP representation"));
+    ParseInto(cell("non_ahp_groups_counted"), "NON_AHP_GROUP_", &v1::NonAhpGroup_Parse, true,
+              [&](v1::NonAhpGroup v) { a->add_non_ahp_groups_counted(v); },
+              fail("non_ahp_groups_counted", "a non-AHP group"));
     for (const auto& q : edition.questions()) {
       auto* answer = ret.add_answers();
       answer->set_question_id(q.id());

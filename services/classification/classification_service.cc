@@ -32,9 +32,7 @@ class BatchReactor final
     : public grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest,
                                      v1::ClassifyArrangementsResponse> {
  public:
-  explicit BatchReactor(std::shared_ptr<const CompiledRuleset> rules) : rules_(std::move(rules)) {
-    StartRead(&request_);
-  }
+  explicit BatchReactor(const CompiledRuleset& rules) : rules_(rules) { StartRead(&request_); }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
@@ -45,7 +43,7 @@ class BatchReactor final
     for (const auto& arrangement : request_.arrangements()) {
       v1::ArrangementResult* result = response_.add_results();
       result->set_index(next_index_++);
-      auto classified = Classify(*rules_, arrangement);
+      auto classified = Classify(rules_, arrangement);
       if (classified.ok()) {
         *result->mutable_classification() = std::move(classified->classification);
         for (auto& f : classified->findings) *result->add_findings() = std::move(f);
@@ -76,7 +74,7 @@ class BatchReactor final
   void OnDone() override { delete this; }
 
  private:
-  std::shared_ptr<const CompiledRuleset> rules_;
+  const CompiledRuleset& rules_;
   v1::ClassifyArrangementsRequest request_;
   v1::ClassifyArrangementsResponse response_;
   int64_t next_index_ = 0;
@@ -87,22 +85,20 @@ class BatchReactor final
 ClassificationService::ClassificationService(std::shared_ptr<const CompiledRuleset> rules,
                                              catalogue::CatalogueStore& editions,
                                              WorkerPool& workers)
-    : editions_(editions), workers_(workers), rules_(std::move(rules)) {}
+    : editions_(editions), workers_(workers), current_(rules.get()) {
+  loaded_.push_back(std::move(rules));
+}
 
 void ClassificationService::Replace(std::shared_ptr<const CompiledRuleset> rules) {
   std::lock_guard<std::mutex> lock(mu_);
-  rules_ = std::move(rules);
-}
-
-std::shared_ptr<const CompiledRuleset> ClassificationService::rules() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return rules_;
+  current_.store(rules.get(), std::memory_order_release);
+  loaded_.push_back(std::move(rules));
 }
 
 grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
     grpc::CallbackServerContext* context, const v1::ClassifyArrangementRequest* request,
     v1::ClassifyArrangementResponse* response) {
-  auto classified = Classify(*rules(), request->arrangement());
+  auto classified = Classify(rules(), request->arrangement());
   if (!classified.ok()) return FinishUnary(context, Prefixed(classified.status(), "arrangement"));
   *response->mutable_classification() = std::move(classified->classification);
   for (auto& f : classified->findings) *response->add_findings() = std::move(f);
@@ -117,14 +113,14 @@ ClassificationService::ClassifyArrangements(grpc::CallbackServerContext*) {
 grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
     grpc::CallbackServerContext* context, const v1::EvaluateReturnRequest* request,
     v1::EvaluateReturnResponse* response) {
-  auto rules = this->rules();
-  auto evaluate = [rules, request, response](const v1::Edition& edition) -> absl::Status {
-    ASSIGN_OR_RETURN(*response, Evaluate(*rules, edition, request->arrangement(), request->answers()));
+  const CompiledRuleset& rules = this->rules();
+  auto evaluate = [&rules, request, response](const v1::Edition& edition) -> absl::Status {
+    ASSIGN_OR_RETURN(*response, Evaluate(rules, edition, request->arrangement(), request->answers()));
     return absl::OkStatus();
   };
   const std::string& edition_id = request->edition_id();
-  if (edition_id.empty() || edition_id == rules->edition().id()) {
-    return FinishUnary(context, evaluate(rules->edition()));
+  if (edition_id.empty() || edition_id == rules.edition().id()) {
+    return FinishUnary(context, evaluate(rules.edition()));
   }
   if (auto cached = editions_.CachedEdition(edition_id)) {
     return FinishUnary(context, evaluate(*cached));
@@ -142,7 +138,7 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
 grpc::ServerUnaryReactor* ClassificationService::GetRuleset(grpc::CallbackServerContext* context,
                                                             const v1::GetRulesetRequest*,
                                                             v1::GetRulesetResponse* response) {
-  *response->mutable_ruleset() = rules()->ruleset();
+  *response->mutable_ruleset() = rules().ruleset();
   return FinishUnary(context, absl::OkStatus());
 }
 

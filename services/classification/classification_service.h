@@ -5,7 +5,9 @@
 #define AHPL_SERVICES_CLASSIFICATION_CLASSIFICATION_SERVICE_H_
 
 #include <memory>
+#include <atomic>
 #include <mutex>
+#include <vector>
 #include <string>
 
 #include "ahpl/v1/classification.grpc.pb.h"
@@ -21,9 +23,10 @@ class ClassificationService final : public v1::ClassificationService::CallbackSe
                         catalogue::CatalogueStore& editions, WorkerPool& workers);
 
   // The ruleset calls use from now on; calls under way keep the one they
-  // started with.
+  // started with. Replaced rulesets are kept until the service goes, so a
+  // call never takes a lock or a reference count to read the rules.
   void Replace(std::shared_ptr<const CompiledRuleset> rules);
-  std::shared_ptr<const CompiledRuleset> rules() const;
+  const CompiledRuleset& rules() const { return *current_.load(std::memory_order_acquire); }
 
   grpc::ServerUnaryReactor* ClassifyArrangement(grpc::CallbackServerContext* context,
                                                 const v1::ClassifyArrangementRequest* request,
@@ -40,8 +43,9 @@ class ClassificationService final : public v1::ClassificationService::CallbackSe
  private:
   catalogue::CatalogueStore& editions_;
   WorkerPool& workers_;
-  mutable std::mutex mu_;
-  std::shared_ptr<const CompiledRuleset> rules_;
+  std::mutex mu_;  // guards loaded_
+  std::vector<std::shared_ptr<const CompiledRuleset>> loaded_;
+  std::atomic<const CompiledRuleset*> current_;
 };
 
 // Loads the ruleset (from `ruleset_file` when not empty, else the shipped

@@ -30,6 +30,26 @@ CliRun Ahpl(const std::string& args, const std::string& server) {
   return run;
 }
 
+std::string WriteTemp(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  FILE* f = std::fopen(path.c_str(), "w");
+  std::fputs(content.c_str(), f);
+  std::fclose(f);
+  return path;
+}
+
+std::string ReadText(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "r");
+  EXPECT_NE(f, nullptr) << path;
+  std::string text;
+  if (f == nullptr) return text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
 class CliTest : public ::testing::Test {
  protected:
   testing::TestServer server_{"catalogue"};
@@ -69,8 +89,8 @@ TEST_F(CliTest, ExitCodesDistinguishFailures) {
 
 TEST_F(CliTest, ChangingAPublishedEditionIsAConflict) {
   // Different content under the published id 2018-06.
-  FILE* f = std::fopen((::testing::TempDir() + "/changed.json").c_str(), "w");
-  std::fputs("{\"id\": \"2018-06\", \"title\": \"t\", \"attribution\": \"a\", "
+  const std::string path = WriteTemp("changed.json",
+  "{\"id\": \"2018-06\", \"title\": \"t\", \"attribution\": \"a\", "
              "\"sections\": [{\"id\": \"s\", \"position\": 1, \"title\": \"S\"}], "
              "\"questions\": [{\"id\": \"q\", \"section_id\": \"s\", \"position\": 1, "
              "\"text\": \"Q?\", \"polarity\": \"POLARITY_YES_IS_STRENGTH\"}], "
@@ -78,19 +98,16 @@ TEST_F(CliTest, ChangingAPublishedEditionIsAConflict) {
              "{\"value\": 2, \"code\": \"yes\", \"label\": \"Yes\"}], \"yes_threshold\": 2}, "
              "\"professions\": [{\"profession\": \"PROFESSION_PARAMEDIC\", \"code\": \"p\", "
              "\"name\": \"paramedics\"}], \"bands\": [{\"band\": \"BAND_8A\", \"code\": \"8a\", "
-             "\"label\": \"8a\", \"rank\": 1}]}",
-             f);
-  std::fclose(f);
-  const CliRun run = Cli("catalogue publish " + ::testing::TempDir() + "/changed.json");
+             "\"label\": \"8a\", \"rank\": 1}]}");
+  const CliRun run = Cli("catalogue publish " + path);
   EXPECT_EQ(run.exit_code, 7) << run.out;
   EXPECT_NE(run.out.find("ALREADY_EXISTS"), std::string::npos) << run.out;
 }
 
 TEST_F(CliTest, PublishReportsEveryViolationByField) {
-  const std::string path = ::testing::TempDir() + "/bad-edition.json";
-  FILE* f = std::fopen(path.c_str(), "w");
-  std::fputs(R"({"id": "2030-01", "title": "t", "questions": [{"id": "q", "section_id": "none"}]})", f);
-  std::fclose(f);
+  const std::string path = WriteTemp(
+      "bad-edition.json",
+      R"({"id": "2030-01", "title": "t", "questions": [{"id": "q", "section_id": "none"}]})");
   const CliRun run = Cli("catalogue publish " + path);
   EXPECT_EQ(run.exit_code, 3) << run.out;
   for (const char* field : {"edition.attribution", "edition.sections", "edition.questions[0].section_id",
@@ -101,23 +118,7 @@ TEST_F(CliTest, PublishReportsEveryViolationByField) {
   EXPECT_EQ(malformed.exit_code, 4);
 }
 
-std::string WriteTemp(const std::string& name, const std::string& content) {
-  const std::string path = ::testing::TempDir() + "/" + name;
-  FILE* f = std::fopen(path.c_str(), "w");
-  std::fputs(content.c_str(), f);
-  std::fclose(f);
-  return path;
-}
-
-std::string DemoReturn() {
-  FILE* f = std::fopen(AHPL_DEMO_DIR "/my-return.json", "r");
-  std::string text;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
-  return text;
-}
+std::string DemoReturn() { return ReadText(AHPL_DEMO_DIR "/my-return.json"); }
 
 class CliReturnTest : public ::testing::Test {
  protected:
@@ -215,15 +216,7 @@ TEST_F(CliReturnTest, ReportsForATrustAndForTheRegions) {
   const std::string name = listed.out.substr(at, std::string("returns/").size() + 36);
   const std::string trust_path = ::testing::TempDir() + "/trust.html";
   ASSERT_EQ(Cli("report trust " + name + " --output " + trust_path).exit_code, 0);
-  const std::string trust = [&] {
-    FILE* f = std::fopen(trust_path.c_str(), "r");
-    std::string text;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    std::fclose(f);
-    return text;
-  }();
+  const std::string trust = ReadText(trust_path);
   EXPECT_EQ(Occurrences(trust, "<svg "), 3);
   EXPECT_NE(trust.find("class=\"own\""), std::string::npos);
   EXPECT_NE(trust.find("</html>"), std::string::npos);
@@ -233,15 +226,7 @@ TEST_F(CliReturnTest, ReportsForATrustAndForTheRegions) {
   EXPECT_EQ(Cli("report trust returns/00000000-0000-4000-8000-000000000000").exit_code, 4);
 }
 
-std::string DemoCsv() {
-  FILE* f = std::fopen(AHPL_DEMO_DIR "/returns-2019-20.csv", "r");
-  std::string text;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
-  return text;
-}
+std::string DemoCsv() { return ReadText(AHPL_DEMO_DIR "/returns-2019-20.csv"); }
 
 TEST_F(CliReturnTest, ImportsACsvWithOneRowPerReturn) {
   const CliRun run = Cli(std::string("import ") + AHPL_DEMO_DIR "/returns-2019-20.csv");
@@ -270,7 +255,7 @@ TEST_F(CliReturnTest, CsvProblemsNameTheirLineAndColumn) {
   bad_value.replace(band_at, 3, ",8z");
   const CliRun value = Cli("import " + WriteTemp("value.csv", header + first + bad_value));
   EXPECT_EQ(value.exit_code, 3) << value.out;
-  EXPECT_NE(value.out.find("line 3, column band: not a band"), std::string::npos) << value.out;
+  EXPECT_NE(value.out.find("line 3, column band: \"8z\" is not a band"), std::string::npos) << value.out;
 
   // A rating off the scale is refused by the server and mapped back.
   std::string off_scale = first;
