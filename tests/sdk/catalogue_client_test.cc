@@ -116,6 +116,44 @@ TEST(CatalogueClientDeadlineTest, ACallThatOutlivesItsDeadlineIsDeadlineExceeded
   EXPECT_EQ(trusts.status().code(), absl::StatusCode::kDeadlineExceeded);
 }
 
+TEST(CatalogueClientRetryTest, RidesOutAServerRestart) {
+  testing::TestDatabase db;
+  grpc::ServerBuilder probe;
+  int port = 0;
+  probe.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  probe.BuildAndStart()->Shutdown();
+  auto start = [&]() {
+    HostOptions host_options = DefaultHostOptions(db.url());
+    host_options.listen_address = "127.0.0.1:" + std::to_string(port);
+    host_options.pool_size = 2;
+    host_options.shutdown_grace = absl::Milliseconds(100);
+    auto host = ServiceHost::Start(std::move(host_options), *SelectServices("catalogue"));
+    EXPECT_TRUE(host.ok()) << host.status();
+    return host.ok() ? std::move(*host) : nullptr;
+  };
+  ClientOptions options;
+  options.target = "127.0.0.1:" + std::to_string(port);
+  options.deadline = absl::Seconds(1);
+  options.max_attempts = 10;
+  options.initial_backoff = absl::Milliseconds(200);
+  options.max_backoff = absl::Milliseconds(400);
+  CatalogueClient client(options);
+
+  auto first = start();
+  ASSERT_TRUE(client.GetTrust("RF4").ok());
+  first->Shutdown();  // the server goes away...
+  first.reset();
+  std::unique_ptr<ServiceHost> second;
+  std::thread restarter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    second = start();  // ...and comes back on the same address
+  });
+  auto trust = client.GetTrust("RF4");  // issued while it is down
+  restarter.join();
+  ASSERT_TRUE(trust.ok()) << trust.status();
+  EXPECT_EQ(trust->region_code(), "Y56");
+}
+
 TEST(CatalogueClientRetryTest, GivesUpWithUnavailableAfterTheLastAttempt) {
   ClientOptions options;
   options.target = "127.0.0.1:1";

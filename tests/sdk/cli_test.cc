@@ -160,6 +160,15 @@ TEST_F(CliReturnTest, SubmitListHistoryWithdrawAndExport) {
   const std::string name = submitted.out.substr(at, std::string("returns/").size() + 36);
   EXPECT_NE(submitted.out.find("TYPOLOGY_"), std::string::npos);
   EXPECT_NE(Cli("return list --cycle 2018-19").out.find(name), std::string::npos);
+  // Amend from a file naming the return (the etag is looked up).
+  std::string amended = DemoReturn();
+  amended.insert(amended.find('{') + 1, "\n  \"name\": \"" + name + "\",");
+  const size_t job = amended.find("\"job_title\": \"");
+  ASSERT_NE(job, std::string::npos);
+  amended.insert(job + std::string("\"job_title\": \"").size(), "Interim ");
+  const CliRun amend = Cli("return amend " + WriteTemp("amend.json", amended) + " --reason 'new title'");
+  ASSERT_EQ(amend.exit_code, 0) << amend.out;
+  EXPECT_NE(Cli("--format json return get " + name).out.find("Interim "), std::string::npos);
   EXPECT_EQ(Cli("return withdraw " + name).exit_code, 2) << "--reason is required";
   ASSERT_EQ(Cli("return withdraw " + name + " --reason 'sent twice'").exit_code, 0);
   const CliRun history = Cli("return history " + name);
