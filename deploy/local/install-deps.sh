@@ -15,8 +15,9 @@ packages=(
   golang-github-gogo-googleapis-dev grpc-proto
   # PostgreSQL 15 and libpqxx 6.4
   postgresql-15 postgresql-client-15 libpqxx-dev
-  # tests and benchmarks (libxml2 checks the HTML reports)
-  libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev
+  # tests and benchmarks (libxml2 checks the HTML reports, openssl makes
+  # the TLS tests' certificates)
+  libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev openssl
   # the ahpl command line's argument parser
   libcli11-dev
 )

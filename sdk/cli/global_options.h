@@ -13,6 +13,9 @@ struct GlobalOptions {
   std::string server;        // --server, else $AHPL_SERVER, else 127.0.0.1:50051
   std::string format = "table";
   double timeout_seconds = 10;
+  std::string ca_file;    // --ca, else $AHPL_CA: use TLS trusting this CA
+  std::string cert_file;  // --cert, else $AHPL_CERT: client certificate (mTLS)
+  std::string key_file;   // --key, else $AHPL_KEY
 
   Format output_format() const {
     if (format == "json") return Format::kJson;

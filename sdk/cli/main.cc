@@ -18,6 +18,19 @@ sdk::ClientOptions GlobalOptions::client_options() const {
     options.target = env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
   }
   options.deadline = absl::Milliseconds(static_cast<int64_t>(timeout_seconds * 1000));
+  auto env = [](const std::string& flag, const char* name) {
+    const char* value = std::getenv(name);
+    return !flag.empty() ? flag : (value != nullptr ? std::string(value) : std::string());
+  };
+  const std::string ca = env(ca_file, "AHPL_CA");
+  if (!ca.empty()) {
+    auto credentials = sdk::TlsCredentials(ca, env(cert_file, "AHPL_CERT"), env(key_file, "AHPL_KEY"));
+    if (!credentials.ok()) {
+      std::cerr << "ahpl: " << credentials.status().message() << "\n";
+      std::exit(kExitUsage);
+    }
+    options.credentials = *credentials;
+  }
   return options;
 }
 
@@ -34,6 +47,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   app.add_option("--timeout", global.timeout_seconds, "Seconds each call may take")
       ->check(CLI::PositiveNumber);
+  app.add_option("--ca", global.ca_file, "PEM CA to trust: connect with TLS (default $AHPL_CA)");
+  app.add_option("--cert", global.cert_file, "PEM client certificate for mutual TLS ($AHPL_CERT)");
+  app.add_option("--key", global.key_file, "PEM key of --cert ($AHPL_KEY)");
   app.footer(
       "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 server "
       "unavailable, 6 permission denied, 7 conflict.");

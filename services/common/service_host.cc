@@ -20,6 +20,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     return absl::InvalidArgumentError("no database URL given (--database_url or AHPL_DATABASE_URL)");
   }
   if (services.empty()) return absl::InvalidArgumentError("no services to host");
+  ASSIGN_OR_RETURN(auto credentials,
+                   ServerCredentialsFor(options.listen_address, options.transport));
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->options_ = std::move(options);
   const HostOptions& opts = host->options_;
@@ -41,7 +43,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(opts.listen_address, grpc::InsecureServerCredentials(), &host->port_);
+  builder.AddListeningPort(opts.listen_address, credentials, &host->port_);
   builder.SetMaxReceiveMessageSize(opts.max_message_bytes);
   builder.SetMaxSendMessageSize(opts.max_message_bytes);
   for (auto& factory : services) {

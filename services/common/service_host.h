@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "services/common/embedded_file.h"
 #include "services/common/pg_pool.h"
+#include "services/common/transport.h"
 #include "services/common/worker_pool.h"
 
 namespace ahpl {
@@ -52,6 +53,8 @@ struct ServiceFactory {
 
 struct HostOptions {
   std::string listen_address = "127.0.0.1:50051";
+  // TLS (and mutual TLS); plaintext only on loopback unless allowed.
+  TransportOptions transport;
   std::string database_url;
   size_t pool_size = 8;
   // Requests that may wait for a worker before RESOURCE_EXHAUSTED.

@@ -29,6 +29,12 @@ ABSL_FLAG(int, pool_size, 8, "database connections (and workers) shared by all s
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "on SIGTERM/SIGINT, how long calls in flight may take to finish");
 ABSL_FLAG(bool, verbose, false, "log debug messages");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain to serve TLS with");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA: require client certificates it signed (mutual TLS)");
+ABSL_FLAG(bool, insecure, false,
+          "allow plaintext on a non-loopback address (loopback is always allowed)");
 
 namespace {
 
@@ -68,6 +74,10 @@ int main(int argc, char** argv) {
   if (options.database_url.empty()) {
     Fail("no database: pass --database_url=postgresql://... or set AHPL_DATABASE_URL");
   }
+  options.transport.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.transport.key_file = absl::GetFlag(FLAGS_tls_key);
+  options.transport.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.transport.allow_insecure = absl::GetFlag(FLAGS_insecure);
   const int pool_size = absl::GetFlag(FLAGS_pool_size);
   if (pool_size < 1 || pool_size > 256) Fail("--pool_size must be between 1 and 256");
   options.pool_size = static_cast<size_t>(pool_size);

@@ -7,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace ahpl::sdk {
@@ -30,6 +31,12 @@ struct ClientOptions {
 
 // The channel `options` describe.
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options);
+
+// TLS credentials trusting the CA in `ca_file` (PEM); with `cert_file` and
+// `key_file`, also presenting that client certificate (mutual TLS).
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
+    const std::string& ca_file, const std::string& cert_file = "",
+    const std::string& key_file = "");
 
 }  // namespace ahpl::sdk
 

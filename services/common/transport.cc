@@ -1,0 +1,66 @@
+#include "services/common/transport.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <grpcpp/security/server_credentials.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+
+namespace ahpl {
+
+bool IsLoopbackAddress(absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  absl::string_view host = colon == absl::string_view::npos ? address : address.substr(0, colon);
+  if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is not PEM"));
+  }
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    absl::string_view address, const TransportOptions& options) {
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    return absl::InvalidArgumentError("TLS needs both a certificate file and a key file");
+  }
+  if (options.cert_file.empty()) {
+    if (!options.client_ca_file.empty()) {
+      return absl::InvalidArgumentError("a client CA needs TLS: give a certificate and key too");
+    }
+    if (!IsLoopbackAddress(address)) {
+      if (!options.allow_insecure) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "refusing to listen on ", address,
+            " without TLS: give --tls_cert and --tls_key, or --insecure to accept plaintext"));
+      }
+      LogWarning("listening on ", address, " WITHOUT TLS (--insecure): traffic is not encrypted");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  auto cert = ReadPemFile(options.cert_file);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPemFile(options.key_file);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.client_ca_file.empty()) {
+    auto ca = ReadPemFile(options.client_ca_file);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace ahpl

@@ -1,0 +1,38 @@
+// How a server listens: TLS from certificate and key files, optionally
+// requiring client certificates (mutual TLS), or plaintext, which is only
+// allowed on a loopback address unless explicitly asked for.
+#ifndef AHPL_SERVICES_COMMON_TRANSPORT_H_
+#define AHPL_SERVICES_COMMON_TRANSPORT_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/security/server_credentials.h>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ahpl {
+
+struct TransportOptions {
+  std::string cert_file;       // PEM certificate chain; empty for plaintext
+  std::string key_file;        // PEM private key
+  std::string client_ca_file;  // PEM CA; when set, clients must present a certificate it signed
+  bool allow_insecure = false; // plaintext on a non-loopback address
+};
+
+// Whether `address` (host:port) listens on loopback only.
+bool IsLoopbackAddress(absl::string_view address);
+
+// The credentials to listen on `address` with. Plaintext on a non-loopback
+// address without allow_insecure is FAILED_PRECONDITION; unreadable or
+// missing files are INVALID_ARGUMENT naming the file.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    absl::string_view address, const TransportOptions& options);
+
+// Reads a whole file (for PEM material).
+absl::StatusOr<std::string> ReadPemFile(const std::string& path);
+
+}  // namespace ahpl
+
+#endif  // AHPL_SERVICES_COMMON_TRANSPORT_H_

@@ -1,0 +1,160 @@
+// Transport: plaintext only on loopback unless allowed; TLS and mutual TLS
+// handshakes with certificates generated for the test by openssl.
+#include "services/common/transport.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "ahpl/sdk/catalogue_client.h"
+#include "services/server/hosted_services.h"
+#include "tests/support/test_server.h"
+
+namespace ahpl {
+namespace {
+
+// A CA, a server certificate for localhost/127.0.0.1 signed by it, a
+// client certificate signed by it, and a second, unrelated CA with its own
+// client certificate.
+class Certificates {
+ public:
+  // A folder of this process's own: ctest runs test cases in parallel.
+  Certificates() : dir_(::testing::TempDir() + "/ahpl-tls-" + std::to_string(getpid())) {
+    const std::string script = R"(set -e
+mkdir -p "$D" && cd "$D"
+gen() { openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$1" -keyout "$1.key" -out "$1.pem" 2>/dev/null; }
+sign() { openssl req -newkey rsa:2048 -nodes -subj "/CN=$2" -keyout "$2.key" -out "$2.csr" 2>/dev/null
+         openssl x509 -req -in "$2.csr" -CA "$1.pem" -CAkey "$1.key" -CAcreateserial -days 2 \
+           -extfile <(printf "subjectAltName=DNS:localhost,IP:127.0.0.1") -out "$2.pem" 2>/dev/null; }
+gen ca; gen other-ca
+sign ca server; sign ca client; sign other-ca stranger
+)";
+    const std::string command = "D='" + dir_ + "' bash -c '" + Escape(script) + "'";
+    ok_ = std::system(command.c_str()) == 0;
+  }
+  bool ok() const { return ok_; }
+  std::string operator()(const std::string& name) const { return dir_ + "/" + name; }
+
+ private:
+  static std::string Escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '\'') {
+        out += "'\\''";
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+  std::string dir_;
+  bool ok_ = false;
+};
+
+const Certificates& Certs() {
+  static const auto* certs = new Certificates();
+  return *certs;
+}
+
+TEST(TransportTest, LoopbackAddresses) {
+  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:50051"));
+  EXPECT_TRUE(IsLoopbackAddress("localhost:1"));
+  EXPECT_TRUE(IsLoopbackAddress("[::1]:50051"));
+  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:50051"));
+  EXPECT_FALSE(IsLoopbackAddress("[::]:50051"));
+  EXPECT_FALSE(IsLoopbackAddress("10.1.2.3:50051"));
+}
+
+TEST(TransportTest, PlaintextBeyondLoopbackNeedsTheInsecureFlag) {
+  TransportOptions plain;
+  EXPECT_TRUE(ServerCredentialsFor("127.0.0.1:0", plain).ok());
+  const auto refused = ServerCredentialsFor("0.0.0.0:0", plain);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("--insecure"), absl::string_view::npos);
+  plain.allow_insecure = true;
+  EXPECT_TRUE(ServerCredentialsFor("0.0.0.0:0", plain).ok());
+}
+
+TEST(TransportTest, BadTlsFilesAreNamed) {
+  TransportOptions half;
+  half.cert_file = "/nowhere/server.pem";
+  EXPECT_EQ(ServerCredentialsFor("127.0.0.1:0", half).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  half.key_file = "/nowhere/server.key";
+  const auto missing = ServerCredentialsFor("127.0.0.1:0", half);
+  EXPECT_NE(missing.status().message().find("/nowhere/server.pem"), absl::string_view::npos);
+  TransportOptions ca_only;
+  ca_only.client_ca_file = "/nowhere/ca.pem";
+  EXPECT_FALSE(ServerCredentialsFor("127.0.0.1:0", ca_only).ok());
+}
+
+class TlsServerTest : public ::testing::Test {
+ protected:
+  void Start(bool mutual) {
+    ASSERT_TRUE(Certs().ok()) << "openssl could not make the test certificates";
+    HostOptions options = DefaultHostOptions(db_.url());
+    options.listen_address = "127.0.0.1:0";
+    options.transport.cert_file = Certs()("server.pem");
+    options.transport.key_file = Certs()("server.key");
+    if (mutual) options.transport.client_ca_file = Certs()("ca.pem");
+    auto host = ServiceHost::Start(std::move(options), *SelectServices("catalogue"));
+    ASSERT_TRUE(host.ok()) << host.status();
+    host_ = std::move(*host);
+  }
+
+  absl::Status Call(std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    sdk::ClientOptions options;
+    options.target = "localhost:" + std::to_string(host_->port());
+    options.credentials = std::move(credentials);
+    options.max_attempts = 1;
+    options.deadline = absl::Seconds(3);
+    return sdk::CatalogueClient(options).ListRegions().status();
+  }
+
+  std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& ca, const std::string& who = "") {
+    auto credentials = sdk::TlsCredentials(Certs()(ca + ".pem"), who.empty() ? "" : Certs()(who + ".pem"),
+                                           who.empty() ? "" : Certs()(who + ".key"));
+    EXPECT_TRUE(credentials.ok()) << credentials.status();
+    return *credentials;
+  }
+
+  testing::TestDatabase db_;
+  std::unique_ptr<ServiceHost> host_;
+};
+
+TEST_F(TlsServerTest, TlsClientsTrustingTheCaGetIn) {
+  Start(/*mutual=*/false);
+  EXPECT_TRUE(Call(Tls("ca")).ok());
+  EXPECT_EQ(Call(grpc::InsecureChannelCredentials()).code(), absl::StatusCode::kUnavailable)
+      << "plaintext to a TLS server fails";
+  EXPECT_EQ(Call(Tls("other-ca")).code(), absl::StatusCode::kUnavailable)
+      << "a client that does not trust the server's CA refuses it";
+}
+
+TEST_F(TlsServerTest, MutualTlsNeedsAClientCertificateFromTheCa) {
+  Start(/*mutual=*/true);
+  EXPECT_TRUE(Call(Tls("ca", "client")).ok());
+  EXPECT_EQ(Call(Tls("ca")).code(), absl::StatusCode::kUnavailable) << "no client certificate";
+  EXPECT_EQ(Call(Tls("ca", "stranger")).code(), absl::StatusCode::kUnavailable)
+      << "a client certificate from another CA";
+}
+
+TEST(TransportProcessTest, ServerRefusesPlaintextBeyondLoopback) {
+  const std::string command = std::string(AHPL_SERVER_BINARY) +
+                              " --database_url=postgresql://postgres@127.0.0.1:1/none"
+                              " --listen=0.0.0.0:0 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
+  const int status = pclose(pipe);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_NE(out.find("refusing to listen on 0.0.0.0:0 without TLS"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace ahpl
