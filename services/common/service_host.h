@@ -62,6 +62,8 @@ struct HostOptions {
   absl::Duration shutdown_grace = absl::Seconds(10);
   absl::Duration health_interval = absl::Seconds(1);
   int max_message_bytes = 8 << 20;
+  // Streams one client connection may have open at once.
+  int max_concurrent_streams = 100;
   // SQL migrations applied before serving.
   std::vector<EmbeddedFile> migrations;
   // Loads reference data after the migrations, before the services start.
