@@ -74,10 +74,7 @@ TEST(CatalogueClientRetryTest, RetriesUntilTheServerComesUp) {
   // Nothing listens yet: the first attempts fail UNAVAILABLE, and a server
   // started meanwhile on the same port answers a later attempt.
   testing::TestDatabase db;
-  grpc::ServerBuilder probe;
-  int port = 0;
-  probe.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  probe.BuildAndStart()->Shutdown();
+  const int port = testing::FreePort();
 
   ClientOptions options;
   options.target = "127.0.0.1:" + std::to_string(port);
@@ -118,10 +115,7 @@ TEST(CatalogueClientDeadlineTest, ACallThatOutlivesItsDeadlineIsDeadlineExceeded
 
 TEST(CatalogueClientRetryTest, RidesOutAServerRestart) {
   testing::TestDatabase db;
-  grpc::ServerBuilder probe;
-  int port = 0;
-  probe.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  probe.BuildAndStart()->Shutdown();
+  const int port = testing::FreePort();
   auto start = [&]() {
     HostOptions host_options = DefaultHostOptions(db.url());
     host_options.listen_address = "127.0.0.1:" + std::to_string(port);

@@ -79,16 +79,6 @@ class ServerProcess {
   std::string err_;
 };
 
-int FreePort() {
-  // Port 0 is resolved by binding a throwaway gRPC server.
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  auto server = builder.BuildAndStart();
-  server->Shutdown();
-  return port;
-}
-
 TEST(ServerProcessTest, UnknownFlagExitsNonZero) {
   ServerProcess p({"--no_such_flag=1"});
   EXPECT_EQ(p.Wait(std::chrono::seconds(10)), 1);
@@ -119,7 +109,7 @@ TEST(ServerProcessTest, MissingDatabaseUrlIsExplained) {
 
 TEST(ServerProcessTest, ServesThenStopsCleanlyOnSigterm) {
   testing::TestDatabase db;
-  const int port = FreePort();
+  const int port = testing::FreePort();
   const std::string address = "127.0.0.1:" + std::to_string(port);
   ServerProcess p({"--database_url=" + db.url(), "--listen=" + address, "--shutdown_grace_seconds=5"});
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());

@@ -29,6 +29,14 @@ TestServer::TestServer(const std::string& services, size_t pool_size) {
 
 TestServer::~TestServer() { host_->Shutdown(); }
 
+int FreePort() {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.BuildAndStart()->Shutdown();
+  return port;
+}
+
 void SetDeadline(grpc::ClientContext& context, int seconds) {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
 }

@@ -31,6 +31,9 @@ class TestServer {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// A loopback port nothing listens on at the moment of asking.
+int FreePort();
+
 // Deadline `seconds` from now, for a client context.
 void SetDeadline(grpc::ClientContext& context, int seconds = 10);
 
