@@ -4,6 +4,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <map>
 #include <utility>
 
@@ -424,7 +425,7 @@ class ImportReactor final
   }
 
   void OnReadDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    Guard guard(this);
     reading_ = false;
     if (!ok || failed_) {
       reads_done_ = true;
@@ -441,7 +442,7 @@ class ImportReactor final
   }
 
   void OnWriteDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    Guard guard(this);
     writing_ = false;
     if (!ok) {
       FailLocked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
@@ -460,6 +461,26 @@ class ImportReactor final
   void OnDone() override { delete this; }
 
  private:
+  // Holds the reactor's lock; on leaving, releases it and only then
+  // finishes the call if a finish was decided under it. Finish may run
+  // OnDone, which deletes the reactor, so nothing touches it afterwards.
+  class Guard {
+   public:
+    explicit Guard(ImportReactor* reactor) : reactor_(reactor), lock_(reactor->mu_) {}
+    ~Guard() {
+      std::optional<grpc::Status> finish = std::move(reactor_->finish_);
+      reactor_->finish_.reset();
+      lock_.unlock();
+      if (finish.has_value()) reactor_->Finish(*finish);
+    }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+
+   private:
+    ImportReactor* reactor_;
+    std::unique_lock<std::mutex> lock_;
+  };
+
   // A chunk after validation: results known so far by stream index, and the
   // valid items to store.
   struct Prepared {
@@ -488,7 +509,7 @@ class ImportReactor final
     auto prepared = std::make_shared<Prepared>();
     int64_t index;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      Guard guard(this);
       index = next_index_;
       next_index_ += chunk.items_size();
     }
@@ -537,7 +558,7 @@ class ImportReactor final
       prepared->rows.push_back(ImportRow{std::move(*version), ""});
     }
 
-    std::lock_guard<std::mutex> lock(mu_);
+    Guard guard(this);
     preparing_ = false;
     if (!failed.ok()) {
       FailLocked(ToGrpcStatus(failed));
@@ -598,7 +619,7 @@ class ImportReactor final
     ready_.pop_front();
     if (!workers_.TrySubmit([this, prepared] {
           absl::Status stored = Store(*prepared);
-          std::lock_guard<std::mutex> lock(mu_);
+          Guard guard(this);
           storing_ = false;
           if (!stored.ok()) {
             FailLocked(ToGrpcStatus(stored));
@@ -644,18 +665,19 @@ class ImportReactor final
     StartRead(&request_);
   }
 
-  // Finishes once nothing of ours is in flight: with the first failure, or
-  // OK when every chunk read has been answered.
+  // Decides to finish once nothing of ours is in flight: with the first
+  // failure, or OK when every chunk read has been answered. The Guard
+  // finishes after releasing the lock.
   void MaybeFinishLocked() {
     if (finished_ || preparing_ || storing_ || writing_) return;
     if (failed_) {
       finished_ = true;
-      Finish(failure_);
+      finish_ = failure_;
       return;
     }
     if (!reads_done_ || !ready_.empty() || !outbox_.empty()) return;
     finished_ = true;
-    Finish(grpc::Status::OK);
+    finish_ = grpc::Status::OK;
   }
 
   void FailLocked(const grpc::Status& status) {
@@ -678,6 +700,7 @@ class ImportReactor final
   bool reading_ = false, reads_done_ = false, preparing_ = false, storing_ = false;
   bool writing_ = false, failed_ = false, finished_ = false;
   grpc::Status failure_;
+  std::optional<grpc::Status> finish_;
   int64_t next_index_ = 0;
   int64_t accepted_ = 0;
   int64_t rejected_ = 0;
