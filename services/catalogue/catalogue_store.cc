@@ -271,6 +271,10 @@ absl::StatusOr<Page<v1::Trust>> CatalogueStore::ListTrusts(const std::string& re
                                                            int limit) {
   Page<v1::Trust> page;
   RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!region_code.empty() && tx.exec_prepared("catalogue_region_exists", region_code).empty()) {
+      return absl::NotFoundError(absl::StrCat("no region \"", region_code, "\""));
+    }
+    page.total = tx.exec_prepared("catalogue_count_trusts", region_code)[0][0].as<int>();
     for (const auto& row :
          tx.exec_prepared("catalogue_list_trusts", region_code, after_code, limit + 1)) {
       if (static_cast<int>(page.items.size()) == limit) {
@@ -282,24 +286,6 @@ absl::StatusOr<Page<v1::Trust>> CatalogueStore::ListTrusts(const std::string& re
     return absl::OkStatus();
   }));
   return page;
-}
-
-absl::StatusOr<int> CatalogueStore::CountTrusts(const std::string& region_code) {
-  int count = 0;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    count = tx.exec_prepared("catalogue_count_trusts", region_code)[0][0].as<int>();
-    return absl::OkStatus();
-  }));
-  return count;
-}
-
-absl::StatusOr<bool> CatalogueStore::RegionExists(const std::string& region_code) {
-  bool exists = false;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    exists = !tx.exec_prepared("catalogue_region_exists", region_code).empty();
-    return absl::OkStatus();
-  }));
-  return exists;
 }
 
 absl::StatusOr<v1::Trust> CatalogueStore::GetTrust(const std::string& ods_code) {

@@ -22,6 +22,7 @@ template <typename T>
 struct Page {
   std::vector<T> items;
   std::string last_key;  // key of the last item when more follow; else empty
+  int total = 0;         // items over all pages, where the listing counts them
 };
 
 // Result of publishing an edition.
@@ -57,13 +58,10 @@ class CatalogueStore {
   // Regions with their active trust counts, in code order.
   absl::StatusOr<std::vector<v1::Region>> ListRegions();
   // Active trusts in ODS code order after `after_code`, of `region_code`
-  // when it is not empty.
+  // when it is not empty (NOT_FOUND for an unknown region), with the total
+  // over all pages; one snapshot.
   absl::StatusOr<Page<v1::Trust>> ListTrusts(const std::string& region_code,
                                              const std::string& after_code, int limit);
-  // Active trusts of `region_code` (all when empty).
-  absl::StatusOr<int> CountTrusts(const std::string& region_code);
-  // Whether `region_code` is a known region.
-  absl::StatusOr<bool> RegionExists(const std::string& region_code);
   // One trust by ODS code (NOT_FOUND if none).
   absl::StatusOr<v1::Trust> GetTrust(const std::string& ods_code);
 

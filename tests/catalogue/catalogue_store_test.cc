@@ -85,9 +85,11 @@ TEST_F(CatalogueStoreTest, RegisterUpdatesRetireAndRestoreTrusts) {
   auto alpha = store_->GetTrust("AAA");
   ASSERT_TRUE(alpha.ok());
   EXPECT_EQ(alpha->name(), "Alpha Renamed");
-  auto count = store_->CountTrusts("Y56");
-  ASSERT_TRUE(count.ok());
-  EXPECT_EQ(*count, 1);
+  auto london = store_->ListTrusts("Y56", "", 10);
+  ASSERT_TRUE(london.ok());
+  EXPECT_EQ(london->total, 1);
+  EXPECT_EQ(london->items.size(), 1u);
+  EXPECT_EQ(store_->ListTrusts("Y99", "", 10).status().code(), absl::StatusCode::kNotFound);
   records.push_back({"BBB", "Beta", "Y56", "London", "community"});
   ASSERT_TRUE(store_->ReplaceTrustRegister(records).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM trusts WHERE active"), 2);
