@@ -1,6 +1,6 @@
 #include "services/classification/arrangement.h"
 
-#include <set>
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -8,19 +8,29 @@
 namespace ahpl::classification {
 namespace {
 
+// The set of enum values in `values` (all below 64), as bits.
+uint64_t Bits(const google::protobuf::RepeatedField<int>& values) {
+  uint64_t bits = 0;
+  for (int value : values) {
+    if (value > 0 && value < 64) bits |= uint64_t{1} << value;
+  }
+  return bits;
+}
+
 // Checks a repeated enum field: each value known and set, none repeated.
 template <typename IsValid>
 void CheckEnumList(FieldViolations& v, const std::string& path,
                    const google::protobuf::RepeatedField<int>& values, IsValid is_valid,
                    const char* what) {
-  std::set<int> seen;
+  uint64_t seen = 0;
   for (int i = 0; i < values.size(); ++i) {
     const int value = values.Get(i);
-    const std::string item = IndexPath(path, i);
-    if (value == 0 || !is_valid(value)) {
-      v.Add(item, absl::StrCat("not a known ", what, " (", value, ")"));
-    } else if (!seen.insert(value).second) {
-      v.Add(item, absl::StrCat("repeated ", what));
+    if (value <= 0 || value >= 64 || !is_valid(value)) {
+      v.Add(IndexPath(path, i), absl::StrCat("not a known ", what, " (", value, ")"));
+    } else if (seen & (uint64_t{1} << value)) {
+      v.Add(IndexPath(path, i), absl::StrCat("repeated ", what));
+    } else {
+      seen |= uint64_t{1} << value;
     }
   }
 }
@@ -53,10 +63,10 @@ void ValidateLeader(FieldViolations& v, const v1::LeadershipArrangement& a, bool
   }
   CheckEnumList(v, "senior_leader.professions_led", l.professions_led(), v1::Profession_IsValid,
                 "AHP profession");
-  const std::set<int> employed(a.professions_employed().begin(), a.professions_employed().end());
+  const uint64_t employed = Bits(a.professions_employed());
   for (int i = 0; i < l.professions_led_size(); ++i) {
     const int p = l.professions_led(i);
-    if (p != 0 && v1::Profession_IsValid(p) && employed.count(p) == 0) {
+    if (p > 0 && p < 64 && v1::Profession_IsValid(p) && !(employed & (uint64_t{1} << p))) {
       v.Add(IndexPath("senior_leader.professions_led", i),
             absl::StrCat(v1::Profession_Name(static_cast<v1::Profession>(p)),
                          " is led but not listed in professions_employed"));
@@ -132,23 +142,23 @@ ArrangementFacts DeriveFacts(const v1::LeadershipArrangement& a) {
   ArrangementFacts f;
   f.arrangement = &a;
   f.has_post = a.has_senior_ahp_leader();
-  const std::set<int> employed(a.professions_employed().begin(), a.professions_employed().end());
-  std::set<int> led;
-  if (f.has_post) led.insert(a.senior_leader().professions_led().begin(), a.senior_leader().professions_led().end());
-  f.professions_employed = static_cast<int>(employed.size());
-  f.professions_led = static_cast<int>(led.size());
+  const uint64_t employed = Bits(a.professions_employed());
+  const uint64_t led = f.has_post ? Bits(a.senior_leader().professions_led()) : 0;
+  f.professions_employed = __builtin_popcountll(employed);
+  f.professions_led = __builtin_popcountll(led);
   if (!f.has_post) {
     f.scope = v1::SCOPE_NO_POST;
-  } else if (led.size() <= 1) {
+  } else if (f.professions_led <= 1) {
     f.scope = v1::SCOPE_SINGLE_PROFESSION;
   } else {
-    bool all = true;
-    for (int p : employed) all = all && led.count(p) > 0;
-    f.scope = all ? v1::SCOPE_ALL_EMPLOYED_PROFESSIONS : v1::SCOPE_SOME_PROFESSIONS;
+    f.scope = (employed & ~led) == 0 ? v1::SCOPE_ALL_EMPLOYED_PROFESSIONS
+                                     : v1::SCOPE_SOME_PROFESSIONS;
   }
   if (!a.has_profession_specific_leads()) {
-    for (int p : employed) {
-      if (led.count(p) == 0) f.uncovered_professions.push_back(static_cast<v1::Profession>(p));
+    for (int p = 1; p < 64; ++p) {
+      if ((employed & ~led) & (uint64_t{1} << p)) {
+        f.uncovered_professions.push_back(static_cast<v1::Profession>(p));
+      }
     }
   }
   return f;
