@@ -23,12 +23,6 @@ v1::BandFit FitOf(const v1::SeniorAhpLeader& leader, const v1::TypologyRow& row)
   return v1::BAND_FIT_TYPICAL;
 }
 
-std::string TypicalBands(const v1::TypologyRow& row, const CompiledRuleset& rules) {
-  std::vector<std::string> codes;
-  for (int b : row.typical_bands()) codes.push_back(rules.BandCode(static_cast<v1::Band>(b)));
-  return absl::StrJoin(codes, ", ");
-}
-
 void FillRow(const v1::TypologyRow& row, v1::Classification& c) {
   c.set_typology(row.typology());
   c.set_label(row.label());
@@ -65,7 +59,7 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
   FillRow(row, c);
   c.set_ruleset_version(ruleset.version());
   c.set_scope(facts.scope);
-  for (auto& reason : Explain(matched->when(), facts, rules)) *c.add_reasons() = std::move(reason);
+  Explain(matched->when(), facts, rules, c.mutable_reasons());
   v1::Reason* placed = c.add_reasons();
   placed->set_field("typology");
   placed->set_explanation(absl::StrCat("So the arrangement is \"", row.label(),
@@ -73,7 +67,7 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
   if (facts.has_post) {
     c.set_band_fit(FitOf(arrangement.senior_leader(), row));
     const std::string band = rules.BandCode(arrangement.senior_leader().band());
-    const std::string typical = TypicalBands(row, rules);
+    const std::string& typical = rules.TypicalBands(row.typology());
     v1::Reason* fit = c.add_reasons();
     fit->set_field("senior_leader.band");
     switch (c.band_fit()) {

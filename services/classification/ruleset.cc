@@ -54,6 +54,16 @@ std::string ReportingWords(v1::ReportingLine r) {
   }
 }
 
+const char* RemitWords(v1::Remit r) {
+  switch (r) {
+    case v1::REMIT_STRATEGIC: return "strategic";
+    case v1::REMIT_PROFESSIONAL: return "professional";
+    case v1::REMIT_CLINICAL: return "clinical";
+    case v1::REMIT_OPERATIONAL: return "operational";
+    default: return "stated";
+  }
+}
+
 std::string RepresentationWords(v1::AhpRepresentation r) {
   switch (r) {
     case v1::AHP_REPRESENTATION_NONE: return "there is no AHP-wide representation";
@@ -158,6 +168,11 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleset>> CompiledRuleset::Compile(
     }
   }
   if (!v.empty()) return v.ToStatus("ruleset cannot be used");
+  for (const auto& [typology, row] : c->rows_) {
+    std::vector<std::string> codes;
+    for (int b : row->typical_bands()) codes.push_back(c->BandCode(static_cast<v1::Band>(b)));
+    c->typical_bands_[typology] = absl::StrJoin(codes, ", ");
+  }
   return std::shared_ptr<const CompiledRuleset>(std::move(c));
 }
 
@@ -239,16 +254,14 @@ bool Matches(const v1::Condition& c, const ArrangementFacts& f) {
   return true;
 }
 
-std::vector<v1::Reason> Explain(const v1::Condition& c, const ArrangementFacts& f,
-                                const CompiledRuleset& rules) {
+void Explain(const v1::Condition& c, const ArrangementFacts& f, const CompiledRuleset& rules,
+             google::protobuf::RepeatedPtrField<v1::Reason>* out) {
   const v1::LeadershipArrangement& a = *f.arrangement;
   const v1::SeniorAhpLeader& l = a.senior_leader();
-  std::vector<v1::Reason> out;
   auto add = [&](const char* field, std::string text) {
-    v1::Reason r;
-    r.set_field(field);
-    r.set_explanation(std::move(text));
-    out.push_back(std::move(r));
+    v1::Reason* r = out->Add();
+    r->set_field(field);
+    r->set_explanation(std::move(text));
   };
   if (c.has_has_senior_ahp_leader()) {
     if (f.has_post) {
@@ -293,11 +306,10 @@ std::vector<v1::Reason> Explain(const v1::Condition& c, const ArrangementFacts& 
     text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
     add("representation", absl::StrCat(text, "."));
   }
-  if (!f.has_post) return out;
+  if (!f.has_post) return;
   for (int remit : c.remits_include()) {
-    add("senior_leader.remits",
-        absl::StrCat("The post has a ", Words(v1::Remit_Name(static_cast<v1::Remit>(remit)), "REMIT_"),
-                     " remit."));
+    add("senior_leader.remits", absl::StrCat("The post has a ", RemitWords(static_cast<v1::Remit>(remit)),
+                                             " remit."));
   }
   if (c.board_relationship_in_size() > 0) {
     add("senior_leader.board_relationship",
@@ -335,7 +347,6 @@ std::vector<v1::Reason> Explain(const v1::Condition& c, const ArrangementFacts& 
         l.combined_nursing_ahp_post() ? "The post combines nursing and AHP leadership."
                                       : "The post is an AHP post, not a combined one.");
   }
-  return out;
 }
 
 std::vector<std::string> FieldsOf(const v1::Condition& c) {

@@ -35,22 +35,27 @@ class CompiledRuleset {
   std::string BandCode(v1::Band band) const;
   // The edition's heading of a consideration.
   std::string ConsiderationTitle(const std::string& id) const;
+  // A Table 1 row's typical bands as text, e.g. "8c, 8d".
+  const std::string& TypicalBands(v1::Typology typology) const {
+    return typical_bands_.at(typology);
+  }
 
  private:
   CompiledRuleset() = default;
   v1::Ruleset ruleset_;
   v1::Edition edition_;
   std::map<v1::Typology, const v1::TypologyRow*> rows_;
+  std::map<v1::Typology, std::string> typical_bands_;
 };
 
 // Whether `facts` meet every part of `condition` that is set. Parts about
 // the senior leader's post never hold when there is no post.
 bool Matches(const v1::Condition& condition, const ArrangementFacts& facts);
 
-// The facts behind each set part of `condition`, in words a board member
-// understands, with the field each comes from.
-std::vector<v1::Reason> Explain(const v1::Condition& condition, const ArrangementFacts& facts,
-                                const CompiledRuleset& rules);
+// Adds to `out` the facts behind each set part of `condition`, in words a
+// board member understands, with the field each comes from.
+void Explain(const v1::Condition& condition, const ArrangementFacts& facts,
+             const CompiledRuleset& rules, google::protobuf::RepeatedPtrField<v1::Reason>* out);
 
 // The arrangement fields a condition reads, for a finding's triggered_by.
 std::vector<std::string> FieldsOf(const v1::Condition& condition);
