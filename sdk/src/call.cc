@@ -26,7 +26,15 @@ bool Retryable(const grpc::Status& status) {
 
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
   auto credentials = options.credentials ? options.credentials : grpc::InsecureChannelCredentials();
-  return grpc::CreateChannel(options.target, credentials);
+  // After a failed connection gRPC waits before trying again (1 s and more
+  // by default) and fails calls fast meanwhile; keep that wait within the
+  // client's own backoff so that a retry can reach a restarted server.
+  grpc::ChannelArguments args;
+  const int max_ms = static_cast<int>(absl::ToInt64Milliseconds(options.max_backoff));
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, std::max(max_ms, 100));
+  return grpc::CreateCustomChannel(options.target, credentials, args);
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
@@ -68,9 +76,11 @@ absl::Status Call(const ClientOptions& options, Retry retry,
                          absl::ToChronoNanoseconds(options.deadline));
     status = attempt(context);
     if (status.ok() || !Retryable(status) || i == attempts) break;
-    // Full jitter: sleep a random time up to the current backoff.
-    std::uniform_int_distribution<int64_t> jitter(0, absl::ToInt64Microseconds(backoff));
-    std::this_thread::sleep_for(std::chrono::microseconds(jitter(rng)));
+    // Equal jitter: half the current backoff, plus a random part up to the
+    // other half, so waits grow while retries from many clients spread out.
+    const int64_t half = absl::ToInt64Microseconds(backoff) / 2;
+    std::uniform_int_distribution<int64_t> jitter(0, half);
+    std::this_thread::sleep_for(std::chrono::microseconds(half + jitter(rng)));
     backoff = std::min(backoff * 2, options.max_backoff);
   }
   return FromGrpcStatus(status);

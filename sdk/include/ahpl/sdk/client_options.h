@@ -22,7 +22,9 @@ struct ClientOptions {
   // Attempts of a call that is safe to retry (reads, and writes carrying a
   // request id), on UNAVAILABLE and "server busy".
   int max_attempts = 4;
-  // Backoff before the second attempt; doubles each time, with jitter.
+  // Backoff before the second attempt; doubles each time up to
+  // max_backoff, half of it fixed and half random. Channels also retry
+  // connecting within max_backoff.
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(2);
   // Items asked for per page when the client walks a paginated list.
