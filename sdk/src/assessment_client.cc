@@ -31,12 +31,10 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Create(const v1::Assessme
   request.set_request_id(OrNew(std::move(request_id)));
   request.set_submit(submit);
   *request.mutable_assessment_return() = ret;
-  v1::CreateReturnResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->CreateReturn(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_assessment_return());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::CreateReturn,
+                            request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_assessment_return());
 }
 
 absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Update(const v1::AssessmentReturn& ret,
@@ -44,12 +42,10 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Update(const v1::Assessme
   v1::UpdateReturnRequest request;
   request.set_request_id(OrNew(std::move(request_id)));
   *request.mutable_assessment_return() = ret;
-  v1::UpdateReturnResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->UpdateReturn(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_assessment_return());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::UpdateReturn,
+                            request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_assessment_return());
 }
 
 absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Submit(const std::string& name,
@@ -59,12 +55,10 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Submit(const std::string&
   request.set_request_id(OrNew(std::move(request_id)));
   request.set_name(name);
   request.set_etag(etag);
-  v1::SubmitReturnResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->SubmitReturn(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_assessment_return());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::SubmitReturn,
+                            request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_assessment_return());
 }
 
 absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Amend(const v1::AssessmentReturn& ret,
@@ -74,12 +68,10 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Amend(const v1::Assessmen
   request.set_request_id(OrNew(std::move(request_id)));
   *request.mutable_assessment_return() = ret;
   request.set_reason(reason);
-  v1::AmendReturnResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->AmendReturn(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_assessment_return());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::AmendReturn,
+                            request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_assessment_return());
 }
 
 absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Withdraw(const std::string& name,
@@ -91,12 +83,10 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Withdraw(const std::strin
   request.set_name(name);
   request.set_etag(etag);
   request.set_reason(reason);
-  v1::WithdrawReturnResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->WithdrawReturn(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_assessment_return());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::WithdrawReturn,
+                            request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_assessment_return());
 }
 
 absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Get(const std::string& name,
@@ -104,12 +94,10 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Get(const std::string& na
   v1::GetReturnRequest request;
   request.set_name(name);
   request.set_version(version);
-  v1::GetReturnResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->GetReturn(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_assessment_return());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::GetReturn,
+                            request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_assessment_return());
 }
 
 absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentClient::History(
@@ -119,13 +107,11 @@ absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentClient::History(
   request.set_name(name);
   request.set_page_size(options_.page_size);
   do {
-    v1::ListReturnVersionsResponse response;
-    absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-      return stub_->ListReturnVersions(&context, request, &response);
-    });
-    if (!status.ok()) return status;
-    for (auto& v : *response.mutable_versions()) out.push_back(std::move(v));
-    request.set_page_token(response.next_page_token());
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::ListReturnVersions,
+                              request);
+    if (!response.ok()) return response.status();
+    for (auto& v : *response->mutable_versions()) out.push_back(std::move(v));
+    request.set_page_token(response->next_page_token());
   } while (!request.page_token().empty());
   return out;
 }
@@ -136,15 +122,13 @@ absl::Status AssessmentClient::ForEachReturn(
   *request.mutable_filter() = filter;
   request.set_page_size(options_.page_size);
   do {
-    v1::ListReturnsResponse response;
-    absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-      return stub_->ListReturns(&context, request, &response);
-    });
-    if (!status.ok()) return status;
-    for (const auto& r : response.returns()) {
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::ListReturns,
+                              request);
+    if (!response.ok()) return response.status();
+    for (const auto& r : response->returns()) {
       if (!visit(r)) return absl::OkStatus();
     }
-    request.set_page_token(response.next_page_token());
+    request.set_page_token(response->next_page_token());
   } while (!request.page_token().empty());
   return absl::OkStatus();
 }
@@ -210,12 +194,8 @@ absl::StatusOr<v1::BenchmarkReturnResponse> AssessmentClient::Benchmark(const st
   v1::BenchmarkReturnRequest request;
   request.set_name(name);
   request.set_suppress_below(suppress_below);
-  v1::BenchmarkReturnResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->BenchmarkReturn(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::BenchmarkReturn,
+                   request);
 }
 
 absl::StatusOr<v1::SummarizeReturnsResponse> AssessmentClient::Summarize(
@@ -224,12 +204,8 @@ absl::StatusOr<v1::SummarizeReturnsResponse> AssessmentClient::Summarize(
   request.set_cycle(cycle);
   request.set_region_code(region_code);
   request.set_suppress_below(suppress_below);
-  v1::SummarizeReturnsResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->SummarizeReturns(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::SummarizeReturns,
+                   request);
 }
 
 }  // namespace ahpl::sdk

@@ -15,12 +15,10 @@ CatalogueClient::CatalogueClient(ClientOptions options, std::shared_ptr<grpc::Ch
 absl::StatusOr<v1::Edition> CatalogueClient::GetEdition(const std::string& edition_id) {
   v1::GetEditionRequest request;
   request.set_edition_id(edition_id);
-  v1::GetEditionResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->GetEdition(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_edition());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::GetEdition,
+                            request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_edition());
 }
 
 absl::StatusOr<std::vector<v1::EditionSummary>> CatalogueClient::ListEditions() {
@@ -28,13 +26,11 @@ absl::StatusOr<std::vector<v1::EditionSummary>> CatalogueClient::ListEditions() 
   v1::ListEditionsRequest request;
   request.set_page_size(options_.page_size);
   do {
-    v1::ListEditionsResponse response;
-    absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-      return stub_->ListEditions(&context, request, &response);
-    });
-    if (!status.ok()) return status;
-    for (auto& e : *response.mutable_editions()) out.push_back(std::move(e));
-    request.set_page_token(response.next_page_token());
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListEditions,
+                              request);
+    if (!response.ok()) return response.status();
+    for (auto& e : *response->mutable_editions()) out.push_back(std::move(e));
+    request.set_page_token(response->next_page_token());
   } while (!request.page_token().empty());
   return out;
 }
@@ -44,33 +40,23 @@ absl::StatusOr<v1::ListQuestionsResponse> CatalogueClient::ListQuestions(
   v1::ListQuestionsRequest request;
   request.set_edition_id(edition_id);
   request.set_section_id(section_id);
-  v1::ListQuestionsResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->ListQuestions(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListQuestions,
+                   request);
 }
 
 absl::StatusOr<v1::ListProfessionsResponse> CatalogueClient::ListProfessions(
     const std::string& edition_id) {
   v1::ListProfessionsRequest request;
   request.set_edition_id(edition_id);
-  v1::ListProfessionsResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->ListProfessions(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListProfessions,
+                   request);
 }
 
 absl::StatusOr<std::vector<v1::Region>> CatalogueClient::ListRegions() {
-  v1::ListRegionsResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->ListRegions(&context, v1::ListRegionsRequest(), &response);
-  });
-  if (!status.ok()) return status;
-  return std::vector<v1::Region>(response.regions().begin(), response.regions().end());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListRegions,
+                            v1::ListRegionsRequest());
+  if (!response.ok()) return response.status();
+  return std::vector<v1::Region>(response->regions().begin(), response->regions().end());
 }
 
 absl::Status CatalogueClient::ForEachTrust(const std::string& region_code,
@@ -79,15 +65,13 @@ absl::Status CatalogueClient::ForEachTrust(const std::string& region_code,
   request.set_region_code(region_code);
   request.set_page_size(options_.page_size);
   do {
-    v1::ListTrustsResponse response;
-    absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-      return stub_->ListTrusts(&context, request, &response);
-    });
-    if (!status.ok()) return status;
-    for (const auto& t : response.trusts()) {
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListTrusts,
+                              request);
+    if (!response.ok()) return response.status();
+    for (const auto& t : response->trusts()) {
       if (!visit(t)) return absl::OkStatus();
     }
-    request.set_page_token(response.next_page_token());
+    request.set_page_token(response->next_page_token());
   } while (!request.page_token().empty());
   return absl::OkStatus();
 }
@@ -105,24 +89,18 @@ absl::StatusOr<std::vector<v1::Trust>> CatalogueClient::ListTrusts(const std::st
 absl::StatusOr<v1::Trust> CatalogueClient::GetTrust(const std::string& ods_code) {
   v1::GetTrustRequest request;
   request.set_ods_code(ods_code);
-  v1::GetTrustResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->GetTrust(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_trust());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::GetTrust,
+                            request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_trust());
 }
 
 absl::StatusOr<v1::PublishEditionResponse> CatalogueClient::PublishEdition(
     const v1::Edition& edition) {
   v1::PublishEditionRequest request;
   *request.mutable_edition() = edition;
-  v1::PublishEditionResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->PublishEdition(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::PublishEdition,
+                   request);
 }
 
 }  // namespace ahpl::sdk

@@ -15,31 +15,21 @@ absl::StatusOr<v1::ClassifyArrangementResponse> ClassificationClient::Classify(
     const v1::LeadershipArrangement& arrangement) {
   v1::ClassifyArrangementRequest request;
   *request.mutable_arrangement() = arrangement;
-  v1::ClassifyArrangementResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->ClassifyArrangement(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::ClassificationService::Stub::ClassifyArrangement,
+                   request);
 }
 
 absl::StatusOr<v1::EvaluateReturnResponse> ClassificationClient::Evaluate(
     const v1::EvaluateReturnRequest& request) {
-  v1::EvaluateReturnResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->EvaluateReturn(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::ClassificationService::Stub::EvaluateReturn,
+                   request);
 }
 
 absl::StatusOr<v1::Ruleset> ClassificationClient::GetRuleset() {
-  v1::GetRulesetResponse response;
-  absl::Status status = Call(options_, Retry::kSafe, [&](grpc::ClientContext& context) {
-    return stub_->GetRuleset(&context, v1::GetRulesetRequest(), &response);
-  });
-  if (!status.ok()) return status;
-  return std::move(*response.mutable_ruleset());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::ClassificationService::Stub::GetRuleset,
+                            v1::GetRulesetRequest());
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_ruleset());
 }
 
 }  // namespace ahpl::sdk

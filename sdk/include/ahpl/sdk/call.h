@@ -9,6 +9,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "ahpl/sdk/client_options.h"
 
 namespace ahpl::sdk {
@@ -19,6 +20,21 @@ enum class Retry { kNever, kSafe };
 // with a status not worth retrying, or the attempts run out.
 absl::Status Call(const ClientOptions& options, Retry retry,
                   const std::function<grpc::Status(grpc::ClientContext&)>& attempt);
+
+// Calls the unary stub method `method` with `request` as Call does; the
+// response on success.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> CallUnary(const ClientOptions& options, Retry retry, Stub* stub,
+                                   grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                const Request&, Response*),
+                                   const Request& request) {
+  Response response;
+  absl::Status status = Call(options, retry, [&](grpc::ClientContext& context) {
+    return (stub->*method)(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return response;
+}
 
 }  // namespace ahpl::sdk
 
