@@ -16,6 +16,8 @@ struct GlobalOptions {
   std::string ca_file;    // --ca, else $AHPL_CA: use TLS trusting this CA
   std::string cert_file;  // --cert, else $AHPL_CERT: client certificate (mTLS)
   std::string key_file;   // --key, else $AHPL_KEY
+  std::string token;       // --token, else the token file, else $AHPL_TOKEN
+  std::string token_file;  // --token-file, else $AHPL_TOKEN_FILE
 
   Format output_format() const {
     if (format == "json") return Format::kJson;

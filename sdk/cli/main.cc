@@ -1,9 +1,13 @@
 // ahpl: the command line for trusts, regional and national teams.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 
+#include "absl/strings/ascii.h"
+#include "sdk/cli/admin_commands.h"
 #include "sdk/cli/catalogue_commands.h"
 #include "sdk/cli/global_options.h"
 #include "sdk/cli/return_commands.h"
@@ -31,6 +35,22 @@ sdk::ClientOptions GlobalOptions::client_options() const {
     }
     options.credentials = *credentials;
   }
+  options.token = token;
+  if (options.token.empty()) {
+    const std::string file = env(token_file, "AHPL_TOKEN_FILE");
+    if (!file.empty()) {
+      std::ifstream in(file);
+      if (!in) {
+        std::cerr << "ahpl: cannot read token file " << file << "\n";
+        std::exit(kExitUsage);
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      options.token = std::string(absl::StripAsciiWhitespace(text.str()));
+    } else {
+      options.token = env("", "AHPL_TOKEN");
+    }
+  }
   return options;
 }
 
@@ -50,13 +70,20 @@ int main(int argc, char** argv) {
   app.add_option("--ca", global.ca_file, "PEM CA to trust: connect with TLS (default $AHPL_CA)");
   app.add_option("--cert", global.cert_file, "PEM client certificate for mutual TLS ($AHPL_CERT)");
   app.add_option("--key", global.key_file, "PEM key of --cert ($AHPL_KEY)");
+  app.add_option("--token", global.token,
+                 "Access token (default $AHPL_TOKEN; prefer --token-file, as arguments are "
+                 "visible to other users)");
+  app.add_option("--token-file", global.token_file,
+                 "File holding the access token (default $AHPL_TOKEN_FILE)");
   app.footer(
+      "Every call needs an access token (--token-file, $AHPL_TOKEN_FILE or $AHPL_TOKEN).\n"
       "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 server "
-      "unavailable, 6 permission denied, 7 conflict.");
+      "unavailable, 6 no or bad token / permission denied, 7 conflict.");
 
   int exit_code = ahpl::cli::kExitOk;
   ahpl::cli::AddCatalogueCommands(app, global, exit_code);
   ahpl::cli::AddReturnCommands(app, global, exit_code);
+  ahpl::cli::AddAdminCommands(app, global, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -50,9 +50,10 @@ absl::StatusOr<v1::StoredClassification> LocalClassifier::Classify(
   return ToStored(result.classification, findings);
 }
 
-RemoteClassifier::RemoteClassifier(const std::string& target)
+RemoteClassifier::RemoteClassifier(const std::string& target, std::string token)
     : stub_(v1::ClassificationService::NewStub(
-          grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))) {}
+          grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))),
+      authorization_("Bearer " + token) {}
 
 absl::StatusOr<v1::StoredClassification> RemoteClassifier::Classify(
     const v1::LeadershipArrangement& arrangement) {
@@ -62,6 +63,7 @@ absl::StatusOr<v1::StoredClassification> RemoteClassifier::Classify(
   for (int attempt = 1; attempt <= 3; ++attempt) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    context.AddMetadata("authorization", authorization_);
     v1::ClassifyArrangementResponse response;
     status = stub_->ClassifyArrangement(&context, request, &response);
     if (status.ok()) return ToStored(response.classification(), response.findings());

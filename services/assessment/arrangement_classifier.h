@@ -46,16 +46,18 @@ class LocalClassifier final : public ArrangementClassifier {
   std::shared_ptr<const classification::CompiledRuleset> rules_;
 };
 
-// Calls a ClassificationService at `target` (host:port), with a deadline
-// and bounded retries on UNAVAILABLE.
+// Calls a ClassificationService at `target` (host:port) with the bearer
+// token `token` (a classifier token), with a deadline and bounded retries on
+// UNAVAILABLE.
 class RemoteClassifier final : public ArrangementClassifier {
  public:
-  explicit RemoteClassifier(const std::string& target);
+  RemoteClassifier(const std::string& target, std::string token);
   absl::StatusOr<v1::StoredClassification> Classify(
       const v1::LeadershipArrangement& arrangement) override;
 
  private:
   std::unique_ptr<v1::ClassificationService::Stub> stub_;
+  const std::string authorization_;
 };
 
 // What is stored from a classification.

@@ -15,7 +15,6 @@
 #include "services/common/field_violations.h"
 #include "services/common/log.h"
 #include "services/common/page_token.h"
-#include "services/common/principal.h"
 #include "services/common/status_macros.h"
 #include "services/common/unary.h"
 
@@ -92,6 +91,24 @@ absl::StatusOr<ReturnQuery> QueryFromFilter(const v1::ReturnFilter& f) {
 
 // ---- ReturnWriter -----------------------------------------------------------
 
+absl::Status ReturnWriter::CheckWritable(const Principal& caller, const std::string& ods_code) {
+  if (caller.CoversTrust(ods_code, "")) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "this token writes returns of trust ", caller.scope, " only, not of \"", ods_code, "\""));
+}
+
+absl::StatusOr<std::string> ReturnWriter::RegionOf(const std::string& ods_code) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = regions_.find(ods_code);
+    if (it != regions_.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(std::string region, store_.RegionOf(ods_code));
+  std::lock_guard<std::mutex> lock(mu_);
+  regions_[ods_code] = region;
+  return region;
+}
+
 absl::StatusOr<bool> ReturnWriter::TrustKnown(const std::string& ods_code) {
   if (!IsWellFormedOdsCode(ods_code)) return false;
   {
@@ -115,15 +132,16 @@ absl::StatusOr<std::shared_ptr<const v1::Edition>> ReturnWriter::EditionOrNull(
 }
 
 absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
-    const std::string& request_id, const std::string& digest) {
+    const std::string& request_id, const std::string& digest, const Principal& caller) {
+  const absl::Status taken = InvalidField(
+      "request_id",
+      "this request id was already used for a different request; use a new request id for a new "
+      "change");
   ASSIGN_OR_RETURN(auto replay, store_.FindRequest(request_id));
   if (!replay.has_value()) return std::optional<v1::AssessmentReturn>();
-  if (replay->request_digest != digest) {
-    return InvalidField("request_id",
-                        "this request id was already used for a different request; use a new "
-                        "request id for a new change");
-  }
+  if (replay->request_digest != digest) return taken;
   ASSIGN_OR_RETURN(auto stored, store_.Get(replay->return_id, replay->version));
+  if (!caller.CoversTrust(stored.ret.trust_ods_code(), "")) return taken;
   return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
 }
 
@@ -148,8 +166,9 @@ absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(v1::AssessmentReturn conten
 
 absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& request_id,
                                                         const v1::AssessmentReturn& ret, bool submit,
-                                                        const std::string& principal,
+                                                        const Principal& caller,
                                                         absl::string_view prefix) {
+  RETURN_IF_ERROR(CheckWritable(caller, ret.trust_ods_code()));
   v1::AssessmentReturn content = ClientContent(ret);
   std::string digest = RequestDigest(submit ? "create-submitted" : "create", content);
   ASSIGN_OR_RETURN(VersionToWrite version,
@@ -158,21 +177,21 @@ absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& reque
   version.status = submit ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_DRAFT;
   version.request_id = request_id;
   version.request_digest = std::move(digest);
-  version.written_by = principal;
+  version.written_by = caller.name;
   return version;
 }
 
 absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& request_id,
                                                            const v1::AssessmentReturn& ret,
                                                            bool submit,
-                                                           const std::string& principal,
+                                                           const Principal& caller,
                                                            absl::string_view prefix) {
   // Replays are found when the request id's unique index refuses the write,
   // so a first attempt costs no extra lookup.
-  ASSIGN_OR_RETURN(VersionToWrite version, PrepareNew(request_id, ret, submit, principal, prefix));
+  ASSIGN_OR_RETURN(VersionToWrite version, PrepareNew(request_id, ret, submit, caller, prefix));
   auto created = store_.Create(version);
   if (absl::IsAlreadyExists(created.status())) {
-    ASSIGN_OR_RETURN(auto again, Replay(request_id, version.request_digest));
+    ASSIGN_OR_RETURN(auto again, Replay(request_id, version.request_digest, caller));
     if (again.has_value()) return Written{std::move(*again), true};
   }
   if (!created.ok()) return created.status();
@@ -182,7 +201,7 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& re
 absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
     enum Change change, const std::string& request_id, const std::string& name,
     const std::string& etag, const v1::AssessmentReturn* content, const std::string& reason,
-    const std::string& principal, const google::protobuf::Message& request) {
+    const Principal& caller, const google::protobuf::Message& request) {
   static constexpr const char* kKinds[] = {"update", "submit", "amend", "withdraw"};
   const std::string digest = RequestDigest(kKinds[static_cast<int>(change)], request);
   const bool has_content = change == Change::kUpdate || change == Change::kAmend;
@@ -204,11 +223,15 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
   // A retried request finds the return moved on (stale etag or status) or
   // its request id taken; only then is it looked up as a replay.
   auto replay = [&]() -> absl::StatusOr<std::optional<Written>> {
-    ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest));
+    ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest, caller));
     if (!replayed.has_value()) return std::optional<Written>();
     return std::optional<Written>(Written{std::move(*replayed), true});
   };
   ASSIGN_OR_RETURN(StoredReturn current, store_.Get(*id, 0));
+  // Another trust's return is not revealed: it is "not found".
+  if (!caller.CoversTrust(current.ret.trust_ods_code(), "")) {
+    return absl::NotFoundError(absl::StrCat("no return returns/", *id));
+  }
   if (current.ret.etag() != etag) {
     ASSIGN_OR_RETURN(auto replayed, replay());
     if (replayed.has_value()) return std::move(*replayed);
@@ -250,7 +273,7 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
   version.content.set_change_reason(reason);
   version.request_id = request_id;
   version.request_digest = digest;
-  version.written_by = principal;
+  version.written_by = caller.name;
   auto appended = store_.Append(current.seq, *id, current.ret.version(), version);
   if (absl::IsAlreadyExists(appended.status()) || absl::IsAborted(appended.status())) {
     ASSIGN_OR_RETURN(auto replayed, replay());
@@ -262,148 +285,199 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
 
 // ---- AssessmentService ------------------------------------------------------
 
+namespace {
+
+// The part of `query` that `caller` may see; nullopt when none of it.
+std::optional<ReturnQuery> ScopeQuery(const Principal& caller, ReturnQuery query) {
+  switch (caller.role) {
+    case v1::ROLE_NATIONAL:
+      return query;
+    case v1::ROLE_TRUST:
+      if (!query.trust_ods_code.empty() && query.trust_ods_code != caller.scope) return std::nullopt;
+      query.trust_ods_code = caller.scope;
+      return query;
+    case v1::ROLE_REGION:
+      if (!query.region_code.empty() && query.region_code != caller.scope) return std::nullopt;
+      query.region_code = caller.scope;
+      return query;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
 AssessmentService::AssessmentService(AssessmentStore& store, ReturnWriter& writer,
-                                     WorkerPool& workers)
-    : store_(store), writer_(writer), workers_(workers) {}
+                                     Authorizer& authorizer, WorkerPool& workers)
+    : store_(store), writer_(writer), authorizer_(authorizer), workers_(workers) {}
+
+absl::Status AssessmentService::CheckVisible(const Principal& caller,
+                                             const v1::AssessmentReturn& ret) {
+  std::string region;
+  if (caller.role == v1::ROLE_REGION) {
+    ASSIGN_OR_RETURN(region, writer_.RegionOf(ret.trust_ods_code()));
+  }
+  if (caller.CoversTrust(ret.trust_ods_code(), region)) return absl::OkStatus();
+  return absl::NotFoundError(absl::StrCat("no return ", ret.name()));
+}
 
 grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerContext* context,
                                                           const v1::CreateReturnRequest* request,
                                                           v1::CreateReturnResponse* response) {
-  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
-  const std::string principal = CallerPrincipal(*context);
-  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto written, writer_.Create(request->request_id(), request->assessment_return(),
-                                                  request->submit(), principal, "assessment_return"));
-    *response->mutable_assessment_return() = std::move(written.ret);
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/CreateReturn", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Create(request->request_id(), request->assessment_return(),
+                                        request->submit(), caller, "assessment_return"));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerContext* context,
                                                           const v1::UpdateReturnRequest* request,
                                                           v1::UpdateReturnResponse* response) {
-  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
-  const std::string principal = CallerPrincipal(*context);
-  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
-    const auto& ret = request->assessment_return();
-    ASSIGN_OR_RETURN(auto written,
-                     writer_.Change(ReturnWriter::Change::kUpdate, request->request_id(), ret.name(),
-                                    ret.etag(), &ret, "", principal, WithoutRequestId(*request)));
-    *response->mutable_assessment_return() = std::move(written.ret);
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/UpdateReturn", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        const auto& ret = request->assessment_return();
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kUpdate, request->request_id(),
+                                        ret.name(), ret.etag(), &ret, "", caller,
+                                        WithoutRequestId(*request)));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerContext* context,
                                                           const v1::SubmitReturnRequest* request,
                                                           v1::SubmitReturnResponse* response) {
-  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
-  const std::string principal = CallerPrincipal(*context);
-  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto written,
-                     writer_.Change(ReturnWriter::Change::kSubmit, request->request_id(),
-                                    request->name(), request->etag(), nullptr, "", principal,
-                                    WithoutRequestId(*request)));
-    *response->mutable_assessment_return() = std::move(written.ret);
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/SubmitReturn", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kSubmit, request->request_id(),
+                                        request->name(), request->etag(), nullptr, "", caller,
+                                        WithoutRequestId(*request)));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::AmendReturn(grpc::CallbackServerContext* context,
                                                          const v1::AmendReturnRequest* request,
                                                          v1::AmendReturnResponse* response) {
-  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
-  const std::string principal = CallerPrincipal(*context);
-  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
-    const auto& ret = request->assessment_return();
-    ASSIGN_OR_RETURN(auto written,
-                     writer_.Change(ReturnWriter::Change::kAmend, request->request_id(), ret.name(),
-                                    ret.etag(), &ret, request->reason(), principal,
-                                    WithoutRequestId(*request)));
-    *response->mutable_assessment_return() = std::move(written.ret);
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/AmendReturn", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        const auto& ret = request->assessment_return();
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kAmend, request->request_id(),
+                                        ret.name(), ret.etag(), &ret, request->reason(), caller,
+                                        WithoutRequestId(*request)));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
     grpc::CallbackServerContext* context, const v1::WithdrawReturnRequest* request,
     v1::WithdrawReturnResponse* response) {
-  if (auto s = CheckRequestId(request->request_id()); !s.ok()) return FinishUnary(context, s);
-  const std::string principal = CallerPrincipal(*context);
-  return RunUnary(context, workers_, [this, request, response, principal]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto written,
-                     writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
-                                    request->name(), request->etag(), nullptr, request->reason(),
-                                    principal, WithoutRequestId(*request)));
-    *response->mutable_assessment_return() = std::move(written.ret);
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/WithdrawReturn", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
+                                        request->name(), request->etag(), nullptr,
+                                        request->reason(), caller, WithoutRequestId(*request)));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::GetReturn(grpc::CallbackServerContext* context,
                                                        const v1::GetReturnRequest* request,
                                                        v1::GetReturnResponse* response) {
-  FieldViolations v;
-  auto id = ReturnIdFromName(request->name(), "name");
-  if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
-  if (request->version() < 0) v.Add("version", "must not be negative (0 for the latest)");
-  if (!v.empty()) return FinishUnary(context, v.ToStatus("invalid request"));
-  return RunUnary(context, workers_, [this, id = *id, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto stored, store_.Get(id, request->version()));
-    *response->mutable_assessment_return() = std::move(stored.ret);
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/GetReturn", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        auto id = ReturnIdFromName(request->name(), "name");
+        if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+        if (request->version() < 0) v.Add("version", "must not be negative (0 for the latest)");
+        RETURN_IF_ERROR(v.ToStatus("invalid request"));
+        ASSIGN_OR_RETURN(auto stored, store_.Get(*id, request->version()));
+        RETURN_IF_ERROR(CheckVisible(caller, stored.ret));
+        *response->mutable_assessment_return() = std::move(stored.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
     grpc::CallbackServerContext* context, const v1::ListReturnVersionsRequest* request,
     v1::ListReturnVersionsResponse* response) {
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
-    FieldViolations v;
-    auto id = ReturnIdFromName(request->name(), "name");
-    if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
-    if (request->page_size() < 0) v.Add("page_size", "must not be negative");
-    RETURN_IF_ERROR(v.ToStatus("invalid request"));
-    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), request->name()));
-    int64_t after_version = 0;
-    if (!after.empty() && !absl::SimpleAtoi(after, &after_version)) {
-      return InvalidField("page_token", "not a page token issued by this service");
-    }
-    const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxVersionPage);
-    ASSIGN_OR_RETURN(auto versions, store_.ListVersions(*id, after_version, limit + 1));
-    const bool more = static_cast<int>(versions.size()) > limit;
-    if (more) versions.pop_back();
-    for (auto& ver : versions) *response->add_versions() = std::move(ver);
-    if (more) {
-      response->set_next_page_token(EncodePageToken(
-          request->name(), std::to_string(response->versions().rbegin()->version())));
-    }
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/ListReturnVersions", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        auto id = ReturnIdFromName(request->name(), "name");
+        if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+        if (request->page_size() < 0) v.Add("page_size", "must not be negative");
+        RETURN_IF_ERROR(v.ToStatus("invalid request"));
+        ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), request->name()));
+        int64_t after_version = 0;
+        if (!after.empty() && !absl::SimpleAtoi(after, &after_version)) {
+          return InvalidField("page_token", "not a page token issued by this service");
+        }
+        ASSIGN_OR_RETURN(auto current, store_.Get(*id, 0));
+        RETURN_IF_ERROR(CheckVisible(caller, current.ret));
+        const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxVersionPage);
+        ASSIGN_OR_RETURN(auto versions, store_.ListVersions(*id, after_version, limit + 1));
+        const bool more = static_cast<int>(versions.size()) > limit;
+        if (more) versions.pop_back();
+        for (auto& ver : versions) *response->add_versions() = std::move(ver);
+        if (more) {
+          response->set_next_page_token(EncodePageToken(
+              request->name(), std::to_string(response->versions().rbegin()->version())));
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerContext* context,
                                                          const v1::ListReturnsRequest* request,
                                                          v1::ListReturnsResponse* response) {
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(ReturnQuery query, QueryFromFilter(request->filter()));
-    if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
-    const std::string fingerprint = request->filter().SerializeAsString();
-    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), fingerprint));
-    int64_t after_seq = 0;
-    if (!after.empty() && !absl::SimpleAtoi(after, &after_seq)) {
-      return InvalidField("page_token", "not a page token issued by this service");
-    }
-    const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxPage);
-    ASSIGN_OR_RETURN(auto page, store_.List(query, after_seq, limit + 1));
-    const bool more = static_cast<int>(page.size()) > limit;
-    if (more) page.pop_back();
-    for (auto& r : page) *response->add_returns() = std::move(r.ret);
-    if (more) {
-      response->set_next_page_token(EncodePageToken(fingerprint, std::to_string(page.back().seq)));
-    }
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/ListReturns", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        ASSIGN_OR_RETURN(ReturnQuery query, QueryFromFilter(request->filter()));
+        if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
+        const std::string fingerprint = request->filter().SerializeAsString();
+        ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), fingerprint));
+        int64_t after_seq = 0;
+        if (!after.empty() && !absl::SimpleAtoi(after, &after_seq)) {
+          return InvalidField("page_token", "not a page token issued by this service");
+        }
+        std::optional<ReturnQuery> visible = ScopeQuery(caller, std::move(query));
+        if (!visible.has_value()) return absl::OkStatus();
+        const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxPage);
+        ASSIGN_OR_RETURN(auto page, store_.List(*visible, after_seq, limit + 1));
+        const bool more = static_cast<int>(page.size()) > limit;
+        if (more) page.pop_back();
+        for (auto& r : page) *response->add_returns() = std::move(r.ret);
+        if (more) {
+          response->set_next_page_token(
+              EncodePageToken(fingerprint, std::to_string(page.back().seq)));
+        }
+        return absl::OkStatus();
+      });
 }
 
 // ---- ImportReturns ----------------------------------------------------------
@@ -417,11 +491,29 @@ namespace {
 class ImportReactor final
     : public grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse> {
  public:
+  // Reads once the caller is authorized (on a worker: it may look the
+  // token up).
   ImportReactor(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers,
-                std::string principal)
-      : store_(store), writer_(writer), workers_(workers), principal_(std::move(principal)) {
+                grpc::CallbackServerContext* context, Authorizer& authorizer)
+      : store_(store), writer_(writer), workers_(workers) {
+    Guard guard(this);
     reading_ = true;
-    StartRead(&request_);
+    if (!workers_.TrySubmit([this, context, &authorizer] {
+          auto caller = authorizer.Authorize(*context, "/ahpl.v1.AssessmentService/ImportReturns");
+          Guard guard(this);
+          if (!caller.ok()) {
+            reading_ = false;
+            reads_done_ = true;
+            FailLocked(ToGrpcStatus(caller.status()));
+            return;
+          }
+          caller_ = std::move(*caller);
+          StartRead(&request_);
+        })) {
+      reading_ = false;
+      reads_done_ = true;
+      FailLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import"));
+    }
   }
 
   void OnReadDone(bool ok) override {
@@ -527,6 +619,13 @@ class ImportReactor final
         prepared->results[index] = ResultFor(index, s);
         continue;
       }
+      if (!ReturnWriter::CheckWritable(caller_, item.assessment_return().trust_ods_code()).ok()) {
+        prepared->results[index] = ResultFor(
+            index, InvalidField("assessment_return.trust_ods_code",
+                                absl::StrCat("outside this token's scope: it imports returns of "
+                                             "trust ", caller_.scope, " only")));
+        continue;
+      }
       auto replay = replays.find(item.request_id());
       if (replay != replays.end()) {
         const std::string digest = RequestDigest(item.submit() ? "create-submitted" : "create",
@@ -545,7 +644,7 @@ class ImportReactor final
         continue;
       }
       auto version = writer_.PrepareNew(item.request_id(), item.assessment_return(), item.submit(),
-                                        principal_, "assessment_return");
+                                        caller_, "assessment_return");
       if (!version.ok()) {
         if (!absl::IsInvalidArgument(version.status())) {
           failed = version.status();
@@ -593,7 +692,8 @@ class ImportReactor final
           if (created.ok()) {
             r.set_name(created->name());
           } else if (absl::IsAlreadyExists(created.status())) {
-            auto replay = writer_.Replay(rows[i].version.request_id, rows[i].version.request_digest);
+            auto replay = writer_.Replay(rows[i].version.request_id, rows[i].version.request_digest,
+                                         caller_);
             if (!replay.ok() && !absl::IsInvalidArgument(replay.status())) return replay.status();
             if (replay.ok() && replay->has_value()) {
               r.set_name((*replay)->name());
@@ -691,7 +791,7 @@ class ImportReactor final
   AssessmentStore& store_;
   ReturnWriter& writer_;
   WorkerPool& workers_;
-  const std::string principal_;
+  Principal caller_;  // set before the first read
 
   std::mutex mu_;
   v1::ImportReturnsRequest request_;
@@ -710,9 +810,33 @@ class ImportReactor final
 // after the last one was written: memory stays at one page.
 class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportReturnsResponse> {
  public:
-  ExportReactor(AssessmentStore& store, WorkerPool& workers, ReturnQuery query)
-      : store_(store), workers_(workers), query_(std::move(query)) {
-    NextPage();
+  // Authorizes the caller and checks the filter on a worker, then streams
+  // what of the filter's returns the caller may see.
+  ExportReactor(AssessmentStore& store, WorkerPool& workers, grpc::CallbackServerContext* context,
+                Authorizer& authorizer, v1::ReturnFilter filter)
+      : store_(store), workers_(workers) {
+    const bool queued = workers_.TrySubmit([this, context, &authorizer, filter = std::move(filter)] {
+      auto caller = authorizer.Authorize(*context, "/ahpl.v1.AssessmentService/ExportReturns");
+      if (!caller.ok()) {
+        Finish(ToGrpcStatus(caller.status()));
+        return;
+      }
+      auto query = QueryFromFilter(filter);
+      if (!query.ok()) {
+        Finish(ToGrpcStatus(query.status()));
+        return;
+      }
+      std::optional<ReturnQuery> visible = ScopeQuery(*caller, std::move(*query));
+      if (!visible.has_value()) {
+        Finish(grpc::Status::OK);
+        return;
+      }
+      query_ = std::move(*visible);
+      NextPageNow();
+    });
+    if (!queued) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export"));
+    }
   }
 
   void OnWriteDone(bool ok) override {
@@ -727,29 +851,31 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportReturnsRes
 
  private:
   void NextPage() {
-    const bool queued = workers_.TrySubmit([this] {
-      auto page = store_.List(query_, after_seq_, kExportChunk);
-      if (!page.ok()) {
-        Finish(ToGrpcStatus(page.status()));
-        return;
-      }
-      if (page->empty()) {
-        Finish(grpc::Status::OK);
-        return;
-      }
-      after_seq_ = page->back().seq;
-      response_.Clear();
-      for (auto& r : *page) *response_.add_returns() = std::move(r.ret);
-      StartWrite(&response_);
-    });
-    if (!queued) {
+    if (!workers_.TrySubmit([this] { NextPageNow(); })) {
       Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export"));
     }
   }
 
+  // On a worker: reads and writes the next page, or finishes.
+  void NextPageNow() {
+    auto page = store_.List(query_, after_seq_, kExportChunk);
+    if (!page.ok()) {
+      Finish(ToGrpcStatus(page.status()));
+      return;
+    }
+    if (page->empty()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    after_seq_ = page->back().seq;
+    response_.Clear();
+    for (auto& r : *page) *response_.add_returns() = std::move(r.ret);
+    StartWrite(&response_);
+  }
+
   AssessmentStore& store_;
   WorkerPool& workers_;
-  const ReturnQuery query_;
+  ReturnQuery query_;
   int64_t after_seq_ = 0;
   v1::ExportReturnsResponse response_;
 };
@@ -758,83 +884,85 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportReturnsRes
 
 grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse>*
 AssessmentService::ImportReturns(grpc::CallbackServerContext* context) {
-  return new ImportReactor(store_, writer_, workers_, CallerPrincipal(*context));
+  return new ImportReactor(store_, writer_, workers_, context, authorizer_);
 }
 
 grpc::ServerWriteReactor<v1::ExportReturnsResponse>* AssessmentService::ExportReturns(
-    grpc::CallbackServerContext*, const v1::ExportReturnsRequest* request) {
-  auto query = QueryFromFilter(request->filter());
-  if (!query.ok()) {
-    // A reactor that only reports the bad filter.
-    class Refused final : public grpc::ServerWriteReactor<v1::ExportReturnsResponse> {
-     public:
-      explicit Refused(const absl::Status& s) { Finish(ToGrpcStatus(s)); }
-      void OnDone() override { delete this; }
-    };
-    return new Refused(query.status());
-  }
-  return new ExportReactor(store_, workers_, std::move(*query));
+    grpc::CallbackServerContext* context, const v1::ExportReturnsRequest* request) {
+  return new ExportReactor(store_, workers_, context, authorizer_, request->filter());
 }
 
 grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
     grpc::CallbackServerContext* context, const v1::SummarizeReturnsRequest* request,
     v1::SummarizeReturnsResponse* response) {
-  FieldViolations v;
-  if (!IsValidCycle(request->cycle())) v.Add("cycle", "a cycle such as \"2018-19\" is required");
-  const std::string& region = request->region_code();
-  if (!region.empty() && !(region.size() == 3 && region[0] == 'Y')) {
-    v.Add("region_code", "not a region code (e.g. \"Y56\")");
-  }
-  if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
-  if (!v.empty()) return FinishUnary(context, v.ToStatus("invalid summary request"));
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto regions, store_.Summarize(request->cycle(), request->region_code()));
-    if (!request->region_code().empty() && regions.empty()) {
-      return absl::NotFoundError(absl::StrCat("no region \"", request->region_code(), "\""));
-    }
-    const int below =
-        request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below();
-    v1::ReturnSummary* total = response->mutable_total();
-    total->set_cycle(request->cycle());
-    for (auto& [code, summary] : regions) {
-      MergeInto(*total, summary);
-      Finalize(summary);
-      Suppress(summary, below);
-      *response->add_regions() = std::move(summary);
-    }
-    Finalize(*total);
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/SummarizeReturns", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        if (!IsValidCycle(request->cycle())) v.Add("cycle", "a cycle such as \"2018-19\" is required");
+        std::string region = request->region_code();
+        if (!region.empty() && !(region.size() == 3 && region[0] == 'Y')) {
+          v.Add("region_code", "not a region code (e.g. \"Y56\")");
+        }
+        if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
+        RETURN_IF_ERROR(v.ToStatus("invalid summary request"));
+        if (caller.role == v1::ROLE_REGION) {
+          if (!region.empty() && region != caller.scope) {
+            return absl::PermissionDeniedError(absl::StrCat(
+                "this token summarises region ", caller.scope, " only, not ", region));
+          }
+          region = caller.scope;
+        }
+        ASSIGN_OR_RETURN(auto regions, store_.Summarize(request->cycle(), region));
+        if (!region.empty() && regions.empty()) {
+          return absl::NotFoundError(absl::StrCat("no region \"", region, "\""));
+        }
+        const int below =
+            request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below();
+        v1::ReturnSummary* total = response->mutable_total();
+        total->set_cycle(request->cycle());
+        for (auto& [code, summary] : regions) {
+          MergeInto(*total, summary);
+          Finalize(summary);
+          Suppress(summary, below);
+          *response->add_regions() = std::move(summary);
+        }
+        Finalize(*total);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
     grpc::CallbackServerContext* context, const v1::BenchmarkReturnRequest* request,
     v1::BenchmarkReturnResponse* response) {
-  FieldViolations v;
-  auto id = ReturnIdFromName(request->name(), "name");
-  if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
-  if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
-  if (!v.empty()) return FinishUnary(context, v.ToStatus("invalid benchmark request"));
-  return RunUnary(context, workers_, [this, id = *id, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(StoredReturn stored, store_.Get(id, 0));
-    ASSIGN_OR_RETURN(std::string region, store_.RegionOf(stored.ret.trust_ods_code()));
-    ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
-    v1::ReturnSummary* england = response->mutable_england();
-    england->set_cycle(stored.ret.cycle());
-    for (auto& [code, summary] : regions) {
-      MergeInto(*england, summary);
-      if (code == region) {
-        Finalize(summary);
-        Suppress(summary, request->suppress_below() == 0 ? kDefaultSuppressBelow
-                                                         : request->suppress_below());
-        *response->mutable_region() = summary;
-      }
-    }
-    Finalize(*england);
-    response->set_region_code(region);
-    *response->mutable_assessment_return() = std::move(stored.ret);
-    return absl::OkStatus();
-  });
+  return RunAuthorized(
+      context, authorizer_, "/ahpl.v1.AssessmentService/BenchmarkReturn", workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        auto id = ReturnIdFromName(request->name(), "name");
+        if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+        if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
+        RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
+        ASSIGN_OR_RETURN(StoredReturn stored, store_.Get(*id, 0));
+        RETURN_IF_ERROR(CheckVisible(caller, stored.ret));
+        ASSIGN_OR_RETURN(std::string region, writer_.RegionOf(stored.ret.trust_ods_code()));
+        ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
+        v1::ReturnSummary* england = response->mutable_england();
+        england->set_cycle(stored.ret.cycle());
+        for (auto& [code, summary] : regions) {
+          MergeInto(*england, summary);
+          if (code == region) {
+            Finalize(summary);
+            Suppress(summary, request->suppress_below() == 0 ? kDefaultSuppressBelow
+                                                             : request->suppress_below());
+            *response->mutable_region() = summary;
+          }
+        }
+        Finalize(*england);
+        response->set_region_code(region);
+        *response->mutable_assessment_return() = std::move(stored.ret);
+        return absl::OkStatus();
+      });
 }
 
 // ---- hosting ----------------------------------------------------------------
@@ -849,7 +977,7 @@ class HostedAssessment final : public HostedService {
         classifier_(std::move(classifier)),
         store_(context.pool),
         writer_(store_, *catalogue_, *classifier_),
-        service_(store_, writer_, context.workers) {}
+        service_(store_, writer_, context.authorizer, context.workers) {}
 
   grpc::Service* grpc_service() override { return &service_; }
   absl::Status Reload() override { return classifier_->Reload(); }
@@ -878,7 +1006,8 @@ ServiceFactory AssessmentServiceFactory() {
         const std::string target = Setting(context, "assessment.classification_target");
         if (!target.empty()) {
           LogInfo("assessment classifies submissions over gRPC at ", target);
-          classifier = std::make_unique<RemoteClassifier>(target);
+          classifier = std::make_unique<RemoteClassifier>(
+              target, Setting(context, "assessment.classification_token"));
         } else {
           ASSIGN_OR_RETURN(classifier, LocalClassifier::Load(
                                            Setting(context, "classification.ruleset_file"),

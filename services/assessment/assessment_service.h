@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <mutex>
+#include <map>
 #include <set>
 #include <string>
 
@@ -34,27 +35,35 @@ class ReturnWriter {
   // Validates `ret` (paths under `prefix`) and creates it as a draft, or
   // submitted when `submit`.
   absl::StatusOr<Written> Create(const std::string& request_id, const v1::AssessmentReturn& ret,
-                                 bool submit, const std::string& principal,
-                                 absl::string_view prefix);
+                                 bool submit, const Principal& caller, absl::string_view prefix);
 
   // The validated, classified version a new return would have (for batch
   // import); replays and request id reuse are the caller's to check.
+  // PERMISSION_DENIED when `caller` may not write the return's trust.
   absl::StatusOr<VersionToWrite> PrepareNew(const std::string& request_id,
                                             const v1::AssessmentReturn& ret, bool submit,
-                                            const std::string& principal, absl::string_view prefix);
+                                            const Principal& caller, absl::string_view prefix);
 
   enum class Change { kUpdate, kSubmit, kAmend, kWithdraw };
-  // Appends a version to the return `name` last seen at `etag`.
+  // Appends a version to the return `name` last seen at `etag`; NOT_FOUND
+  // when `caller` may not see the return.
   absl::StatusOr<Written> Change(Change change, const std::string& request_id,
                                  const std::string& name, const std::string& etag,
                                  const v1::AssessmentReturn* content, const std::string& reason,
-                                 const std::string& principal,
-                                 const google::protobuf::Message& request);
+                                 const Principal& caller, const google::protobuf::Message& request);
 
   // The version `request_id` wrote, if its digest matches; INVALID_ARGUMENT
-  // if the id was used for a different request.
+  // if the id was used for a different request or by another trust.
   absl::StatusOr<std::optional<v1::AssessmentReturn>> Replay(const std::string& request_id,
-                                                             const std::string& digest);
+                                                             const std::string& digest,
+                                                             const Principal& caller);
+
+  // OK when `caller` may write returns of trust `ods_code`;
+  // PERMISSION_DENIED otherwise.
+  static absl::Status CheckWritable(const Principal& caller, const std::string& ods_code);
+
+  // The region of trust `ods_code` (cached).
+  absl::StatusOr<std::string> RegionOf(const std::string& ods_code);
 
   // Whether `ods_code` is in the register (known codes are cached).
   absl::StatusOr<bool> TrustKnown(const std::string& ods_code);
@@ -69,11 +78,13 @@ class ReturnWriter {
   ArrangementClassifier& classifier_;
   std::mutex mu_;
   std::set<std::string> known_trusts_;
+  std::map<std::string, std::string> regions_;
 };
 
 class AssessmentService final : public v1::AssessmentService::CallbackService {
  public:
-  AssessmentService(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers);
+  AssessmentService(AssessmentStore& store, ReturnWriter& writer, Authorizer& authorizer,
+                    WorkerPool& workers);
 
   grpc::ServerUnaryReactor* CreateReturn(grpc::CallbackServerContext* context,
                                          const v1::CreateReturnRequest* request,
@@ -111,8 +122,13 @@ class AssessmentService final : public v1::AssessmentService::CallbackService {
                                             v1::BenchmarkReturnResponse* response) override;
 
  private:
+  // OK when `caller` may see `ret`; NOT_FOUND (as if it did not exist)
+  // otherwise.
+  absl::Status CheckVisible(const Principal& caller, const v1::AssessmentReturn& ret);
+
   AssessmentStore& store_;
   ReturnWriter& writer_;
+  Authorizer& authorizer_;
   WorkerPool& workers_;
 };
 
@@ -124,7 +140,8 @@ absl::StatusOr<std::string> ReturnIdFromName(const std::string& name, absl::stri
 absl::StatusOr<ReturnQuery> QueryFromFilter(const v1::ReturnFilter& filter);
 
 // How ServiceHost creates the assessment service. Setting
-// "assessment.classification_target" (host:port) classifies over gRPC;
+// "assessment.classification_target" (host:port) classifies over gRPC, with
+// the classifier token in "assessment.classification_token";
 // otherwise in process with the ruleset ("classification.ruleset_file").
 ServiceFactory AssessmentServiceFactory();
 

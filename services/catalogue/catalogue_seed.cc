@@ -50,7 +50,8 @@ absl::Status SeedCatalogue(CatalogueStore& store) {
   for (const auto& edition : editions) {
     RETURN_IF_ERROR(ValidateEdition(edition).ToStatus(
         absl::StrCat("shipped edition ", edition.id(), " is invalid")));
-    ASSIGN_OR_RETURN(auto published, store.PublishEdition(edition, EditionFingerprint(edition)));
+    ASSIGN_OR_RETURN(auto published, store.PublishEdition(edition, EditionFingerprint(edition),
+                                                          Principal::System("seed")));
     if (published.created) LogInfo("published shipped edition ", edition.id());
   }
   ASSIGN_OR_RETURN(auto register_records, ShippedTrustRegister());

@@ -48,8 +48,9 @@ std::string Upper(std::string s) {
 
 }  // namespace
 
-CatalogueService::CatalogueService(CatalogueStore& store, WorkerPool& workers)
-    : store_(store), workers_(workers) {}
+CatalogueService::CatalogueService(CatalogueStore& store, Authorizer& authorizer,
+                                   WorkerPool& workers)
+    : store_(store), authorizer_(authorizer), workers_(workers) {}
 
 absl::StatusOr<std::shared_ptr<const v1::Edition>> CatalogueService::ResolveEdition(
     const std::string& edition_id) {
@@ -64,11 +65,14 @@ grpc::ServerUnaryReactor* CatalogueService::GetEdition(grpc::CallbackServerConte
                                                        v1::GetEditionResponse* response) {
   if (!request->edition_id().empty()) {
     if (auto cached = store_.CachedEdition(request->edition_id())) {
-      *response->mutable_edition() = *cached;
-      return FinishUnary(context, absl::OkStatus());
+      return ServeAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/GetEdition", workers_,
+                             [response, cached](const Principal&) {
+                               *response->mutable_edition() = *cached;
+                               return absl::OkStatus();
+                             });
     }
   }
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/GetEdition", workers_, [this, request, response](const Principal&) -> absl::Status {
     ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
     *response->mutable_edition() = *edition;
     return absl::OkStatus();
@@ -78,7 +82,7 @@ grpc::ServerUnaryReactor* CatalogueService::GetEdition(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerContext* context,
                                                          const v1::ListEditionsRequest* request,
                                                          v1::ListEditionsResponse* response) {
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListEditions", workers_, [this, request, response](const Principal&) -> absl::Status {
     RETURN_IF_ERROR(CheckPageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), "editions"));
     const int limit = ClampPageSize(request->page_size(), kDefaultEditionPage, kMaxEditionPage);
@@ -98,7 +102,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* CatalogueService::ListQuestions(grpc::CallbackServerContext* context,
                                                           const v1::ListQuestionsRequest* request,
                                                           v1::ListQuestionsResponse* response) {
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListQuestions", workers_, [this, request, response](const Principal&) -> absl::Status {
     ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
     const std::string& section = request->section_id();
     if (!section.empty() && !HasSection(*edition, section)) {
@@ -118,7 +122,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListQuestions(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* CatalogueService::ListProfessions(
     grpc::CallbackServerContext* context, const v1::ListProfessionsRequest* request,
     v1::ListProfessionsResponse* response) {
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListProfessions", workers_, [this, request, response](const Principal&) -> absl::Status {
     ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
     response->set_edition_id(edition->id());
     *response->mutable_professions() = edition->professions();
@@ -131,7 +135,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListProfessions(
 grpc::ServerUnaryReactor* CatalogueService::ListRegions(grpc::CallbackServerContext* context,
                                                         const v1::ListRegionsRequest*,
                                                         v1::ListRegionsResponse* response) {
-  return RunUnary(context, workers_, [this, response]() -> absl::Status {
+  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListRegions", workers_, [this, response](const Principal&) -> absl::Status {
     ASSIGN_OR_RETURN(auto regions, store_.ListRegions());
     for (auto& r : regions) *response->add_regions() = std::move(r);
     return absl::OkStatus();
@@ -141,7 +145,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListRegions(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerContext* context,
                                                        const v1::ListTrustsRequest* request,
                                                        v1::ListTrustsResponse* response) {
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
+  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListTrusts", workers_, [this, request, response](const Principal&) -> absl::Status {
     const std::string region = Upper(request->region_code());
     FieldViolations violations;
     if (!region.empty() && !IsWellFormedCode(region, 3, 3)) {
@@ -163,12 +167,12 @@ grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* CatalogueService::GetTrust(grpc::CallbackServerContext* context,
                                                      const v1::GetTrustRequest* request,
                                                      v1::GetTrustResponse* response) {
-  const std::string code = Upper(request->ods_code());
-  if (!IsWellFormedCode(code, 3, 5)) {
-    return FinishUnary(context,
-                       InvalidField("ods_code", "not an ODS code (3 to 5 letters or digits)"));
-  }
-  return RunUnary(context, workers_, [this, code, response]() -> absl::Status {
+  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/GetTrust", workers_,
+                       [this, request, response](const Principal&) -> absl::Status {
+    const std::string code = Upper(request->ods_code());
+    if (!IsWellFormedCode(code, 3, 5)) {
+      return InvalidField("ods_code", "not an ODS code (3 to 5 letters or digits)");
+    }
     ASSIGN_OR_RETURN(*response->mutable_trust(), store_.GetTrust(code));
     return absl::OkStatus();
   });
@@ -177,17 +181,17 @@ grpc::ServerUnaryReactor* CatalogueService::GetTrust(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* CatalogueService::PublishEdition(
     grpc::CallbackServerContext* context, const v1::PublishEditionRequest* request,
     v1::PublishEditionResponse* response) {
-  if (!request->has_edition()) {
-    return FinishUnary(context, InvalidField("edition", "the edition to publish is required"));
-  }
-  FieldViolations violations;
-  violations.Merge(ValidateEdition(request->edition()), "edition");
-  if (!violations.empty()) {
-    return FinishUnary(context, violations.ToStatus("edition cannot be published"));
-  }
-  return RunUnary(context, workers_, [this, request, response]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto published, store_.PublishEdition(
-                                         request->edition(), EditionFingerprint(request->edition())));
+  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/PublishEdition", workers_,
+                       [this, request, response](const Principal& caller) -> absl::Status {
+    if (!request->has_edition()) {
+      return InvalidField("edition", "the edition to publish is required");
+    }
+    FieldViolations violations;
+    violations.Merge(ValidateEdition(request->edition()), "edition");
+    RETURN_IF_ERROR(violations.ToStatus("edition cannot be published"));
+    ASSIGN_OR_RETURN(auto published,
+                     store_.PublishEdition(request->edition(),
+                                           EditionFingerprint(request->edition()), caller));
     *response->mutable_edition() = *published.edition;
     response->set_created(published.created);
     return absl::OkStatus();
@@ -200,7 +204,7 @@ namespace {
 class HostedCatalogue final : public HostedService {
  public:
   explicit HostedCatalogue(ServiceContext& context)
-      : store_(context.pool), service_(store_, context.workers) {}
+      : store_(context.pool), service_(store_, context.authorizer, context.workers) {}
   grpc::Service* grpc_service() override { return &service_; }
 
  private:

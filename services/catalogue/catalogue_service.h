@@ -14,7 +14,7 @@ namespace ahpl::catalogue {
 
 class CatalogueService final : public v1::CatalogueService::CallbackService {
  public:
-  CatalogueService(CatalogueStore& store, WorkerPool& workers);
+  CatalogueService(CatalogueStore& store, Authorizer& authorizer, WorkerPool& workers);
 
   grpc::ServerUnaryReactor* GetEdition(grpc::CallbackServerContext* context,
                                        const v1::GetEditionRequest* request,
@@ -46,6 +46,7 @@ class CatalogueService final : public v1::CatalogueService::CallbackService {
   absl::StatusOr<std::shared_ptr<const v1::Edition>> ResolveEdition(const std::string& edition_id);
 
   CatalogueStore& store_;
+  Authorizer& authorizer_;
   WorkerPool& workers_;
 };
 

@@ -20,6 +20,9 @@ const std::vector<PreparedStatement>& Statements() {
        "INSERT INTO editions (edition_id, title, question_count, content, content_sha256) "
        "VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (edition_id) DO NOTHING "
        "RETURNING (extract(epoch FROM publish_time) * 1000000)::bigint"},
+      {"catalogue_audit_publish",
+       "INSERT INTO audit_events (actor, token_id, actor_role, action, resource) "
+       "VALUES ($1, $2, $3, 'edition.published', $4)"},
       {"catalogue_edition_digest",
        "SELECT content_sha256 FROM editions WHERE edition_id = $1"},
       {"catalogue_insert_section",
@@ -112,7 +115,8 @@ std::shared_ptr<const v1::Edition> CatalogueStore::CachedEdition(
 }
 
 absl::StatusOr<Published> CatalogueStore::PublishEdition(const v1::Edition& edition,
-                                                         const std::string& fingerprint) {
+                                                         const std::string& fingerprint,
+                                                         const Principal& actor) {
   v1::Edition content = edition;
   content.clear_publish_time();
   std::string json;
@@ -151,6 +155,10 @@ absl::StatusOr<Published> CatalogueStore::PublishEdition(const v1::Edition& edit
       tx.exec_prepared("catalogue_insert_scale_point", content.id(), p.value(), p.code(),
                        p.label());
     }
+    std::optional<int64_t> actor_token;
+    if (actor.token_id != 0) actor_token = actor.token_id;
+    tx.exec_prepared("catalogue_audit_publish", actor.name, actor_token,
+                     static_cast<int>(actor.role), "editions/" + content.id());
     return absl::OkStatus();
   }));
   if (!created) {

@@ -13,6 +13,7 @@
 #include "ahpl/v1/catalogue.pb.h"
 #include "absl/status/statusor.h"
 #include "services/catalogue/trust_register.h"
+#include "services/common/access.h"
 #include "services/common/pg_pool.h"
 
 namespace ahpl::catalogue {
@@ -38,9 +39,11 @@ class CatalogueStore {
 
   // Stores a validated edition with its sections, questions and scale.
   // Publishing identical content again returns the stored edition;
-  // different content under a published id is ALREADY_EXISTS.
+  // different content under a published id is ALREADY_EXISTS. A new
+  // edition's audit row, naming `actor`, is written in the same transaction.
   absl::StatusOr<Published> PublishEdition(const v1::Edition& edition,
-                                           const std::string& fingerprint);
+                                           const std::string& fingerprint,
+                                           const Principal& actor);
 
   // The edition with `edition_id` (NOT_FOUND if none). Published editions
   // never change, so they are cached once read.

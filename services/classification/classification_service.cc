@@ -32,7 +32,21 @@ class BatchReactor final
     : public grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest,
                                      v1::ClassifyArrangementsResponse> {
  public:
-  explicit BatchReactor(const CompiledRuleset& rules) : rules_(rules) { StartRead(&request_); }
+  // Reads once the caller is authorized: from memory at once, or after a
+  // token lookup on a worker.
+  BatchReactor(const CompiledRuleset& rules, grpc::CallbackServerContext* context,
+               Authorizer& authorizer, WorkerPool& workers)
+      : rules_(rules) {
+    static constexpr absl::string_view kMethod = "/ahpl.v1.ClassificationService/ClassifyArrangements";
+    if (auto decided = authorizer.AuthorizeFromCache(*context, kMethod)) {
+      Begin(decided->status());
+      return;
+    }
+    if (!workers.TrySubmit(
+            [this, context, &authorizer] { Begin(authorizer.Authorize(*context, kMethod).status()); })) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry"));
+    }
+  }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
@@ -74,6 +88,14 @@ class BatchReactor final
   void OnDone() override { delete this; }
 
  private:
+  void Begin(const absl::Status& authorized) {
+    if (!authorized.ok()) {
+      Finish(ToGrpcStatus(authorized));
+      return;
+    }
+    StartRead(&request_);
+  }
+
   const CompiledRuleset& rules_;
   v1::ClassifyArrangementsRequest request_;
   v1::ClassifyArrangementsResponse response_;
@@ -84,8 +106,8 @@ class BatchReactor final
 
 ClassificationService::ClassificationService(std::shared_ptr<const CompiledRuleset> rules,
                                              catalogue::CatalogueStore& editions,
-                                             WorkerPool& workers)
-    : editions_(editions), workers_(workers), current_(rules.get()) {
+                                             Authorizer& authorizer, WorkerPool& workers)
+    : editions_(editions), authorizer_(authorizer), workers_(workers), current_(rules.get()) {
   loaded_.push_back(std::move(rules));
 }
 
@@ -98,16 +120,20 @@ void ClassificationService::Replace(std::shared_ptr<const CompiledRuleset> rules
 grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
     grpc::CallbackServerContext* context, const v1::ClassifyArrangementRequest* request,
     v1::ClassifyArrangementResponse* response) {
-  auto classified = Classify(rules(), request->arrangement());
-  if (!classified.ok()) return FinishUnary(context, Prefixed(classified.status(), "arrangement"));
-  *response->mutable_classification() = std::move(classified->classification);
-  for (auto& f : classified->findings) *response->add_findings() = std::move(f);
-  return FinishUnary(context, absl::OkStatus());
+  return ServeAuthorized(
+      context, authorizer_, "/ahpl.v1.ClassificationService/ClassifyArrangement", workers_,
+      [this, request, response](const Principal&) -> absl::Status {
+        auto classified = Classify(rules(), request->arrangement());
+        if (!classified.ok()) return Prefixed(classified.status(), "arrangement");
+        *response->mutable_classification() = std::move(classified->classification);
+        for (auto& f : classified->findings) *response->add_findings() = std::move(f);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest, v1::ClassifyArrangementsResponse>*
-ClassificationService::ClassifyArrangements(grpc::CallbackServerContext*) {
-  return new BatchReactor(rules());
+ClassificationService::ClassifyArrangements(grpc::CallbackServerContext* context) {
+  return new BatchReactor(rules(), context, authorizer_, workers_);
 }
 
 grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
@@ -118,14 +144,18 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
     ASSIGN_OR_RETURN(*response, Evaluate(rules, edition, request->arrangement(), request->answers()));
     return absl::OkStatus();
   };
+  static constexpr absl::string_view kMethod = "/ahpl.v1.ClassificationService/EvaluateReturn";
   const std::string& edition_id = request->edition_id();
   if (edition_id.empty() || edition_id == rules.edition().id()) {
-    return FinishUnary(context, evaluate(rules.edition()));
+    return ServeAuthorized(context, authorizer_, kMethod, workers_,
+                           [&rules, evaluate](const Principal&) { return evaluate(rules.edition()); });
   }
   if (auto cached = editions_.CachedEdition(edition_id)) {
-    return FinishUnary(context, evaluate(*cached));
+    return ServeAuthorized(context, authorizer_, kMethod, workers_,
+                           [cached, evaluate](const Principal&) { return evaluate(*cached); });
   }
-  return RunUnary(context, workers_, [this, edition_id, evaluate]() -> absl::Status {
+  return RunAuthorized(context, authorizer_, kMethod, workers_,
+                       [this, edition_id, evaluate](const Principal&) -> absl::Status {
     auto edition = editions_.GetEdition(edition_id);
     if (absl::IsNotFound(edition.status())) {
       return InvalidField("edition_id", absl::StrCat("no published edition \"", edition_id, "\""));
@@ -138,8 +168,11 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
 grpc::ServerUnaryReactor* ClassificationService::GetRuleset(grpc::CallbackServerContext* context,
                                                             const v1::GetRulesetRequest*,
                                                             v1::GetRulesetResponse* response) {
-  *response->mutable_ruleset() = rules().ruleset();
-  return FinishUnary(context, absl::OkStatus());
+  return ServeAuthorized(context, authorizer_, "/ahpl.v1.ClassificationService/GetRuleset",
+                         workers_, [this, response](const Principal&) {
+                           *response->mutable_ruleset() = rules().ruleset();
+                           return absl::OkStatus();
+                         });
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledRuleset>> LoadRuleset(
@@ -176,11 +209,11 @@ class HostedClassification final : public HostedService {
   HostedClassification(ServiceContext& context, std::string ruleset_file)
       : store_(context.pool), ruleset_file_(std::move(ruleset_file)) {}
 
-  absl::Status Start(WorkerPool& workers) {
+  absl::Status Start(Authorizer& authorizer, WorkerPool& workers) {
     ASSIGN_OR_RETURN(auto rules, LoadRuleset(ruleset_file_, store_));
     LogInfo("classification ruleset ", rules->ruleset().version(), " over edition ",
             rules->edition().id());
-    service_ = std::make_unique<ClassificationService>(std::move(rules), store_, workers);
+    service_ = std::make_unique<ClassificationService>(std::move(rules), store_, authorizer, workers);
     return absl::OkStatus();
   }
 
@@ -208,7 +241,7 @@ ServiceFactory ClassificationServiceFactory() {
         auto it = context.settings.find("classification.ruleset_file");
         auto hosted = std::make_unique<HostedClassification>(
             context, it == context.settings.end() ? "" : it->second);
-        RETURN_IF_ERROR(hosted->Start(context.workers));
+        RETURN_IF_ERROR(hosted->Start(context.authorizer, context.workers));
         return hosted;
       }};
 }

@@ -20,7 +20,8 @@ namespace ahpl::classification {
 class ClassificationService final : public v1::ClassificationService::CallbackService {
  public:
   ClassificationService(std::shared_ptr<const CompiledRuleset> rules,
-                        catalogue::CatalogueStore& editions, WorkerPool& workers);
+                        catalogue::CatalogueStore& editions, Authorizer& authorizer,
+                        WorkerPool& workers);
 
   // The ruleset calls use from now on; calls under way keep the one they
   // started with. Replaced rulesets are kept until the service goes, so a
@@ -42,6 +43,7 @@ class ClassificationService final : public v1::ClassificationService::CallbackSe
 
  private:
   catalogue::CatalogueStore& editions_;
+  Authorizer& authorizer_;
   WorkerPool& workers_;
   std::mutex mu_;  // guards loaded_
   std::vector<std::shared_ptr<const CompiledRuleset>> loaded_;

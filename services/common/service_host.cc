@@ -20,6 +20,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     return absl::InvalidArgumentError("no database URL given (--database_url or AHPL_DATABASE_URL)");
   }
   if (services.empty()) return absl::InvalidArgumentError("no services to host");
+  if (!options.authorizer) return absl::InvalidArgumentError("no authorizer to check callers with");
   ASSIGN_OR_RETURN(auto credentials,
                    ServerCredentialsFor(options.listen_address, options.transport));
   std::unique_ptr<ServiceHost> host(new ServiceHost());
@@ -38,7 +39,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   if (opts.seed) RETURN_IF_ERROR(opts.seed(*host->pool_));
 
   host->workers_ = std::make_unique<WorkerPool>(opts.pool_size, opts.max_queued_requests);
-  ServiceContext context{*host->pool_, *host->workers_, opts.settings};
+  host->authorizer_ = opts.authorizer(*host->pool_, opts.database_url);
+  ServiceContext context{*host->pool_, *host->workers_, *host->authorizer_, opts.settings};
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/access.h"
 #include "services/common/embedded_file.h"
 #include "services/common/pg_pool.h"
 #include "services/common/transport.h"
@@ -29,6 +30,8 @@ namespace ahpl {
 struct ServiceContext {
   PgPool& pool;
   WorkerPool& workers;
+  // Authenticates callers and applies the access policy.
+  Authorizer& authorizer;
   // Service-specific settings by name, e.g. "classification.ruleset_file".
   const std::map<std::string, std::string>& settings;
 };
@@ -66,6 +69,8 @@ struct HostOptions {
   int max_concurrent_streams = 100;
   // SQL migrations applied before serving.
   std::vector<EmbeddedFile> migrations;
+  // Makes the authorizer every service checks callers with (required).
+  std::function<std::unique_ptr<Authorizer>(PgPool&, const std::string& database_url)> authorizer;
   // Loads reference data after the migrations, before the services start.
   std::function<absl::Status(PgPool&)> seed;
   // Passed to the services (ServiceContext::settings).
@@ -103,6 +108,7 @@ class ServiceHost {
   std::vector<std::string> grpc_names_;
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<Authorizer> authorizer_;
   std::vector<std::unique_ptr<HostedService>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

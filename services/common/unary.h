@@ -1,5 +1,6 @@
-// Runs a unary callback-API handler's blocking work on the worker pool and
-// finishes the call with the mapped status, so handlers stay thin.
+// Runs a unary callback-API handler's work for an authorized caller, on the
+// worker pool when it blocks, and finishes the call with the mapped status,
+// so handlers stay thin.
 #ifndef AHPL_SERVICES_COMMON_UNARY_H_
 #define AHPL_SERVICES_COMMON_UNARY_H_
 
@@ -8,6 +9,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "services/common/access.h"
 #include "services/common/grpc_status.h"
 #include "services/common/worker_pool.h"
 
@@ -40,6 +42,36 @@ inline grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                  "server busy: too many requests waiting; retry with backoff"));
   }
   return reactor;
+}
+
+// The work of a handler for an authorized caller.
+using CallerWork = std::function<absl::Status(const Principal&)>;
+
+// Authorizes the caller of `method` and runs `work` on `workers` (for work
+// that reads or writes the database). Authorization comes first, so an
+// unauthorized caller learns nothing from validation errors.
+inline grpc::ServerUnaryReactor* RunAuthorized(grpc::CallbackServerContext* context,
+                                               Authorizer& authorizer, absl::string_view method,
+                                               WorkerPool& workers, CallerWork work) {
+  return RunUnary(context, workers,
+                  [context, &authorizer, method, work = std::move(work)]() -> absl::Status {
+                    auto caller = authorizer.Authorize(*context, method);
+                    if (!caller.ok()) return caller.status();
+                    return work(*caller);
+                  });
+}
+
+// Like RunAuthorized for work that never blocks: when the caller's token is
+// known in memory, `work` runs at once on this thread; otherwise the token
+// is looked up, and `work` runs, on a worker.
+inline grpc::ServerUnaryReactor* ServeAuthorized(grpc::CallbackServerContext* context,
+                                                 Authorizer& authorizer, absl::string_view method,
+                                                 WorkerPool& workers, CallerWork work) {
+  if (auto decided = authorizer.AuthorizeFromCache(*context, method)) {
+    if (!decided->ok()) return FinishUnary(context, decided->status());
+    return FinishUnary(context, work(**decided));
+  }
+  return RunAuthorized(context, authorizer, method, workers, std::move(work));
 }
 
 }  // namespace ahpl

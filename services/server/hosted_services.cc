@@ -7,7 +7,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/access/access_service.h"
 #include "services/assessment/assessment_service.h"
+#include "services/common/migrations.h"
+#include "services/common/status_macros.h"
 #include "services/catalogue/catalogue_seed.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/classification/classification_service.h"
@@ -28,12 +31,26 @@ HostOptions DefaultHostOptions(std::string database_url) {
   options.database_url = std::move(database_url);
   options.migrations = SchemaMigrations();
   options.seed = SeedReferenceData;
+  options.authorizer = access::MakeTokenAuthorizer;
   return options;
 }
 
+absl::StatusOr<v1::CreateTokenResponse> BootstrapToken(const std::string& database_url,
+                                                       const v1::CreateTokenRequest& request) {
+  PgPool::Options pool_options;
+  pool_options.url = database_url;
+  pool_options.size = 1;
+  ASSIGN_OR_RETURN(auto pool, PgPool::Connect(pool_options));
+  ASSIGN_OR_RETURN(auto migrations, ParseMigrations(SchemaMigrations()));
+  RETURN_IF_ERROR(ApplyMigrations(database_url, migrations).status());
+  RETURN_IF_ERROR(SeedReferenceData(*pool));
+  access::AccessStore store(*pool);
+  return access::CreateToken(store, request, Principal::System("bootstrap"));
+}
+
 std::vector<ServiceFactory> AllServiceFactories() {
-  return {catalogue::CatalogueServiceFactory(), assessment::AssessmentServiceFactory(),
-          classification::ClassificationServiceFactory()};
+  return {access::AccessServiceFactory(), catalogue::CatalogueServiceFactory(),
+          assessment::AssessmentServiceFactory(), classification::ClassificationServiceFactory()};
 }
 
 absl::StatusOr<std::vector<ServiceFactory>> SelectServices(absl::string_view names) {

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "ahpl/v1/access.pb.h"
 #include "services/common/embedded_file.h"
 #include "services/common/service_host.h"
 
@@ -25,8 +26,15 @@ std::vector<EmbeddedFile> SchemaMigrations();
 // run by every server at start, whichever services it hosts.
 absl::Status SeedReferenceData(PgPool& pool);
 
-// Host options for `database_url` with the migrations and seed filled in.
+// Host options for `database_url` with the migrations, seed and token
+// authorizer filled in.
 HostOptions DefaultHostOptions(std::string database_url);
+
+// Creates a token on the server host, as "bootstrap", without a running
+// server (migrating and seeding the database first if needed): how the
+// first admin token is made.
+absl::StatusOr<v1::CreateTokenResponse> BootstrapToken(const std::string& database_url,
+                                                       const v1::CreateTokenRequest& request);
 
 }  // namespace ahpl
 

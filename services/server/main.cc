@@ -3,11 +3,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 #include "services/common/service_host.h"
@@ -18,10 +21,19 @@ ABSL_FLAG(std::string, listen, "",
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL (default $AHPL_DATABASE_URL)");
 ABSL_FLAG(std::string, services, "all",
-          "comma-separated services to host: all, catalogue, assessment, classification");
+          "comma-separated services to host: all, access, catalogue, assessment, classification");
 ABSL_FLAG(std::string, classification_target, "",
           "host:port of a classification service for the assessment service to call at "
           "submission; empty to classify in process");
+ABSL_FLAG(std::string, classification_token_file, "",
+          "file holding the classifier token to call --classification_target with");
+ABSL_FLAG(std::string, create_token, "",
+          "bootstrap: create a token with this role (admin, national, region, trust, "
+          "classifier), print its secret and exit, without serving");
+ABSL_FLAG(std::string, token_scope, "", "with --create_token: the region or trust code");
+ABSL_FLAG(std::string, token_description, "created on the server host",
+          "with --create_token: what the token is for");
+ABSL_FLAG(int, token_ttl_days, 0, "with --create_token: days until it expires (0: never)");
 ABSL_FLAG(std::string, ruleset_file, "",
           "classification ruleset (proto3 JSON) to use instead of the shipped one; "
           "re-read on SIGHUP");
@@ -50,6 +62,37 @@ std::string FlagOrEnv(const std::string& flag, const char* env, const char* fall
   std::exit(1);
 }
 
+std::string ReadSecretFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) Fail("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(text.str()));
+}
+
+// --create_token: make one token as "bootstrap" and print its secret.
+int CreateToken(const std::string& database_url) {
+  ahpl::v1::CreateTokenRequest request;
+  const std::string role = "ROLE_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_create_token));
+  ahpl::v1::Role parsed;
+  if (!ahpl::v1::Role_Parse(role, &parsed) || parsed == ahpl::v1::ROLE_UNSPECIFIED) {
+    Fail("--create_token: the role is one of admin, national, region, trust, classifier");
+  }
+  request.set_role(parsed);
+  request.set_scope(absl::GetFlag(FLAGS_token_scope));
+  request.set_description(absl::GetFlag(FLAGS_token_description));
+  const int days = absl::GetFlag(FLAGS_token_ttl_days);
+  if (days < 0) Fail("--token_ttl_days must not be negative");
+  if (days > 0) request.mutable_time_to_live()->set_seconds(int64_t{days} * 86400);
+  auto created = ahpl::BootstrapToken(database_url, request);
+  if (!created.ok()) Fail(std::string(created.status().message()));
+  std::fprintf(stderr, "created %s (%s%s%s); its secret is shown once, below:\n",
+               created->token().name().c_str(), absl::GetFlag(FLAGS_create_token).c_str(),
+               request.scope().empty() ? "" : " ", request.scope().c_str());
+  std::printf("%s\n", created->secret().c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,6 +117,7 @@ int main(int argc, char** argv) {
   if (options.database_url.empty()) {
     Fail("no database: pass --database_url=postgresql://... or set AHPL_DATABASE_URL");
   }
+  if (!absl::GetFlag(FLAGS_create_token).empty()) return CreateToken(options.database_url);
   options.transport.cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.transport.key_file = absl::GetFlag(FLAGS_tls_key);
   options.transport.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
@@ -86,6 +130,11 @@ int main(int argc, char** argv) {
   options.shutdown_grace = absl::Seconds(grace);
   if (!absl::GetFlag(FLAGS_classification_target).empty()) {
     options.settings["assessment.classification_target"] = absl::GetFlag(FLAGS_classification_target);
+    if (absl::GetFlag(FLAGS_classification_token_file).empty()) {
+      Fail("--classification_target needs --classification_token_file (a classifier token)");
+    }
+    options.settings["assessment.classification_token"] =
+        ReadSecretFile(absl::GetFlag(FLAGS_classification_token_file));
   }
   if (!absl::GetFlag(FLAGS_ruleset_file).empty()) {
     options.settings["classification.ruleset_file"] = absl::GetFlag(FLAGS_ruleset_file);

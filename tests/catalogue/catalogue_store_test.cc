@@ -68,7 +68,7 @@ TEST_F(CatalogueStoreTest, DifferentContentUnderAPublishedIdIsAlreadyExists) {
   ASSERT_TRUE(editions.ok());
   v1::Edition changed = editions->front();
   changed.mutable_questions(0)->set_text("Something else?");
-  auto result = store_->PublishEdition(changed, EditionFingerprint(changed));
+  auto result = store_->PublishEdition(changed, EditionFingerprint(changed), Principal::System("test"));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists);
 }

@@ -24,7 +24,38 @@ TestServer::TestServer(const std::string& services, size_t pool_size) {
   }
   host_ = std::move(*host);
   address_ = absl::StrCat("127.0.0.1:", host_->port());
-  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  channel_ = ChannelAs(v1::ROLE_NATIONAL);
+}
+
+std::string MakeToken(const std::string& database_url, v1::Role role, const std::string& scope) {
+  v1::CreateTokenRequest request;
+  request.set_role(role);
+  request.set_scope(scope);
+  request.set_description("test token");
+  auto created = BootstrapToken(database_url, request);
+  if (!created.ok()) {
+    std::fprintf(stderr, "cannot make a test token: %s\n", created.status().ToString().c_str());
+    std::abort();
+  }
+  return created->secret();
+}
+
+std::string TestServer::Token(v1::Role role, const std::string& scope) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& token = tokens_[{role, scope}];
+  if (token.empty()) token = MakeToken(database_.url(), role, scope);
+  return token;
+}
+
+sdk::ClientOptions TestServer::ClientOptionsAs(v1::Role role, const std::string& scope) {
+  sdk::ClientOptions options;
+  options.target = address_;
+  options.token = Token(role, scope);
+  return options;
+}
+
+std::shared_ptr<grpc::Channel> TestServer::ChannelAs(v1::Role role, const std::string& scope) {
+  return sdk::MakeChannel(ClientOptionsAs(role, scope));
 }
 
 TestServer::~TestServer() { host_->Shutdown(); }

@@ -3,11 +3,16 @@
 #ifndef AHPL_TESTS_SUPPORT_TEST_SERVER_H_
 #define AHPL_TESTS_SUPPORT_TEST_SERVER_H_
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include <grpcpp/grpcpp.h>
 
+#include "ahpl/sdk/client_options.h"
+#include "ahpl/v1/access.pb.h"
 #include "services/common/service_host.h"
 #include "tests/support/test_database.h"
 
@@ -19,7 +24,16 @@ class TestServer {
   explicit TestServer(const std::string& services = "all", size_t pool_size = 4);
   ~TestServer();
 
+  // A channel whose calls carry a national token.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  // A channel whose calls carry a token of `role` (scope: an ODS or region
+  // code for trust and region tokens).
+  std::shared_ptr<grpc::Channel> ChannelAs(v1::Role role, const std::string& scope = "");
+  // SDK options reaching this server with such a token.
+  sdk::ClientOptions ClientOptionsAs(v1::Role role = v1::ROLE_NATIONAL,
+                                     const std::string& scope = "");
+  // The secret of a token of `role` and `scope`, made once per server.
+  std::string Token(v1::Role role, const std::string& scope = "");
   const std::string& address() const { return address_; }
   TestDatabase& database() { return database_; }
   ServiceHost& host() { return *host_; }
@@ -29,7 +43,14 @@ class TestServer {
   std::unique_ptr<ServiceHost> host_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::mutex mu_;
+  std::map<std::pair<int, std::string>, std::string> tokens_;
 };
+
+// Makes a token of `role` and `scope` in the database at `database_url`;
+// aborts on failure.
+std::string MakeToken(const std::string& database_url, v1::Role role,
+                      const std::string& scope = "");
 
 // A loopback port nothing listens on at the moment of asking.
 int FreePort();

@@ -17,6 +17,8 @@ struct ClientOptions {
   std::string target = "127.0.0.1:50051";
   // Channel credentials; insecure when null.
   std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // Bearer token sent with every call ("ahpl_..."); see `ahpl admin token`.
+  std::string token;
   // Deadline of each attempt of a call.
   absl::Duration deadline = absl::Seconds(10);
   // Attempts of a call that is safe to retry (reads, and writes carrying a
@@ -31,7 +33,7 @@ struct ClientOptions {
   int page_size = 500;
 };
 
-// The channel `options` describe.
+// The channel `options` describe; every call on it carries the token.
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options);
 
 // TLS credentials trusting the CA in `ca_file` (PEM); with `cert_file` and

@@ -1,0 +1,77 @@
+// Where tokens and the audit log live: the only SQL of access control.
+#ifndef AHPL_SERVICES_ACCESS_ACCESS_STORE_H_
+#define AHPL_SERVICES_ACCESS_ACCESS_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "ahpl/v1/access.pb.h"
+#include "services/common/access.h"
+#include "services/common/pg_pool.h"
+
+namespace ahpl::access {
+
+// A token as authentication needs it.
+struct TokenRecord {
+  Principal principal;
+  std::optional<absl::Time> expire_time;
+  bool revoked = false;
+};
+
+// Audit filters, validated.
+struct AuditQuery {
+  int64_t actor_token_id = 0;  // 0: any
+  std::string action;
+  std::string resource;
+  std::optional<absl::Time> start_time, end_time;
+};
+
+class AccessStore {
+ public:
+  explicit AccessStore(PgPool& pool);
+
+  // Stores a token by the hash of its secret, with its audit row, in one
+  // statement. `scope` must already be checked against the register
+  // (a foreign key refuses an unknown one anyway).
+  absl::StatusOr<v1::AccessToken> CreateToken(const std::string& secret_hash, v1::Role role,
+                                              const std::string& scope,
+                                              const std::string& description,
+                                              std::optional<absl::Duration> time_to_live,
+                                              const Principal& actor);
+
+  // Revokes token `id` with its audit row and a notification to every
+  // server; NOT_FOUND if there is no such token. Revoking again changes
+  // nothing and writes no audit row.
+  absl::StatusOr<v1::AccessToken> RevokeToken(int64_t id, const Principal& actor);
+
+  absl::StatusOr<v1::AccessToken> GetToken(int64_t id);
+
+  // Tokens with id below `before_id` (0: from the newest), newest first.
+  absl::StatusOr<std::vector<v1::AccessToken>> ListTokens(bool include_inactive, int64_t before_id,
+                                                          int limit);
+
+  // The token whose secret hashes to `secret_hash`, if any.
+  absl::StatusOr<std::optional<TokenRecord>> FindToken(const std::string& secret_hash);
+
+  // Audit events after `after_id` matching `query`, oldest first.
+  absl::StatusOr<std::vector<v1::AuditEvent>> ListAuditEvents(const AuditQuery& query,
+                                                              int64_t after_id, int limit);
+
+  // Whether region / trust `code` is in the register.
+  absl::StatusOr<bool> RegionExists(const std::string& code);
+  absl::StatusOr<bool> TrustExists(const std::string& ods_code);
+
+ private:
+  PgPool& pool_;
+};
+
+// The PostgreSQL channel revocations are announced on.
+inline constexpr const char* kTokenChannel = "ahpl_access_tokens";
+
+}  // namespace ahpl::access
+
+#endif  // AHPL_SERVICES_ACCESS_ACCESS_STORE_H_

@@ -1,0 +1,61 @@
+#include "services/access/token_secret.h"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+
+namespace ahpl::access {
+namespace {
+
+constexpr absl::string_view kPrefix = "ahpl_";
+constexpr size_t kRandomBytes = 32;
+constexpr size_t kEncodedLength = 43;  // base64url of 32 bytes, unpadded
+
+}  // namespace
+
+absl::StatusOr<std::string> NewTokenSecret() {
+  unsigned char bytes[kRandomBytes];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    return absl::InternalError("the random source failed; no token was made");
+  }
+  return std::string(kPrefix) +
+         absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
+}
+
+bool IsWellFormedSecret(absl::string_view secret) {
+  if (!absl::StartsWith(secret, kPrefix) || secret.size() != kPrefix.size() + kEncodedLength) {
+    return false;
+  }
+  for (char c : secret.substr(kPrefix.size())) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+std::string HashTokenSecret(absl::string_view secret) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), digest);
+  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
+}
+
+absl::StatusOr<std::string> SecretFromAuthorization(absl::string_view header) {
+  if (header.empty()) {
+    return absl::UnauthenticatedError(
+        "no access token: send \"authorization: Bearer <token>\" (ahpl --token or AHPL_TOKEN)");
+  }
+  constexpr absl::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size() ||
+      !absl::EqualsIgnoreCase(header.substr(0, kScheme.size()), kScheme)) {
+    return absl::UnauthenticatedError("the authorization header must be \"Bearer <token>\"");
+  }
+  absl::string_view secret = absl::StripAsciiWhitespace(header.substr(kScheme.size()));
+  if (!IsWellFormedSecret(secret)) {
+    return absl::UnauthenticatedError("malformed access token: expected \"ahpl_\" and 43 characters");
+  }
+  return std::string(secret);
+}
+
+}  // namespace ahpl::access
