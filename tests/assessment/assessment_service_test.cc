@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include <pqxx/pqxx>
@@ -33,20 +34,21 @@ class AssessmentServiceTest : public ::testing::Test {
     request.set_request_id(request_id);
     *request.mutable_assessment_return() = r;
     v1::CreateReturnResponse response;
-    auto status = stub_->CreateReturn(&context, request, &response);
+    auto status = Writer(r.trust_ods_code())->CreateReturn(&context, request, &response);
     if (out != nullptr) *out = response.assessment_return();
     return status;
   }
 
+  // As the return's trust, or as trust `as`.
   grpc::Status Update(const std::string& request_id, const v1::AssessmentReturn& r,
-                      v1::AssessmentReturn* out) {
+                      v1::AssessmentReturn* out, const std::string& as = "") {
     grpc::ClientContext context;
     SetDeadline(context);
     v1::UpdateReturnRequest request;
     request.set_request_id(request_id);
     *request.mutable_assessment_return() = r;
     v1::UpdateReturnResponse response;
-    auto status = stub_->UpdateReturn(&context, request, &response);
+    auto status = Writer(as.empty() ? r.trust_ods_code() : as)->UpdateReturn(&context, request, &response);
     if (out != nullptr) *out = response.assessment_return();
     return status;
   }
@@ -60,7 +62,7 @@ class AssessmentServiceTest : public ::testing::Test {
     request.set_name(r.name());
     request.set_etag(r.etag());
     v1::SubmitReturnResponse response;
-    auto status = stub_->SubmitReturn(&context, request, &response);
+    auto status = Writer(r.trust_ods_code())->SubmitReturn(&context, request, &response);
     if (out != nullptr) *out = response.assessment_return();
     return status;
   }
@@ -98,8 +100,19 @@ class AssessmentServiceTest : public ::testing::Test {
     return all;
   }
 
+  // A stub calling as trust `ods_code` (returns are written by their trust).
+  v1::AssessmentService::Stub* Writer(const std::string& ods_code) {
+    auto& stub = writers_[ods_code];
+    if (stub == nullptr) {
+      stub = v1::AssessmentService::NewStub(server_.ChannelAs(v1::ROLE_TRUST, ods_code));
+    }
+    return stub.get();
+  }
+
   ahpl::testing::TestServer server_{"assessment"};
+  // Calls as the national team: reads everything, imports.
   std::unique_ptr<v1::AssessmentService::Stub> stub_;
+  std::map<std::string, std::unique_ptr<v1::AssessmentService::Stub>> writers_;
 };
 
 TEST_F(AssessmentServiceTest, FullLifecycleKeepsEveryVersion) {
@@ -137,7 +150,7 @@ TEST_F(AssessmentServiceTest, FullLifecycleKeepsEveryVersion) {
   *amend.mutable_assessment_return() = amended_content;
   amend.set_reason("The AHP director post was vacated");
   v1::AmendReturnResponse amended;
-  const auto amend_status = stub_->AmendReturn(&amend_context, amend, &amended);
+  const auto amend_status = Writer("RF4")->AmendReturn(&amend_context, amend, &amended);
   ASSERT_TRUE(amend_status.ok()) << amend_status.error_code() << " " << amend_status.error_message();
   EXPECT_EQ(amended.assessment_return().version(), 4);
   EXPECT_EQ(amended.assessment_return().change_reason(), "The AHP director post was vacated");
@@ -152,7 +165,7 @@ TEST_F(AssessmentServiceTest, FullLifecycleKeepsEveryVersion) {
   withdraw.set_etag(amended.assessment_return().etag());
   withdraw.set_reason("Submitted by mistake");
   v1::WithdrawReturnResponse withdrawn;
-  ASSERT_TRUE(stub_->WithdrawReturn(&withdraw_context, withdraw, &withdrawn).ok());
+  ASSERT_TRUE(Writer("RF4")->WithdrawReturn(&withdraw_context, withdraw, &withdrawn).ok());
   EXPECT_EQ(withdrawn.assessment_return().status(), v1::RETURN_STATUS_WITHDRAWN);
   EXPECT_EQ(withdrawn.assessment_return().version(), 5);
   EXPECT_EQ(withdrawn.assessment_return().answers_size(), 12);
@@ -188,7 +201,7 @@ TEST_F(AssessmentServiceTest, CreateCanSubmitInOneCall) {
   request.set_submit(true);
   *request.mutable_assessment_return() = CompleteReturn();
   v1::CreateReturnResponse response;
-  ASSERT_TRUE(stub_->CreateReturn(&context, request, &response).ok());
+  ASSERT_TRUE(Writer("RF4")->CreateReturn(&context, request, &response).ok());
   EXPECT_EQ(response.assessment_return().status(), v1::RETURN_STATUS_SUBMITTED);
   EXPECT_EQ(response.assessment_return().version(), 1);
   EXPECT_EQ(response.assessment_return().classification().typology(),
@@ -198,7 +211,7 @@ TEST_F(AssessmentServiceTest, CreateCanSubmitInOneCall) {
   SetDeadline(incomplete_context);
   request.set_request_id("one-call-incomplete");
   *request.mutable_assessment_return() = MinimalDraft();
-  const auto status = stub_->CreateReturn(&incomplete_context, request, &response);
+  const auto status = Writer("RF4")->CreateReturn(&incomplete_context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(status).count("assessment_return.respondent.name"), 1u);
   EXPECT_EQ(Count("SELECT count(*) FROM returns"), 1);
@@ -220,15 +233,14 @@ TEST_F(AssessmentServiceTest, SubmittingAnIncompleteDraftNamesEveryMissingFieldA
 }
 
 TEST_F(AssessmentServiceTest, CreateValidatesIdentityFields) {
-  v1::AssessmentReturn r = MinimalDraft("ZZZZ");
+  v1::AssessmentReturn r = MinimalDraft("RF4");
   r.set_cycle("2018");
   r.set_edition_id("1999-01");
   r.add_answers()->set_question_id("nope");
   const auto status = Create("bad-1", r, nullptr);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(status),
-            (std::set<std::string>{"assessment_return.trust_ods_code", "assessment_return.cycle",
-                                   "assessment_return.edition_id"}));
+            (std::set<std::string>{"assessment_return.cycle", "assessment_return.edition_id"}));
   EXPECT_EQ(ViolatedFields(Create("", MinimalDraft(), nullptr)),
             (std::set<std::string>{"request_id"}));
   EXPECT_EQ(Count("SELECT count(*) FROM returns"), 0);
@@ -303,7 +315,7 @@ TEST_F(AssessmentServiceTest, StatusRulesAreEnforced) {
   withdraw.set_etag(draft.etag());
   withdraw.set_reason("no");
   v1::WithdrawReturnResponse withdrawn;
-  EXPECT_EQ(stub_->WithdrawReturn(&context, withdraw, &withdrawn).error_code(),
+  EXPECT_EQ(Writer("RF4")->WithdrawReturn(&context, withdraw, &withdrawn).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
   const auto submitted = MustSubmitNew("st-3", CompleteReturn());
@@ -314,13 +326,13 @@ TEST_F(AssessmentServiceTest, StatusRulesAreEnforced) {
   amend.set_request_id("st-5");
   *amend.mutable_assessment_return() = submitted;
   v1::AmendReturnResponse amended;
-  const auto status = stub_->AmendReturn(&amend_context, amend, &amended);
+  const auto status = Writer("RF4")->AmendReturn(&amend_context, amend, &amended);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"reason"}));
 
   v1::AssessmentReturn other_trust = draft;
   other_trust.set_trust_ods_code("RAL");
-  EXPECT_EQ(ViolatedFields(Update("st-6", other_trust, &out)),
+  EXPECT_EQ(ViolatedFields(Update("st-6", other_trust, &out, "RF4")),
             (std::set<std::string>{"assessment_return.trust_ods_code"}));
 }
 
@@ -432,6 +444,7 @@ TEST_F(AssessmentServiceTest, ImportStoresGoodItemsAndReportsBadOnes) {
       *item->mutable_assessment_return() = CompleteReturn(i % 2 ? "RF4" : "RAL");
       if (i % 10 == 3) item->mutable_assessment_return()->set_cycle("1999");
       if (i % 10 == 7) item->mutable_assessment_return()->mutable_answers(2)->set_rating(9);
+      if (i % 10 == 9) item->mutable_assessment_return()->set_trust_ods_code("ZZZZ");
     }
     ASSERT_TRUE(stream->Write(request));
     v1::ImportReturnsResponse response;
@@ -446,6 +459,9 @@ TEST_F(AssessmentServiceTest, ImportStoresGoodItemsAndReportsBadOnes) {
       } else if (i % 10 == 7) {
         ASSERT_EQ(r.violations_size(), 1);
         EXPECT_EQ(r.violations(0).field(), "assessment_return.answers[2].rating");
+      } else if (i % 10 == 9) {
+        ASSERT_EQ(r.violations_size(), 1);
+        EXPECT_EQ(r.violations(0).field(), "assessment_return.trust_ods_code") << "not in the register";
       } else {
         EXPECT_TRUE(r.violations().empty());
         EXPECT_FALSE(r.name().empty());
@@ -457,13 +473,13 @@ TEST_F(AssessmentServiceTest, ImportStoresGoodItemsAndReportsBadOnes) {
   stream->WritesDone();
   ASSERT_TRUE(stream->Finish().ok());
   for (size_t i = 0; i < indexes.size(); ++i) EXPECT_EQ(indexes[i], static_cast<int64_t>(i));
-  EXPECT_EQ(accepted, kChunks * 32);
-  EXPECT_EQ(rejected, kChunks * 8);
-  EXPECT_EQ(Count("SELECT count(*) FROM returns"), kChunks * 32);
-  EXPECT_EQ(Count("SELECT count(*) FROM return_versions"), kChunks * 32);
+  EXPECT_EQ(accepted, kChunks * 28);
+  EXPECT_EQ(rejected, kChunks * 12);
+  EXPECT_EQ(Count("SELECT count(*) FROM returns"), kChunks * 28);
+  EXPECT_EQ(Count("SELECT count(*) FROM return_versions"), kChunks * 28);
   EXPECT_EQ(Count("SELECT count(*) FROM returns WHERE status = 2 AND typology > 0 "
                   "AND array_length(ratings, 1) = 12"),
-            kChunks * 32);
+            kChunks * 28);
 }
 
 TEST_F(AssessmentServiceTest, ImportReplaysItemsSeenBefore) {
@@ -675,7 +691,7 @@ TEST_F(AssessmentServiceTest, KeptCountsAlwaysEqualARecountOfTheReturns) {
     *amend.mutable_assessment_return() = amended_content;
     amend.set_reason("post vacated");
     v1::AmendReturnResponse amended;
-    ASSERT_TRUE(stub_->AmendReturn(&context, amend, &amended).ok());
+    ASSERT_TRUE(Writer("RF4")->AmendReturn(&context, amend, &amended).ok());
     grpc::ClientContext withdraw_context;
     SetDeadline(withdraw_context);
     v1::WithdrawReturnRequest withdraw;
@@ -684,7 +700,7 @@ TEST_F(AssessmentServiceTest, KeptCountsAlwaysEqualARecountOfTheReturns) {
     withdraw.set_etag(amended.assessment_return().etag());
     withdraw.set_reason("duplicate");
     v1::WithdrawReturnResponse withdrawn;
-    ASSERT_TRUE(stub_->WithdrawReturn(&withdraw_context, withdraw, &withdrawn).ok());
+    ASSERT_TRUE(Writer("RF4")->WithdrawReturn(&withdraw_context, withdraw, &withdrawn).ok());
   }
   {
     grpc::ClientContext context;
@@ -722,10 +738,13 @@ TEST(AssessmentRemoteClassificationTest, SubmissionIsClassifiedOverGrpcWhenServi
   HostOptions options = DefaultHostOptions(db.url());
   options.listen_address = "127.0.0.1:0";
   options.settings["assessment.classification_target"] = classifier.address();
+  options.settings["assessment.classification_token"] = classifier.Token(v1::ROLE_CLASSIFIER);
   auto host = ServiceHost::Start(std::move(options), *SelectServices("assessment"));
   ASSERT_TRUE(host.ok()) << host.status();
-  auto stub = v1::AssessmentService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string((*host)->port()), grpc::InsecureChannelCredentials()));
+  sdk::ClientOptions client;
+  client.target = "127.0.0.1:" + std::to_string((*host)->port());
+  client.token = ahpl::testing::MakeToken(db.url(), v1::ROLE_TRUST, "RF4");
+  auto stub = v1::AssessmentService::NewStub(sdk::MakeChannel(client));
   grpc::ClientContext create_context;
   SetDeadline(create_context);
   v1::CreateReturnRequest create;

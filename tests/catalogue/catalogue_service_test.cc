@@ -16,7 +16,9 @@ using testing::ViolatedFields;
 
 class CatalogueServiceTest : public ::testing::Test {
  protected:
-  CatalogueServiceTest() : stub_(v1::CatalogueService::NewStub(server_.channel())) {}
+  CatalogueServiceTest()
+      : stub_(v1::CatalogueService::NewStub(server_.channel())),
+        admin_stub_(v1::CatalogueService::NewStub(server_.ChannelAs(v1::ROLE_ADMIN))) {}
 
   v1::Edition Shipped() {
     auto editions = catalogue::ShippedEditions();
@@ -29,11 +31,12 @@ class CatalogueServiceTest : public ::testing::Test {
     SetDeadline(context);
     v1::PublishEditionRequest request;
     *request.mutable_edition() = edition;
-    return stub_->PublishEdition(&context, request, response);
+    return admin_stub_->PublishEdition(&context, request, response);
   }
 
   testing::TestServer server_{"catalogue"};
   std::unique_ptr<v1::CatalogueService::Stub> stub_;
+  std::unique_ptr<v1::CatalogueService::Stub> admin_stub_;  // publishes
 };
 
 TEST_F(CatalogueServiceTest, GetEditionDefaultsToTheLatest) {
@@ -342,7 +345,7 @@ TEST_F(CatalogueServiceTest, PublishWithoutAnEditionIsInvalidArgument) {
   grpc::ClientContext context;
   SetDeadline(context);
   v1::PublishEditionResponse response;
-  const auto status = stub_->PublishEdition(&context, v1::PublishEditionRequest(), &response);
+  const auto status = admin_stub_->PublishEdition(&context, v1::PublishEditionRequest(), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"edition"}));
 }

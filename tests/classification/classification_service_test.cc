@@ -163,8 +163,10 @@ TEST(ClassificationReloadTest, ReloadSwapsTheRulesetAndKeepsTheOldOneOnError) {
   options.settings["classification.ruleset_file"] = path;
   auto host = ServiceHost::Start(std::move(options), *SelectServices("classification"));
   ASSERT_TRUE(host.ok()) << host.status();
-  auto stub = v1::ClassificationService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string((*host)->port()), grpc::InsecureChannelCredentials()));
+  sdk::ClientOptions client;
+  client.target = "127.0.0.1:" + std::to_string((*host)->port());
+  client.token = ahpl::testing::MakeToken(db.url(), v1::ROLE_CLASSIFIER);
+  auto stub = v1::ClassificationService::NewStub(sdk::MakeChannel(client));
   auto version = [&] {
     grpc::ClientContext context;
     SetDeadline(context);

@@ -17,9 +17,17 @@ namespace {
 
 using assessment::testing::CompleteReturn;
 
-ClientOptions Options(const std::string& target) {
+// One national token, installed in each test server's database, so that
+// one aggregator reaches several servers.
+const char kNationalToken[] = "ahpl_national-token-shared-by-the-test-servers-0";
+
+ClientOptions Options(ahpl::testing::TestServer* server) {
   ClientOptions options;
-  options.target = target;
+  options.token = kNationalToken;
+  if (server != nullptr) {
+    server->InstallToken(kNationalToken, v1::ROLE_NATIONAL);
+    options.target = server->address();
+  }
   return options;
 }
 
@@ -52,7 +60,7 @@ std::vector<v1::ImportItem> Items(int from, int to, const char* const* trusts, i
 
 TEST(AssessmentClientTest, ImportReportsProgressAfterEachChunk) {
   ahpl::testing::TestServer server("assessment");
-  AssessmentClient client(Options(server.address()));
+  AssessmentClient client(Options(&server));
   const char* const trusts[] = {"RF4", "RAL"};
   std::vector<ImportProgress> seen;
   auto items = Items(0, 45, trusts, 2);
@@ -69,7 +77,7 @@ TEST(AssessmentClientTest, ImportReportsProgressAfterEachChunk) {
   }
   EXPECT_EQ(seen.back().accepted + seen.back().rejected, 45);
 
-  ClientOptions small_pages = Options(server.address());
+  ClientOptions small_pages = Options(&server);
   small_pages.page_size = 7;
   int listed = 0;
   ASSERT_TRUE(AssessmentClient(small_pages)
@@ -90,14 +98,14 @@ TEST(RegionalAggregatorTest, MergingTwoServersEqualsOneServerHoldingEverything) 
   const char* const west_trusts[] = {"RF4", "RAL"};  // London
   auto east_items = Items(0, 30, east_trusts, 2);
   auto west_items = Items(30, 70, west_trusts, 2);
-  ASSERT_TRUE(AssessmentClient(Options(east.address())).Import(east_items).ok());
-  ASSERT_TRUE(AssessmentClient(Options(west.address())).Import(west_items).ok());
+  ASSERT_TRUE(AssessmentClient(Options(&east)).Import(east_items).ok());
+  ASSERT_TRUE(AssessmentClient(Options(&west)).Import(west_items).ok());
   auto all = east_items;
   all.insert(all.end(), west_items.begin(), west_items.end());
-  ASSERT_TRUE(AssessmentClient(Options(both.address())).Import(all).ok());
+  ASSERT_TRUE(AssessmentClient(Options(&both)).Import(all).ok());
 
-  RegionalAggregator split(Options(""), {east.address(), west.address()});
-  RegionalAggregator single(Options(""), {both.address()});
+  RegionalAggregator split(Options(nullptr), {east.address(), west.address()});
+  RegionalAggregator single(Options(nullptr), {both.address()});
   auto merged = split.Summarize("2018-19", 1);
   auto whole = single.Summarize("2018-19", 1);
   ASSERT_TRUE(merged.ok()) << merged.status();
@@ -115,14 +123,14 @@ TEST(RegionalAggregatorTest, MergingTwoServersEqualsOneServerHoldingEverything) 
 
 TEST(RegionalAggregatorTest, ComparesTwoCycles) {
   ahpl::testing::TestServer server("assessment");
-  AssessmentClient client(Options(server.address()));
+  AssessmentClient client(Options(&server));
   const char* const trusts[] = {"RF4"};
   auto first = Items(0, 5, trusts, 1);
   auto second = Items(5, 13, trusts, 1);
   for (auto& item : second) item.mutable_assessment_return()->set_cycle("2019-20");
   ASSERT_TRUE(client.Import(first).ok());
   ASSERT_TRUE(client.Import(second).ok());
-  RegionalAggregator aggregator(Options(""), {server.address()});
+  RegionalAggregator aggregator(Options(nullptr), {server.address()});
   auto comparison = aggregator.Compare("2018-19", "2019-20");
   ASSERT_TRUE(comparison.ok()) << comparison.status();
   EXPECT_EQ(comparison->national.returns(), 3);
@@ -158,7 +166,7 @@ namespace {
 // A season like the 2018 survey's: 124 returns from 95 trusts.
 TEST(SurveyLikeAggregationTest, ResponseRateAndDistributionsMatchTheGeneratedTruth) {
   ahpl::testing::TestServer server("all");
-  CatalogueClient catalogue(Options(server.address()));
+  CatalogueClient catalogue(Options(&server));
   auto trusts = catalogue.ListTrusts();
   ASSERT_TRUE(trusts.ok());
   ASSERT_GE(trusts->size(), 95u);
@@ -177,7 +185,7 @@ TEST(SurveyLikeAggregationTest, ResponseRateAndDistributionsMatchTheGeneratedTru
               : "NO_POST"]++;
     items.push_back(std::move(item));
   }
-  AssessmentClient client(Options(server.address()));
+  AssessmentClient client(Options(&server));
   auto report = client.Import(items);
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_EQ(report->accepted, 124);

@@ -16,9 +16,7 @@ namespace {
 class CatalogueClientTest : public ::testing::Test {
  protected:
   CatalogueClientTest() {
-    ClientOptions options;
-    options.target = server_.address();
-    client_ = std::make_unique<CatalogueClient>(options);
+    client_ = std::make_unique<CatalogueClient>(server_.ClientOptionsAs(v1::ROLE_NATIONAL));
   }
   testing::TestServer server_{"catalogue"};
   std::unique_ptr<CatalogueClient> client_;
@@ -34,8 +32,7 @@ TEST_F(CatalogueClientTest, ReadsTheLatestEdition) {
 }
 
 TEST_F(CatalogueClientTest, ListsEveryTrustAcrossPages) {
-  ClientOptions small_pages;
-  small_pages.target = server_.address();
+  ClientOptions small_pages = server_.ClientOptionsAs(v1::ROLE_TRUST, "RF4");
   small_pages.page_size = 25;  // 202 trusts: nine pages
   CatalogueClient paged(small_pages);
   auto paged_trusts = paged.ListTrusts();
@@ -57,7 +54,7 @@ TEST_F(CatalogueClientTest, ListsEveryTrustAcrossPages) {
 TEST_F(CatalogueClientTest, KeepsTheServersFieldViolations) {
   v1::Edition bad;
   bad.set_id("x y");
-  auto published = client_->PublishEdition(bad);
+  auto published = CatalogueClient(server_.ClientOptionsAs(v1::ROLE_ADMIN)).PublishEdition(bad);
   ASSERT_FALSE(published.ok());
   EXPECT_EQ(published.status().code(), absl::StatusCode::kInvalidArgument);
   const auto fields = testing::ViolatedFields(published.status());
@@ -78,6 +75,7 @@ TEST(CatalogueClientRetryTest, RetriesUntilTheServerComesUp) {
 
   ClientOptions options;
   options.target = "127.0.0.1:" + std::to_string(port);
+  options.token = testing::MakeToken(db.url(), v1::ROLE_NATIONAL);
   options.deadline = absl::Seconds(1);
   options.max_attempts = 8;
   options.initial_backoff = absl::Milliseconds(300);
@@ -103,8 +101,7 @@ TEST(CatalogueClientRetryTest, RetriesUntilTheServerComesUp) {
 TEST(CatalogueClientDeadlineTest, ACallThatOutlivesItsDeadlineIsDeadlineExceeded) {
   // A deadline no call can meet; DEADLINE_EXCEEDED is not retried.
   testing::TestServer server("catalogue", 1);
-  ClientOptions options;
-  options.target = server.address();
+  ClientOptions options = server.ClientOptionsAs(v1::ROLE_NATIONAL);
   options.deadline = absl::Microseconds(1);
   options.max_attempts = 3;
   CatalogueClient client(options);
@@ -127,6 +124,7 @@ TEST(CatalogueClientRetryTest, RidesOutAServerRestart) {
   };
   ClientOptions options;
   options.target = "127.0.0.1:" + std::to_string(port);
+  options.token = testing::MakeToken(db.url(), v1::ROLE_CLASSIFIER);
   options.deadline = absl::Seconds(1);
   options.max_attempts = 10;
   options.initial_backoff = absl::Milliseconds(200);

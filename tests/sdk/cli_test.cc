@@ -17,9 +17,10 @@ struct CliRun {
   std::string out;  // stdout and stderr together
 };
 
-CliRun Ahpl(const std::string& args, const std::string& server) {
-  const std::string command =
-      std::string(AHPL_CLI_BINARY) + " --server " + server + " --timeout 5 " + args + " 2>&1";
+// Runs ahpl with `token` in $AHPL_TOKEN (token secrets need no quoting).
+CliRun Ahpl(const std::string& args, const std::string& server, const std::string& token = "") {
+  const std::string command = "AHPL_TOKEN=" + token + " " + std::string(AHPL_CLI_BINARY) +
+                              " --server " + server + " --timeout 5 " + args + " 2>&1";
   CliRun run;
   FILE* pipe = popen(command.c_str(), "r");
   std::array<char, 4096> buf;
@@ -53,7 +54,12 @@ std::string ReadText(const std::string& path) {
 class CliTest : public ::testing::Test {
  protected:
   testing::TestServer server_{"catalogue"};
-  CliRun Cli(const std::string& args) { return Ahpl(args, server_.address()); }
+  CliRun Cli(const std::string& args) {
+    return Ahpl(args, server_.address(), server_.Token(v1::ROLE_NATIONAL));
+  }
+  CliRun AsAdmin(const std::string& args) {
+    return Ahpl(args, server_.address(), server_.Token(v1::ROLE_ADMIN));
+  }
 };
 
 TEST_F(CliTest, ShowGroupsTheTwelveQuestionsBySection) {
@@ -99,7 +105,7 @@ TEST_F(CliTest, ChangingAPublishedEditionIsAConflict) {
              "\"professions\": [{\"profession\": \"PROFESSION_PARAMEDIC\", \"code\": \"p\", "
              "\"name\": \"paramedics\"}], \"bands\": [{\"band\": \"BAND_8A\", \"code\": \"8a\", "
              "\"label\": \"8a\", \"rank\": 1}]}");
-  const CliRun run = Cli("catalogue publish " + path);
+  const CliRun run = AsAdmin("catalogue publish " + path);
   EXPECT_EQ(run.exit_code, 7) << run.out;
   EXPECT_NE(run.out.find("ALREADY_EXISTS"), std::string::npos) << run.out;
 }
@@ -108,13 +114,13 @@ TEST_F(CliTest, PublishReportsEveryViolationByField) {
   const std::string path = WriteTemp(
       "bad-edition.json",
       R"({"id": "2030-01", "title": "t", "questions": [{"id": "q", "section_id": "none"}]})");
-  const CliRun run = Cli("catalogue publish " + path);
+  const CliRun run = AsAdmin("catalogue publish " + path);
   EXPECT_EQ(run.exit_code, 3) << run.out;
   for (const char* field : {"edition.attribution", "edition.sections", "edition.questions[0].section_id",
                             "edition.questions[0].text", "edition.scale.points"}) {
     EXPECT_NE(run.out.find(std::string("  ") + field + ":"), std::string::npos) << field << run.out;
   }
-  const CliRun malformed = Cli("catalogue publish /nonexistent/edition.json");
+  const CliRun malformed = AsAdmin("catalogue publish /nonexistent/edition.json");
   EXPECT_EQ(malformed.exit_code, 4);
 }
 
@@ -123,7 +129,13 @@ std::string DemoReturn() { return ReadText(AHPL_DEMO_DIR "/my-return.json"); }
 class CliReturnTest : public ::testing::Test {
  protected:
   ahpl::testing::TestServer server_{"all"};
-  CliRun Cli(const std::string& args) { return Ahpl(args, server_.address()); }
+  CliRun Cli(const std::string& args) {
+    return Ahpl(args, server_.address(), server_.Token(v1::ROLE_NATIONAL));
+  }
+  // As the demo return's trust.
+  CliRun AsTrust(const std::string& args) {
+    return Ahpl(args, server_.address(), server_.Token(v1::ROLE_TRUST, "RAT"));
+  }
 };
 
 TEST_F(CliReturnTest, ValidateNamesTheLineOfEachProblem) {
@@ -153,31 +165,33 @@ TEST_F(CliReturnTest, MalformedJsonAndWrongTypesAreClearErrors) {
 
 TEST_F(CliReturnTest, SubmitListHistoryWithdrawAndExport) {
   const std::string path = WriteTemp("mine.json", DemoReturn());
-  const CliRun submitted = Cli("--format json return submit " + path + " --request-id cli-1");
+  const CliRun submitted = AsTrust("--format json return submit " + path + " --request-id cli-1");
   ASSERT_EQ(submitted.exit_code, 0) << submitted.out;
   const size_t at = submitted.out.find("returns/");
   ASSERT_NE(at, std::string::npos);
   const std::string name = submitted.out.substr(at, std::string("returns/").size() + 36);
   EXPECT_NE(submitted.out.find("TYPOLOGY_"), std::string::npos);
-  EXPECT_NE(Cli("return list --cycle 2018-19").out.find(name), std::string::npos);
+  EXPECT_NE(AsTrust("return list --cycle 2018-19").out.find(name), std::string::npos);
+  EXPECT_NE(Cli("return list --cycle 2018-19").out.find(name), std::string::npos)
+      << "the national team sees it too";
   // Amend from a file naming the return (the etag is looked up).
   std::string amended = DemoReturn();
   amended.insert(amended.find('{') + 1, "\n  \"name\": \"" + name + "\",");
   const size_t job = amended.find("\"job_title\": \"");
   ASSERT_NE(job, std::string::npos);
   amended.insert(job + std::string("\"job_title\": \"").size(), "Interim ");
-  const CliRun amend = Cli("return amend " + WriteTemp("amend.json", amended) + " --reason 'new title'");
+  const CliRun amend = AsTrust("return amend " + WriteTemp("amend.json", amended) + " --reason 'new title'");
   ASSERT_EQ(amend.exit_code, 0) << amend.out;
-  EXPECT_NE(Cli("--format json return get " + name).out.find("Interim "), std::string::npos);
-  EXPECT_EQ(Cli("return withdraw " + name).exit_code, 2) << "--reason is required";
-  ASSERT_EQ(Cli("return withdraw " + name + " --reason 'sent twice'").exit_code, 0);
-  const CliRun history = Cli("return history " + name);
+  EXPECT_NE(AsTrust("--format json return get " + name).out.find("Interim "), std::string::npos);
+  EXPECT_EQ(AsTrust("return withdraw " + name).exit_code, 2) << "--reason is required";
+  ASSERT_EQ(AsTrust("return withdraw " + name + " --reason 'sent twice'").exit_code, 0);
+  const CliRun history = AsTrust("return history " + name);
   EXPECT_NE(history.out.find("RETURN_STATUS_WITHDRAWN"), std::string::npos) << history.out;
   EXPECT_NE(history.out.find("sent twice"), std::string::npos);
-  const CliRun csv = Cli("--format csv export --cycle 2018-19");
+  const CliRun csv = AsTrust("--format csv export --cycle 2018-19");
   EXPECT_EQ(csv.out.substr(0, csv.out.find(',')), "name");
   EXPECT_NE(csv.out.find(name), std::string::npos);
-  EXPECT_EQ(Cli("return get returns/00000000-0000-4000-8000-000000000000").exit_code, 4);
+  EXPECT_EQ(AsTrust("return get returns/00000000-0000-4000-8000-000000000000").exit_code, 4);
 }
 
 TEST_F(CliReturnTest, ImportFolderReportsBadFilesAndAggregates) {

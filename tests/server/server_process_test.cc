@@ -118,6 +118,8 @@ TEST(ServerProcessTest, ServesThenStopsCleanlyOnSigterm) {
   auto stub = v1::CatalogueService::NewStub(channel);
   grpc::ClientContext context;
   testing::SetDeadline(context);
+  context.AddMetadata("authorization",
+                      "Bearer " + testing::MakeToken(db.url(), v1::ROLE_NATIONAL));
   v1::ListQuestionsResponse response;
   ASSERT_TRUE(stub->ListQuestions(&context, v1::ListQuestionsRequest(), &response).ok());
   EXPECT_EQ(response.questions_size(), 12);

@@ -104,12 +104,14 @@ class TlsServerTest : public ::testing::Test {
     auto host = ServiceHost::Start(std::move(options), *SelectServices("catalogue"));
     ASSERT_TRUE(host.ok()) << host.status();
     host_ = std::move(*host);
+    token_ = testing::MakeToken(db_.url(), v1::ROLE_NATIONAL);
   }
 
   absl::Status Call(std::shared_ptr<grpc::ChannelCredentials> credentials) {
     sdk::ClientOptions options;
     options.target = "localhost:" + std::to_string(host_->port());
     options.credentials = std::move(credentials);
+    options.token = token_;
     options.max_attempts = 1;
     options.deadline = absl::Seconds(3);
     return sdk::CatalogueClient(options).ListRegions().status();
@@ -124,6 +126,7 @@ class TlsServerTest : public ::testing::Test {
 
   testing::TestDatabase db_;
   std::unique_ptr<ServiceHost> host_;
+  std::string token_;
 };
 
 TEST_F(TlsServerTest, TlsClientsTrustingTheCaGetIn) {

@@ -5,6 +5,8 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "services/access/access_store.h"
+#include "services/access/token_secret.h"
 #include "services/server/hosted_services.h"
 
 namespace ahpl::testing {
@@ -38,6 +40,27 @@ std::string MakeToken(const std::string& database_url, v1::Role role, const std:
     std::abort();
   }
   return created->secret();
+}
+
+void TestServer::InstallToken(const std::string& secret, v1::Role role, const std::string& scope) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!installed_.insert(secret).second) return;
+  PgPool::Options options;
+  options.url = database_.url();
+  options.size = 1;
+  auto pool = PgPool::Connect(options);
+  absl::Status stored = pool.status();
+  if (pool.ok()) {
+    access::AccessStore store(**pool);
+    stored = store
+                 .CreateToken(access::HashTokenSecret(secret), role, scope, "test token",
+                              std::nullopt, Principal::System("test"))
+                 .status();
+  }
+  if (!stored.ok()) {
+    std::fprintf(stderr, "cannot install a test token: %s\n", stored.ToString().c_str());
+    std::abort();
+  }
 }
 
 std::string TestServer::Token(v1::Role role, const std::string& scope) {

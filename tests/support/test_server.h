@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -34,6 +35,9 @@ class TestServer {
                                      const std::string& scope = "");
   // The secret of a token of `role` and `scope`, made once per server.
   std::string Token(v1::Role role, const std::string& scope = "");
+  // Stores `secret` as a token of `role` (once), for tests that reach
+  // several servers with one token.
+  void InstallToken(const std::string& secret, v1::Role role, const std::string& scope = "");
   const std::string& address() const { return address_; }
   TestDatabase& database() { return database_; }
   ServiceHost& host() { return *host_; }
@@ -45,6 +49,7 @@ class TestServer {
   std::shared_ptr<grpc::Channel> channel_;
   std::mutex mu_;
   std::map<std::pair<int, std::string>, std::string> tokens_;
+  std::set<std::string> installed_;
 };
 
 // Makes a token of `role` and `scope` in the database at `database_url`;
