@@ -55,9 +55,7 @@ int main() {
   std::printf("generated %d returns with their versions in %.0f s\n", kReturns,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   const auto before = Memory();
-  ahpl::sdk::ClientOptions options;
-  options.target = server.address();
-  ahpl::sdk::AssessmentClient client(options);
+  ahpl::sdk::AssessmentClient client(server.ClientOptionsAs(ahpl::v1::ROLE_NATIONAL));
   int64_t exported = 0;
   size_t bytes = 0;
   const auto export_start = std::chrono::steady_clock::now();
