@@ -31,7 +31,10 @@ echo $! >"$state/server.pid"
 export AHPL_SERVER=$listen
 ahpl=build/sdk/ahpl
 for _ in $(seq 1 100); do
-  if "$ahpl" --timeout 1 catalogue editions >/dev/null 2>&1; then break; fi
+  # UNAUTHENTICATED (exit 6) means the server answers.
+  code=0
+  "$ahpl" --timeout 1 catalogue editions >/dev/null 2>&1 || code=$?
+  if [[ $code -eq 0 || $code -eq 6 ]]; then break; fi
   if ! kill -0 "$(cat "$state/server.pid")" 2>/dev/null; then
     echo "ahpl-server exited; its log:" >&2
     cat "$state/server.log" >&2
@@ -39,48 +42,88 @@ for _ in $(seq 1 100); do
   fi
   sleep 0.2
 done
-"$ahpl" catalogue editions
+
+# Tokens live in .ahpl/tokens (mode 600) and are reused while they work.
+tokens=$state/tokens
+mkdir -p "$tokens"
+chmod 700 "$tokens"
+works() { [[ -s "$1" ]] && "$ahpl" --token-file "$1" --timeout 2 whoami >/dev/null 2>&1; }
+step "the first admin token, made on the server host: ahpl-server --create_token=admin"
+if ! works "$tokens/admin"; then
+  (umask 077; AHPL_DATABASE_URL=$url build/services/ahpl-server --create_token=admin \
+     --token_description="demo admin (deploy/local/run.sh)" >"$tokens/admin")
+fi
+echo "admin token in .ahpl/tokens/admin"
+step "demo tokens for one trust, one region and the nation: ahpl admin token create"
+demo_token() {  # name role scope description
+  if ! works "$tokens/$1"; then
+    (umask 077; "$ahpl" --token-file "$tokens/admin" admin token create --role "$2" \
+       ${3:+--scope "$3"} --description "$4" --secret-only >"$tokens/$1")
+  fi
+}
+demo_token trust-RAT trust RAT "demo: North East London NHS FT's AHP lead"
+demo_token region-Y56 region Y56 "demo: London regional team"
+demo_token national national "" "demo: national AHP team"
+"$ahpl" --token-file "$tokens/admin" admin token list
+as_trust=(--token-file "$tokens/trust-RAT")
+as_region=(--token-file "$tokens/region-Y56")
+as_nation=(--token-file "$tokens/national")
+"$ahpl" "${as_nation[@]}" catalogue editions
 
 step "the catalogue being served: ahpl catalogue show"
-"$ahpl" catalogue show
+"$ahpl" "${as_nation[@]}" catalogue show
 
 step "Table 1: ahpl catalogue typology"
-"$ahpl" catalogue typology
+"$ahpl" "${as_nation[@]}" catalogue typology
 
 demo=deploy/demo
 step "a trust checks its return without sending it: ahpl return validate"
-"$ahpl" return validate "$demo/my-return.json"
+"$ahpl" "${as_trust[@]}" return validate "$demo/my-return.json"
 
-step "and submits it: ahpl return submit (classified on submission)"
-"$ahpl" return submit "$demo/my-return.json" --request-id demo-my-return
+step "and submits it with its own token: ahpl return submit (classified on submission)"
+"$ahpl" "${as_trust[@]}" return submit "$demo/my-return.json" --request-id demo-my-return
 
 step "a national team imports a season's returns: ahpl import"
-"$ahpl" import "$demo/returns"
+"$ahpl" "${as_nation[@]}" import "$demo/returns"
 
 step "and aggregates them by region: ahpl aggregate --cycle 2018-19"
-"$ahpl" aggregate --cycle 2018-19 --csv .ahpl/summary-2018-19.csv
+"$ahpl" "${as_nation[@]}" aggregate --cycle 2018-19 --csv .ahpl/summary-2018-19.csv
 
 step "next season arrives as a spreadsheet: ahpl import (CSV), and the change by region"
-"$ahpl" import "$demo/returns-2019-20.csv"
-"$ahpl" aggregate --cycle 2019-20 --compare-with 2018-19
+"$ahpl" "${as_nation[@]}" import "$demo/returns-2019-20.csv"
+"$ahpl" "${as_nation[@]}" aggregate --cycle 2019-20 --compare-with 2018-19
 
-step "and writes the regional report: ahpl report regions"
-"$ahpl" report regions --cycle 2018-19 --output .ahpl/report-2018-19.html
-name=$("$ahpl" --format json return list --trust RAT --status submitted | \
+step "the London team sees London only: ahpl aggregate, ahpl return list (region token)"
+"$ahpl" "${as_region[@]}" aggregate --cycle 2018-19
+"$ahpl" "${as_region[@]}" return list --cycle 2018-19 | head -5
+echo "a trust token may not aggregate (refused, exit code 6):"
+"$ahpl" "${as_trust[@]}" aggregate --cycle 2018-19 || echo "exit code $?"
+
+step "and the national team writes the regional report: ahpl report regions"
+"$ahpl" "${as_nation[@]}" report regions --cycle 2018-19 --output .ahpl/report-2018-19.html
+name=$("$ahpl" "${as_trust[@]}" --format json return list --status submitted | \
   sed -n '1s/^{"name": *"\(returns\/[^"]*\)".*/\1/p')
 if [[ -n "$name" ]]; then
-  "$ahpl" report trust "$name" --output .ahpl/report-RAT-2018-19.html
+  "$ahpl" "${as_trust[@]}" report trust "$name" --output .ahpl/report-RAT-2018-19.html
 fi
 
+step "a trust token sees its own returns only: ahpl return list (trust token)"
+"$ahpl" "${as_trust[@]}" return list
+
 step "another service classifies an arrangement: ahpl classify"
-"$ahpl" classify "$demo/arrangement.json"
+"$ahpl" "${as_nation[@]}" classify "$demo/arrangement.json"
+
+step "every write is in the audit log: ahpl admin audit (admin token)"
+"$ahpl" --token-file "$tokens/admin" admin audit --action return.submitted --limit 8
 
 cat <<MSG
 
 ahpl-server is running on $listen (log: .ahpl/server.log), over $url.
 The full summary is in .ahpl/summary-2018-19.csv; open .ahpl/report-2018-19.html
-and .ahpl/report-RAT-2018-19.html in a browser (no network needed). Try:
-       export AHPL_SERVER=$listen
+and .ahpl/report-RAT-2018-19.html in a browser (no network needed). Demo tokens
+are in .ahpl/tokens (admin, national, region-Y56, trust-RAT). Try:
+       export AHPL_SERVER=$listen AHPL_TOKEN_FILE=.ahpl/tokens/national
+       build/sdk/ahpl whoami
        build/sdk/ahpl return list --region Y56
        build/sdk/ahpl return template --trust RAL > my.json
        build/sdk/ahpl --format csv export --cycle 2018-19

@@ -567,9 +567,11 @@ int Aggregate(const GlobalOptions& g, const std::string& cycle, const std::strin
     AddSummaryRows(t, aggregate->national);
     t.PrintCsv(std::cout);
   } else {
+    // A region token sees its own region only: its total is not England's.
+    const std::string total = aggregate->regions.size() == 1 ? "all shown" : "England";
     Table overview({"region", "trusts", "returns", "responding", "rate %", "8c+ %", "titles"});
     auto row = [&](const v1::ReturnSummary& s) {
-      overview.AddRow({s.region_code().empty() ? "England" : s.region_code(),
+      overview.AddRow({s.region_code().empty() ? total : s.region_code(),
                        std::to_string(s.trusts_in_register()), std::to_string(s.returns()),
                        std::to_string(s.trusts_responding()),
                        absl::StrFormat("%.1f", s.response_rate_percent()),
@@ -581,11 +583,11 @@ int Aggregate(const GlobalOptions& g, const std::string& cycle, const std::strin
     std::cout << "Cycle " << cycle << " (counts below " << suppress_below
               << " suppressed in regions)\n";
     overview.PrintAligned(std::cout);
-    Table typology({"typology", "England"});
+    Table typology({"typology", total});
     for (const auto& c : aggregate->national.typology()) typology.AddRow({c.key(), std::to_string(c.count())});
     std::cout << "\n";
     typology.PrintAligned(std::cout);
-    Table bands({"band", "England"});
+    Table bands({"band", total});
     for (const auto& c : aggregate->national.bands()) bands.AddRow({c.key(), std::to_string(c.count())});
     std::cout << "\n";
     bands.PrintAligned(std::cout);

@@ -53,7 +53,7 @@ std::string ReadText(const std::string& path) {
 
 class CliTest : public ::testing::Test {
  protected:
-  testing::TestServer server_{"catalogue"};
+  testing::TestServer server_{"catalogue,access"};
   CliRun Cli(const std::string& args) {
     return Ahpl(args, server_.address(), server_.Token(v1::ROLE_NATIONAL));
   }
@@ -122,6 +122,38 @@ TEST_F(CliTest, PublishReportsEveryViolationByField) {
   }
   const CliRun malformed = AsAdmin("catalogue publish /nonexistent/edition.json");
   EXPECT_EQ(malformed.exit_code, 4);
+}
+
+TEST_F(CliTest, AdminCommandsManageTokensAndReadTheAuditLog) {
+  const CliRun created =
+      AsAdmin("admin token create --role trust --scope RF4 --description 'RF4 lead' --secret-only");
+  ASSERT_EQ(created.exit_code, 0) << created.out;
+  const std::string secret = created.out.substr(0, created.out.find('\n'));
+  const std::string file = WriteTemp("rf4.token", secret + "\n");
+
+  const CliRun who = Ahpl("--token-file " + file + " whoami", server_.address());
+  ASSERT_EQ(who.exit_code, 0) << who.out;
+  EXPECT_NE(who.out.find("trust  RF4"), std::string::npos) << who.out;
+  const size_t at = who.out.find("tokens/");
+  const std::string name = who.out.substr(at, who.out.find(' ', at) - at);
+
+  const CliRun listed = AsAdmin("--format csv admin token list");
+  EXPECT_NE(listed.out.find(name + ",trust,RF4,active"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(secret), std::string::npos) << "secrets are never listed";
+  EXPECT_EQ(Ahpl("--token-file " + file + " admin token list", server_.address()).exit_code, 6)
+      << "a trust token does not administer tokens";
+
+  ASSERT_EQ(AsAdmin("admin token revoke " + name).exit_code, 0);
+  const CliRun refused = Ahpl("--token-file " + file + " whoami", server_.address());
+  EXPECT_EQ(refused.exit_code, 6) << refused.out;
+  EXPECT_NE(refused.out.find("revoked"), std::string::npos) << refused.out;
+  EXPECT_EQ(Ahpl("whoami", server_.address()).exit_code, 6) << "no token at all";
+
+  const CliRun audit = AsAdmin("--format csv admin audit --resource " + name);
+  ASSERT_EQ(audit.exit_code, 0) << audit.out;
+  EXPECT_NE(audit.out.find("token.created"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("token.revoked"), std::string::npos) << audit.out;
+  EXPECT_EQ(AsAdmin("admin audit --since yesterday").exit_code, 2);
 }
 
 std::string DemoReturn() { return ReadText(AHPL_DEMO_DIR "/my-return.json"); }
