@@ -586,6 +586,18 @@ TEST_F(AssessmentServiceTest, FreeTextIsStoredVerbatim) {
   ASSERT_TRUE(stub_->GetReturn(&context, get, &got).ok());
   EXPECT_EQ(got.assessment_return().respondent().name(), evil);
   EXPECT_EQ(got.assessment_return().answers(0).evidence(), evil);
+
+  // NUL bytes and a megabyte of text are refused, naming the field.
+  v1::AssessmentReturn nul = CompleteReturn();
+  nul.mutable_respondent()->set_name(std::string("Alex\0Morgan", 11));
+  nul.mutable_answers(1)->set_evidence(std::string(1 << 20, 'x'));
+  v1::AssessmentReturn out;
+  const auto refused = Create("evil-2", nul, &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(refused),
+            (std::set<std::string>{"assessment_return.respondent.name",
+                                   "assessment_return.answers[1].evidence"}));
+  EXPECT_EQ(Count("SELECT count(*) FROM returns"), 1);
 }
 
 TEST_F(AssessmentServiceTest, SummaryCountsSubmittedReturnsPerRegionInSql) {

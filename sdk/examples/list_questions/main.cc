@@ -1,5 +1,6 @@
 // Lists the board questions of the latest catalogue edition, by section,
-// from an ahpl-server: list_questions [host:port]
+// from an ahpl-server: AHPL_TOKEN=ahpl_... list_questions [host:port]
+#include <cstdlib>
 #include <iostream>
 
 #include "ahpl/sdk/catalogue_client.h"
@@ -8,6 +9,7 @@
 int main(int argc, char** argv) {
   ahpl::sdk::ClientOptions options;
   if (argc > 1) options.target = argv[1];
+  if (const char* token = std::getenv("AHPL_TOKEN")) options.token = token;
   ahpl::sdk::CatalogueClient catalogue(options);
   auto questions = catalogue.ListQuestions();
   if (!questions.ok()) {
