@@ -17,6 +17,8 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/synchronization/mutex.h"
+
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "bench/load.h"
 #include "bench/rate_reporter.h"
@@ -273,6 +275,8 @@ double RawCopyRate(int n) {
 }  // namespace ahpl::bench
 
 int main(int argc, char** argv) {
+  // As ahpl-server runs (services/server/main.cc).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   benchmark::Initialize(&argc, argv);
   ahpl::bench::RateReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

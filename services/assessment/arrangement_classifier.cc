@@ -44,7 +44,8 @@ absl::StatusOr<v1::StoredClassification> LocalClassifier::Classify(
     std::lock_guard<std::mutex> lock(mu_);
     rules = rules_;
   }
-  ASSIGN_OR_RETURN(auto result, classification::Classify(*rules, arrangement));
+  ASSIGN_OR_RETURN(auto result, classification::Classify(*rules, arrangement,
+                                                         v1::CLASSIFICATION_VIEW_BASIC));
   google::protobuf::RepeatedPtrField<v1::Finding> findings(result.findings.begin(),
                                                            result.findings.end());
   return ToStored(result.classification, findings);
@@ -59,6 +60,8 @@ absl::StatusOr<v1::StoredClassification> RemoteClassifier::Classify(
     const v1::LeadershipArrangement& arrangement) {
   v1::ClassifyArrangementRequest request;
   *request.mutable_arrangement() = arrangement;
+  // What is stored needs the outcome only.
+  request.set_view(v1::CLASSIFICATION_VIEW_BASIC);
   grpc::Status status;
   for (int attempt = 1; attempt <= 3; ++attempt) {
     grpc::ClientContext context;

@@ -123,7 +123,10 @@ grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
   return ServeAuthorized(
       context, authorizer_, "/ahpl.v1.ClassificationService/ClassifyArrangement", workers_,
       [this, request, response](const Principal&) -> absl::Status {
-        auto classified = Classify(rules(), request->arrangement());
+        if (!v1::ClassificationView_IsValid(request->view())) {
+          return InvalidField("view", "not a known view");
+        }
+        auto classified = Classify(rules(), request->arrangement(), request->view());
         if (!classified.ok()) return Prefixed(classified.status(), "arrangement");
         *response->mutable_classification() = std::move(classified->classification);
         for (auto& f : classified->findings) *response->add_findings() = std::move(f);

@@ -23,11 +23,12 @@ v1::BandFit FitOf(const v1::SeniorAhpLeader& leader, const v1::TypologyRow& row)
   return v1::BAND_FIT_TYPICAL;
 }
 
-void FillRow(const v1::TypologyRow& row, v1::Classification& c) {
+void FillRow(const v1::TypologyRow& row, bool full, v1::Classification& c) {
   c.set_typology(row.typology());
+  *c.mutable_typical_bands() = row.typical_bands();
+  if (!full) return;
   c.set_label(row.label());
   c.set_board_relationship(row.board_relationship());
-  *c.mutable_typical_bands() = row.typical_bands();
   c.set_visibility_influence(row.visibility_influence());
   c.set_communication(row.communication());
   c.set_improvement_perception(row.improvement_perception());
@@ -37,7 +38,9 @@ void FillRow(const v1::TypologyRow& row, v1::Classification& c) {
 }  // namespace
 
 absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
-                                        const v1::LeadershipArrangement& arrangement) {
+                                        const v1::LeadershipArrangement& arrangement,
+                                        v1::ClassificationView view) {
+  const bool full = view != v1::CLASSIFICATION_VIEW_BASIC;
   RETURN_IF_ERROR(ValidateArrangement(arrangement).ToStatus("invalid arrangement"));
   const ArrangementFacts facts = DeriveFacts(arrangement);
   const v1::Ruleset& ruleset = rules.ruleset();
@@ -56,16 +59,22 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
   ClassifyResult result;
   v1::Classification& c = result.classification;
   const v1::TypologyRow& row = rules.row(matched->typology());
-  FillRow(row, c);
+  FillRow(row, full, c);
   c.set_ruleset_version(ruleset.version());
   c.set_scope(facts.scope);
-  Explain(matched->when(), facts, rules, c.mutable_reasons());
-  v1::Reason* placed = c.add_reasons();
-  placed->set_field("typology");
-  placed->set_explanation(absl::StrCat("So the arrangement is \"", row.label(),
-                                       "\" in Table 1 (rule ", matched->id(), ")."));
+  if (full) {
+    Explain(matched->when(), facts, rules, c.mutable_reasons());
+    v1::Reason* placed = c.add_reasons();
+    placed->set_field("typology");
+    placed->set_explanation(absl::StrCat("So the arrangement is \"", row.label(),
+                                         "\" in Table 1 (rule ", matched->id(), ")."));
+  }
   if (facts.has_post) {
     c.set_band_fit(FitOf(arrangement.senior_leader(), row));
+  } else {
+    c.set_band_fit(v1::BAND_FIT_NO_POST);
+  }
+  if (facts.has_post && full) {
     const std::string band = rules.BandCode(arrangement.senior_leader().band());
     const std::string& typical = rules.TypicalBands(row.typology());
     v1::Reason* fit = c.add_reasons();
@@ -83,8 +92,6 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
         fit->set_explanation(absl::StrCat("Band ", band, " is typical of this row (", typical, ")."));
         break;
     }
-  } else {
-    c.set_band_fit(v1::BAND_FIT_NO_POST);
   }
 
   for (const auto& rule : ruleset.finding_rules()) {
@@ -93,6 +100,10 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
     f.set_code(rule.code());
     f.set_severity(rule.severity());
     f.set_section_id(rule.section_id());
+    if (!full) {
+      result.findings.push_back(std::move(f));
+      continue;
+    }
     std::string explanation = rule.explanation();
     if (rule.when().has_has_uncovered_professions() && !facts.uncovered_professions.empty()) {
       std::vector<std::string> names;

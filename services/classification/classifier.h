@@ -17,10 +17,12 @@ struct ClassifyResult {
   std::vector<v1::Finding> findings;
 };
 
-// Validates and classifies `arrangement`. Invalid input is INVALID_ARGUMENT
-// with paths relative to the arrangement.
-absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
-                                        const v1::LeadershipArrangement& arrangement);
+// Validates and classifies `arrangement`, filling in what `view` asks for
+// (the full answer unless CLASSIFICATION_VIEW_BASIC). Invalid input is
+// INVALID_ARGUMENT with paths relative to the arrangement.
+absl::StatusOr<ClassifyResult> Classify(
+    const CompiledRuleset& rules, const v1::LeadershipArrangement& arrangement,
+    v1::ClassificationView view = v1::CLASSIFICATION_VIEW_FULL);
 
 // Every problem with `answers` against `edition`: unknown or repeated
 // question ids, ratings off the scale (paths like "answers[2].rating").

@@ -40,6 +40,51 @@ TEST_F(ClassificationServiceTest, ClassifiesOneArrangement) {
   EXPECT_EQ(response.findings(0).code(), "NO_IDENTIFIABLE_LEADER");
 }
 
+TEST_F(ClassificationServiceTest, BasicViewHoldsTheOutcomeWithoutTheWords) {
+  auto classify = [&](const v1::LeadershipArrangement& arrangement, v1::ClassificationView view,
+                      v1::ClassifyArrangementResponse* response) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::ClassifyArrangementRequest request;
+    *request.mutable_arrangement() = arrangement;
+    request.set_view(view);
+    return stub_->ClassifyArrangement(&context, request, response);
+  };
+  auto part_time = StrategicLead();
+  part_time.mutable_senior_leader()->set_whole_time_equivalent(0.5);
+  part_time.mutable_senior_leader()->set_band(v1::BAND_8B);
+  for (const auto& arrangement : {NoPost(), StrategicLead(), part_time}) {
+    v1::ClassifyArrangementResponse full, unset, basic;
+    ASSERT_TRUE(classify(arrangement, v1::CLASSIFICATION_VIEW_FULL, &full).ok());
+    ASSERT_TRUE(classify(arrangement, v1::CLASSIFICATION_VIEW_UNSPECIFIED, &unset).ok());
+    ASSERT_TRUE(classify(arrangement, v1::CLASSIFICATION_VIEW_BASIC, &basic).ok());
+    EXPECT_EQ(unset.SerializeAsString(), full.SerializeAsString()) << "unset means full";
+    EXPECT_FALSE(full.classification().reasons().empty());
+    EXPECT_FALSE(full.classification().label().empty());
+
+    const auto& b = basic.classification();
+    EXPECT_EQ(b.typology(), full.classification().typology());
+    EXPECT_EQ(b.band_fit(), full.classification().band_fit());
+    EXPECT_EQ(b.scope(), full.classification().scope());
+    EXPECT_EQ(b.ruleset_version(), full.classification().ruleset_version());
+    EXPECT_EQ(b.typical_bands_size(), full.classification().typical_bands_size());
+    EXPECT_TRUE(b.reasons().empty());
+    EXPECT_TRUE(b.label().empty() && b.board_relationship().empty() && b.exemplars().empty());
+    ASSERT_EQ(basic.findings_size(), full.findings_size());
+    for (int i = 0; i < basic.findings_size(); ++i) {
+      EXPECT_EQ(basic.findings(i).code(), full.findings(i).code());
+      EXPECT_EQ(basic.findings(i).severity(), full.findings(i).severity());
+      EXPECT_EQ(basic.findings(i).section_id(), full.findings(i).section_id());
+      EXPECT_TRUE(basic.findings(i).explanation().empty());
+    }
+    EXPECT_LT(basic.ByteSizeLong(), full.ByteSizeLong() / 3);
+  }
+  v1::ClassifyArrangementResponse response;
+  const auto bad = classify(StrategicLead(), static_cast<v1::ClassificationView>(7), &response);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(bad), (std::set<std::string>{"view"}));
+}
+
 TEST_F(ClassificationServiceTest, InvalidArrangementNamesFieldsUnderArrangement) {
   grpc::ClientContext context;
   SetDeadline(context);
