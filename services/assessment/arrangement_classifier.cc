@@ -51,9 +51,9 @@ absl::StatusOr<v1::StoredClassification> LocalClassifier::Classify(
   return ToStored(result.classification, findings);
 }
 
-RemoteClassifier::RemoteClassifier(const std::string& target, std::string token)
-    : stub_(v1::ClassificationService::NewStub(
-          grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))),
+RemoteClassifier::RemoteClassifier(const std::string& target, std::string token,
+                                   std::shared_ptr<grpc::ChannelCredentials> credentials)
+    : stub_(v1::ClassificationService::NewStub(grpc::CreateChannel(target, credentials))),
       authorization_("Bearer " + token) {}
 
 absl::StatusOr<v1::StoredClassification> RemoteClassifier::Classify(

@@ -51,7 +51,8 @@ class LocalClassifier final : public ArrangementClassifier {
 // UNAVAILABLE.
 class RemoteClassifier final : public ArrangementClassifier {
  public:
-  RemoteClassifier(const std::string& target, std::string token);
+  RemoteClassifier(const std::string& target, std::string token,
+                   std::shared_ptr<grpc::ChannelCredentials> credentials);
   absl::StatusOr<v1::StoredClassification> Classify(
       const v1::LeadershipArrangement& arrangement) override;
 

@@ -16,6 +16,7 @@
 #include "services/common/log.h"
 #include "services/common/page_token.h"
 #include "services/common/status_macros.h"
+#include "services/common/transport.h"
 #include "services/common/unary.h"
 
 namespace ahpl::assessment {
@@ -1005,9 +1006,16 @@ ServiceFactory AssessmentServiceFactory() {
         std::unique_ptr<ArrangementClassifier> classifier;
         const std::string target = Setting(context, "assessment.classification_target");
         if (!target.empty()) {
-          LogInfo("assessment classifies submissions over gRPC at ", target);
+          ASSIGN_OR_RETURN(
+              auto credentials,
+              ChannelCredentialsFor(target, Setting(context, "assessment.classification_ca"),
+                                    Setting(context, "assessment.classification_cert"),
+                                    Setting(context, "assessment.classification_key"),
+                                    Setting(context, "assessment.classification_insecure") == "true"));
+          LogInfo("assessment classifies submissions over gRPC at ", target,
+                  Setting(context, "assessment.classification_ca").empty() ? "" : " (TLS)");
           classifier = std::make_unique<RemoteClassifier>(
-              target, Setting(context, "assessment.classification_token"));
+              target, Setting(context, "assessment.classification_token"), std::move(credentials));
         } else {
           ASSIGN_OR_RETURN(classifier, LocalClassifier::Load(
                                            Setting(context, "classification.ruleset_file"),

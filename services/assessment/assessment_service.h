@@ -141,7 +141,9 @@ absl::StatusOr<ReturnQuery> QueryFromFilter(const v1::ReturnFilter& filter);
 
 // How ServiceHost creates the assessment service. Setting
 // "assessment.classification_target" (host:port) classifies over gRPC, with
-// the classifier token in "assessment.classification_token";
+// the classifier token in "assessment.classification_token", over TLS
+// trusting "assessment.classification_ca" (presenting
+// "assessment.classification_cert"/"_key" when set);
 // otherwise in process with the ruleset ("classification.ruleset_file").
 ServiceFactory AssessmentServiceFactory();
 

@@ -63,4 +63,29 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
   return grpc::SslServerCredentials(ssl);
 }
 
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    absl::string_view target, const std::string& ca_file, const std::string& cert_file,
+    const std::string& key_file, bool allow_insecure) {
+  if (ca_file.empty()) {
+    if (!IsLoopbackAddress(target) && !allow_insecure) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing to call ", target, " without TLS: give the CA that signed its certificate"));
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  auto ca = ReadPemFile(ca_file);
+  if (!ca.ok()) return ca.status();
+  ssl.pem_root_certs = *ca;
+  if (!cert_file.empty() && !key_file.empty()) {
+    auto cert = ReadPemFile(cert_file);
+    if (!cert.ok()) return cert.status();
+    auto key = ReadPemFile(key_file);
+    if (!key.ok()) return key.status();
+    ssl.pem_cert_chain = *cert;
+    ssl.pem_private_key = *key;
+  }
+  return grpc::SslCredentials(ssl);
+}
+
 }  // namespace ahpl

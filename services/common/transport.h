@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,14 @@ bool IsLoopbackAddress(absl::string_view address);
 // missing files are INVALID_ARGUMENT naming the file.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     absl::string_view address, const TransportOptions& options);
+
+// How a server calls another ahpl server: TLS trusting `ca_file`, presenting
+// `cert_file` and `key_file` when given (mutual TLS); plaintext when
+// `ca_file` is empty, which is refused beyond loopback (bearer tokens travel
+// with every call) unless `allow_insecure`.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    absl::string_view target, const std::string& ca_file, const std::string& cert_file,
+    const std::string& key_file, bool allow_insecure);
 
 // Reads a whole file (for PEM material).
 absl::StatusOr<std::string> ReadPemFile(const std::string& path);

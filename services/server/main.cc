@@ -28,6 +28,9 @@ ABSL_FLAG(std::string, classification_target, "",
           "submission; empty to classify in process");
 ABSL_FLAG(std::string, classification_token_file, "",
           "file holding the classifier token to call --classification_target with");
+ABSL_FLAG(std::string, classification_ca, "",
+          "PEM CA to call --classification_target with TLS (this server's --tls_cert and "
+          "--tls_key are presented for mutual TLS)");
 ABSL_FLAG(std::string, create_token, "",
           "bootstrap: create a token with this role (admin, national, region, trust, "
           "classifier), print its secret and exit, without serving");
@@ -140,6 +143,10 @@ int main(int argc, char** argv) {
     }
     options.settings["assessment.classification_token"] =
         ReadSecretFile(absl::GetFlag(FLAGS_classification_token_file));
+    options.settings["assessment.classification_ca"] = absl::GetFlag(FLAGS_classification_ca);
+    options.settings["assessment.classification_cert"] = absl::GetFlag(FLAGS_tls_cert);
+    options.settings["assessment.classification_key"] = absl::GetFlag(FLAGS_tls_key);
+    if (absl::GetFlag(FLAGS_insecure)) options.settings["assessment.classification_insecure"] = "true";
   }
   if (!absl::GetFlag(FLAGS_ruleset_file).empty()) {
     options.settings["classification.ruleset_file"] = absl::GetFlag(FLAGS_ruleset_file);

@@ -9,8 +9,10 @@
 
 #include <cstdlib>
 
+#include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/catalogue_client.h"
 #include "services/server/hosted_services.h"
+#include "tests/assessment/fixtures.h"
 #include "tests/support/test_server.h"
 
 namespace ahpl {
@@ -144,6 +146,52 @@ TEST_F(TlsServerTest, MutualTlsNeedsAClientCertificateFromTheCa) {
   EXPECT_EQ(Call(Tls("ca")).code(), absl::StatusCode::kUnavailable) << "no client certificate";
   EXPECT_EQ(Call(Tls("ca", "stranger")).code(), absl::StatusCode::kUnavailable)
       << "a client certificate from another CA";
+}
+
+TEST(ServerToServerTlsTest, SubmissionsAreClassifiedOverMutualTls) {
+  ASSERT_TRUE(Certs().ok());
+  // The classification service alone, requiring client certificates.
+  testing::TestDatabase classification_db;
+  HostOptions classification = DefaultHostOptions(classification_db.url());
+  classification.listen_address = "localhost:0";
+  classification.transport.cert_file = Certs()("server.pem");
+  classification.transport.key_file = Certs()("server.key");
+  classification.transport.client_ca_file = Certs()("ca.pem");
+  auto classifier = ServiceHost::Start(std::move(classification), *SelectServices("classification"));
+  ASSERT_TRUE(classifier.ok()) << classifier.status();
+  const std::string target = "localhost:" + std::to_string((*classifier)->port());
+
+  // The assessment service calling it with TLS and its own certificate.
+  testing::TestDatabase db;
+  HostOptions assessment = DefaultHostOptions(db.url());
+  assessment.listen_address = "127.0.0.1:0";
+  assessment.settings["assessment.classification_target"] = target;
+  assessment.settings["assessment.classification_token"] =
+      testing::MakeToken(classification_db.url(), v1::ROLE_CLASSIFIER);
+  assessment.settings["assessment.classification_ca"] = Certs()("ca.pem");
+  assessment.settings["assessment.classification_cert"] = Certs()("client.pem");
+  assessment.settings["assessment.classification_key"] = Certs()("client.key");
+  auto host = ServiceHost::Start(std::move(assessment), *SelectServices("assessment"));
+  ASSERT_TRUE(host.ok()) << host.status();
+
+  sdk::ClientOptions options;
+  options.target = "127.0.0.1:" + std::to_string((*host)->port());
+  options.token = testing::MakeToken(db.url(), v1::ROLE_TRUST, "RF4");
+  auto submitted = sdk::AssessmentClient(options).Create(assessment::testing::CompleteReturn("RF4"),
+                                                         /*submit=*/true);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->classification().typology(),
+            v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL);
+  EXPECT_EQ(submitted->classification().ruleset_version(), "2018-06.1");
+}
+
+TEST(TransportTest, ServerToServerCallsNeedTlsBeyondLoopback) {
+  EXPECT_TRUE(ChannelCredentialsFor("127.0.0.1:5", "", "", "", false).ok());
+  EXPECT_EQ(ChannelCredentialsFor("10.0.0.5:5", "", "", "", false).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(ChannelCredentialsFor("10.0.0.5:5", "", "", "", true).ok());
+  EXPECT_EQ(ChannelCredentialsFor("10.0.0.5:5", "/nowhere/ca.pem", "", "", false).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(TransportProcessTest, ServerRefusesPlaintextBeyondLoopback) {
