@@ -193,18 +193,17 @@ absl::StatusOr<std::vector<v1::AuditEvent>> AccessStore::ListAuditEvents(const A
 }
 
 absl::StatusOr<bool> AccessStore::RegionExists(const std::string& code) {
-  bool found = false;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    found = !tx.exec_prepared("access_region_exists", code).empty();
-    return absl::OkStatus();
-  }));
-  return found;
+  return Exists("access_region_exists", code);
 }
 
 absl::StatusOr<bool> AccessStore::TrustExists(const std::string& ods_code) {
+  return Exists("access_trust_exists", ods_code);
+}
+
+absl::StatusOr<bool> AccessStore::Exists(const char* statement, const std::string& key) {
   bool found = false;
   RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    found = !tx.exec_prepared("access_trust_exists", ods_code).empty();
+    found = !tx.exec_prepared(statement, key).empty();
     return absl::OkStatus();
   }));
   return found;

@@ -66,6 +66,9 @@ class AccessStore {
   absl::StatusOr<bool> TrustExists(const std::string& ods_code);
 
  private:
+  // Whether prepared `statement` finds a row for `key`.
+  absl::StatusOr<bool> Exists(const char* statement, const std::string& key);
+
   PgPool& pool_;
 };
 
