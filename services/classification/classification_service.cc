@@ -54,10 +54,14 @@ class BatchReactor final
       return;
     }
     response_.Clear();
+    if (!v1::ClassificationView_IsValid(request_.view())) {
+      Finish(ToGrpcStatus(InvalidField("view", "not a known view")));
+      return;
+    }
     for (const auto& arrangement : request_.arrangements()) {
       v1::ArrangementResult* result = response_.add_results();
       result->set_index(next_index_++);
-      auto classified = Classify(rules_, arrangement);
+      auto classified = Classify(rules_, arrangement, request_.view());
       if (classified.ok()) {
         *result->mutable_classification() = std::move(classified->classification);
         for (auto& f : classified->findings) *result->add_findings() = std::move(f);

@@ -108,6 +108,8 @@ TEST_F(ClassificationServiceTest, StreamKeepsOrderAndSurvivesBadItems) {
   int bad = 0, good = 0;
   for (int chunk = 0; chunk < kChunks; ++chunk) {
     v1::ClassifyArrangementsRequest request;
+    // Odd chunks ask for the basic view.
+    if (chunk % 2 == 1) request.set_view(v1::CLASSIFICATION_VIEW_BASIC);
     for (int i = 0; i < kPerChunk; ++i) {
       v1::LeadershipArrangement a = (i % 2 == 0) ? StrategicLead() : NoPost();
       if (i == 17) a.mutable_senior_leader()->set_band(static_cast<v1::Band>(77));
@@ -130,6 +132,7 @@ TEST_F(ClassificationServiceTest, StreamKeepsOrderAndSurvivesBadItems) {
         EXPECT_EQ(r.classification().typology(),
                   i % 2 == 0 ? v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL
                              : v1::TYPOLOGY_UNIPROFESSIONAL);
+        EXPECT_EQ(r.classification().reasons().empty(), chunk % 2 == 1) << "the chunk's view";
         ++good;
       }
     }
