@@ -3,8 +3,6 @@
 // AHPL_TEST_DATABASE_URL (bench/run.sh starts a throwaway PostgreSQL).
 #include <benchmark/benchmark.h>
 
-#include "absl/synchronization/mutex.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,10 +10,12 @@
 #include <memory>
 #include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "ahpl/v1/classification.grpc.pb.h"
 #include "bench/load.h"
 #include "bench/rate_reporter.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/classification/classifier.h"
 #include "tests/classification/fixtures.h"
 #include "tests/support/test_server.h"
 
@@ -132,6 +132,42 @@ void BM_ClassifyStream(benchmark::State& state) {
 }
 
 BENCHMARK(BM_ClassifyStream)->Arg(1000)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2);
+
+// What a unary call's own work costs, in process and on one thread: parse
+// the request, classify, build and serialize the answer, parse it again (as
+// the client does). Arg: the view.
+void BM_UnaryWorkInProcess(benchmark::State& state) {
+  const auto view = static_cast<v1::ClassificationView>(state.range(0));
+  const auto rules = classification::testing::ShippedRules();
+  const auto mix = Mix();
+  std::vector<std::string> requests;
+  for (const auto& a : mix) {
+    v1::ClassifyArrangementRequest request;
+    *request.mutable_arrangement() = a;
+    request.set_view(view);
+    requests.push_back(request.SerializeAsString());
+  }
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    v1::ClassifyArrangementRequest request;
+    request.ParseFromString(requests[i++ % requests.size()]);
+    auto classified = classification::Classify(*rules, request.arrangement(), request.view());
+    v1::ClassifyArrangementResponse response;
+    *response.mutable_classification() = std::move(classified->classification);
+    for (auto& f : classified->findings) *response.add_findings() = std::move(f);
+    const std::string wire = response.SerializeAsString();
+    bytes += wire.size();
+    v1::ClassifyArrangementResponse parsed;
+    parsed.ParseFromString(wire);
+    benchmark::DoNotOptimize(parsed);
+  }
+  state.counters["answer_bytes"] =
+      benchmark::Counter(static_cast<double>(bytes) / static_cast<double>(state.iterations()));
+}
+BENCHMARK(BM_UnaryWorkInProcess)
+    ->Arg(v1::CLASSIFICATION_VIEW_FULL)
+    ->Arg(v1::CLASSIFICATION_VIEW_BASIC)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace ahpl::bench
