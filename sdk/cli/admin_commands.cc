@@ -43,10 +43,10 @@ void PrintTokens(const std::vector<v1::AccessToken>& tokens, Format format) {
     PrintJson(all, std::cout);
     return;
   }
-  Table table({"name", "role", "scope", "state", "created", "expires", "description"});
+  Table table({"name", "role", "scope", "state", "created", "by", "expires", "description"});
   for (const auto& t : tokens) {
     table.AddRow({t.name(), RoleWord(t.role()), t.scope(), State(t), Time(t.create_time()),
-                  Time(t.expire_time()), t.description()});
+                  t.created_by(), Time(t.expire_time()), t.description()});
   }
   table.Print(format, std::cout);
 }
