@@ -12,12 +12,7 @@ deploy/local/build.sh
 export AHPL_PG_DIR=$root/.ahpl/pg-bench
 # The port asked for, else the first free one from 55434 (another cluster,
 # e.g. a developer's, may hold it).
-port=${AHPL_BENCH_PG_PORT:-}
-if [[ -z $port ]]; then
-  port=55434
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-fi
-export AHPL_PG_PORT=$port
+export AHPL_PG_PORT=${AHPL_BENCH_PG_PORT:-$(deploy/local/pg.sh free-port 55434)}
 trap 'deploy/local/pg.sh destroy >/dev/null 2>&1 || true' EXIT
 AHPL_TEST_DATABASE_URL=$(deploy/local/pg.sh start)
 export AHPL_TEST_DATABASE_URL

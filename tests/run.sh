@@ -14,12 +14,7 @@ deploy/local/build.sh
 export AHPL_PG_DIR=$root/.ahpl/pg-test
 # The port asked for, else the first free one from 55433 (another cluster,
 # e.g. a developer's, may hold it).
-port=${AHPL_TEST_PG_PORT:-}
-if [[ -z $port ]]; then
-  port=55433
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-fi
-export AHPL_PG_PORT=$port
+export AHPL_PG_PORT=${AHPL_TEST_PG_PORT:-$(deploy/local/pg.sh free-port 55433)}
 deploy/local/pg.sh destroy >/dev/null 2>&1 || true
 trap 'deploy/local/pg.sh destroy >/dev/null 2>&1 || true' EXIT
 url=$(deploy/local/pg.sh start)

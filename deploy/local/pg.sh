@@ -8,6 +8,7 @@
 #   deploy/local/pg.sh destroy # stops it and deletes its data
 #   deploy/local/pg.sh url     # prints the URL
 #   deploy/local/pg.sh status
+#   deploy/local/pg.sh free-port N  # the first port from N nothing listens on
 #
 # AHPL_PG_DIR (default .ahpl/pg in the checkout), AHPL_PG_PORT (default 55432)
 # and AHPL_PG_DB (default ahpl) choose another cluster, port or database.
@@ -78,11 +79,18 @@ stop() {
   fi
 }
 
+free_port() {
+  local p=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
 case "${1:-}" in
+  free-port) free_port "${2:?usage: $0 free-port FIRST_PORT}" ;;
   start) start ;;
   stop) stop ;;
   destroy) stop; rm -rf "$dir" ;;
   url) echo "$url" ;;
   status) if running; then echo "running: $url"; else echo "stopped"; exit 3; fi ;;
-  *) echo "usage: $0 start|stop|destroy|url|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|destroy|url|status|free-port N" >&2; exit 2 ;;
 esac
