@@ -23,6 +23,7 @@ constexpr int kDefaultAuditPage = 100;
 constexpr int kMaxAuditPage = 1000;
 constexpr size_t kMaxDescription = 200;
 constexpr size_t kMaxResource = 200;
+constexpr size_t kMaxScope = 16;
 constexpr absl::Duration kMaxTimeToLive = absl::Hours(24 * 3660);
 
 const char* const kAuditActions[] = {
@@ -63,6 +64,8 @@ absl::StatusOr<v1::CreateTokenResponse> CreateToken(AccessStore& store,
   const std::string& scope = request.scope();
   if (role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(role)) {
     v.Add("role", "one of ROLE_TRUST, ROLE_REGION, ROLE_NATIONAL, ROLE_CLASSIFIER, ROLE_ADMIN");
+  } else if (scope.size() > kMaxScope) {
+    v.Add("scope", "an ODS code or region code (a few letters and digits)");
   } else if (role == v1::ROLE_TRUST) {
     ASSIGN_OR_RETURN(bool known, store.TrustExists(scope));
     if (!known) v.Add("scope", "a trust token needs the ODS code of a trust in the register");

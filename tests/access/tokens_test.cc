@@ -94,6 +94,12 @@ TEST_F(TokensTest, CreationNamesEveryBadField) {
   EXPECT_EQ(ViolatedFields(create(request)), (std::set<std::string>{"scope", "description"}));
 
   request.Clear();
+  request.set_role(v1::ROLE_TRUST);
+  request.set_scope(std::string(1 << 20, 'R'));
+  request.set_description("long scope");
+  EXPECT_EQ(ViolatedFields(create(request)), (std::set<std::string>{"scope"}));
+
+  request.Clear();
   request.set_description(std::string(1 << 20, 'a'));
   EXPECT_EQ(ViolatedFields(create(request)), (std::set<std::string>{"role", "description"}));
 
