@@ -61,20 +61,20 @@ class BatchReactor final
     for (const auto& arrangement : request_.arrangements()) {
       v1::ArrangementResult* result = response_.add_results();
       result->set_index(next_index_++);
-      auto classified = Classify(rules_, arrangement, request_.view());
-      if (classified.ok()) {
-        *result->mutable_classification() = std::move(classified->classification);
-        for (auto& f : classified->findings) *result->add_findings() = std::move(f);
-        continue;
-      }
-      if (auto bad_request = BadRequestOf(classified.status())) {
+      const absl::Status classified =
+          ClassifyInto(rules_, arrangement, request_.view(), *result->mutable_classification(),
+                       *result->mutable_findings());
+      if (classified.ok()) continue;
+      result->clear_classification();
+      result->clear_findings();
+      if (auto bad_request = BadRequestOf(classified)) {
         for (const auto& fv : bad_request->field_violations()) {
           auto* v = result->add_violations();
           v->set_field(fv.field());
           v->set_description(fv.description());
         }
       } else {
-        Finish(ToGrpcStatus(classified.status()));
+        Finish(ToGrpcStatus(classified));
         return;
       }
     }
@@ -130,10 +130,13 @@ grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
         if (!v1::ClassificationView_IsValid(request->view())) {
           return InvalidField("view", "not a known view");
         }
-        auto classified = Classify(rules(), request->arrangement(), request->view());
-        if (!classified.ok()) return Prefixed(classified.status(), "arrangement");
-        *response->mutable_classification() = std::move(classified->classification);
-        for (auto& f : classified->findings) *response->add_findings() = std::move(f);
+        absl::Status classified =
+            ClassifyInto(rules(), request->arrangement(), request->view(),
+                         *response->mutable_classification(), *response->mutable_findings());
+        if (!classified.ok()) {
+          response->Clear();
+          return Prefixed(classified, "arrangement");
+        }
         return absl::OkStatus();
       });
 }

@@ -40,6 +40,18 @@ void FillRow(const v1::TypologyRow& row, bool full, v1::Classification& c) {
 absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
                                         const v1::LeadershipArrangement& arrangement,
                                         v1::ClassificationView view) {
+  ClassifyResult result;
+  google::protobuf::RepeatedPtrField<v1::Finding> findings;
+  RETURN_IF_ERROR(ClassifyInto(rules, arrangement, view, result.classification, findings));
+  result.findings.reserve(findings.size());
+  for (auto& f : findings) result.findings.push_back(std::move(f));
+  return result;
+}
+
+absl::Status ClassifyInto(const CompiledRuleset& rules,
+                          const v1::LeadershipArrangement& arrangement,
+                          v1::ClassificationView view, v1::Classification& c,
+                          google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
   const bool full = view != v1::CLASSIFICATION_VIEW_BASIC;
   RETURN_IF_ERROR(ValidateArrangement(arrangement).ToStatus("invalid arrangement"));
   const ArrangementFacts facts = DeriveFacts(arrangement);
@@ -56,8 +68,6 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
     return absl::InternalError(absl::StrCat("ruleset ", ruleset.version(),
                                             " has no typology rule for this arrangement"));
   }
-  ClassifyResult result;
-  v1::Classification& c = result.classification;
   const v1::TypologyRow& row = rules.row(matched->typology());
   FillRow(row, full, c);
   c.set_ruleset_version(ruleset.version());
@@ -96,25 +106,20 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
 
   for (const auto& rule : ruleset.finding_rules()) {
     if (!Matches(rule.when(), facts)) continue;
-    v1::Finding f;
+    v1::Finding& f = *findings.Add();
     f.set_code(rule.code());
     f.set_severity(rule.severity());
     f.set_section_id(rule.section_id());
-    if (!full) {
-      result.findings.push_back(std::move(f));
-      continue;
-    }
-    std::string explanation = rule.explanation();
+    if (!full) continue;
+    f.set_explanation(rule.explanation());
     if (rule.when().has_has_uncovered_professions() && !facts.uncovered_professions.empty()) {
       std::vector<std::string> names;
       for (auto p : facts.uncovered_professions) names.push_back(rules.ProfessionName(p));
-      absl::StrAppend(&explanation, " Not covered: ", absl::StrJoin(names, ", "), ".");
+      absl::StrAppend(f.mutable_explanation(), " Not covered: ", absl::StrJoin(names, ", "), ".");
     }
-    f.set_explanation(std::move(explanation));
     for (auto& field : FieldsOf(rule.when())) f.add_triggered_by(std::move(field));
-    result.findings.push_back(std::move(f));
   }
-  return result;
+  return absl::OkStatus();
 }
 
 FieldViolations ValidateAnswers(const v1::Edition& edition,

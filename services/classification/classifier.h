@@ -24,6 +24,14 @@ absl::StatusOr<ClassifyResult> Classify(
     const CompiledRuleset& rules, const v1::LeadershipArrangement& arrangement,
     v1::ClassificationView view = v1::CLASSIFICATION_VIEW_FULL);
 
+// The same, written into `classification` and appended to `findings`
+// (which should be empty), so that a caller reusing messages reuses their
+// memory too.
+absl::Status ClassifyInto(const CompiledRuleset& rules,
+                          const v1::LeadershipArrangement& arrangement,
+                          v1::ClassificationView view, v1::Classification& classification,
+                          google::protobuf::RepeatedPtrField<v1::Finding>& findings);
+
 // Every problem with `answers` against `edition`: unknown or repeated
 // question ids, ratings off the scale (paths like "answers[2].rating").
 FieldViolations ValidateAnswers(const v1::Edition& edition,
