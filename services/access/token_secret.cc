@@ -44,7 +44,8 @@ std::string HashTokenSecret(absl::string_view secret) {
 absl::StatusOr<std::string> SecretFromAuthorization(absl::string_view header) {
   if (header.empty()) {
     return absl::UnauthenticatedError(
-        "no access token: send \"authorization: Bearer <token>\" (ahpl --token or AHPL_TOKEN)");
+        "no access token: send \"authorization: Bearer <token>\" (ahpl: --token-file FILE or "
+        "$AHPL_TOKEN_FILE)");
   }
   constexpr absl::string_view kScheme = "bearer ";
   if (header.size() <= kScheme.size() ||
