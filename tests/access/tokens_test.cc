@@ -178,6 +178,55 @@ TEST_F(TokensTest, RevocationTakesEffectOnTheNextCallOnEveryServer) {
   (*other)->Shutdown();
 }
 
+TEST_F(TokensTest, RevocationStillTakesEffectWhenTheNotificationChannelBreaks) {
+  HostOptions options = DefaultHostOptions(server_.database().url());
+  options.listen_address = "127.0.0.1:0";
+  auto other = ServiceHost::Start(std::move(options), *SelectServices("catalogue"));
+  ASSERT_TRUE(other.ok()) << other.status();
+  const std::string other_address = "127.0.0.1:" + std::to_string((*other)->port());
+  auto refused_within = [&](const std::string& secret) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < give_up) {
+      if (ReadWith(other_address, secret) == absl::StatusCode::kUnauthenticated) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+
+  auto listeners = [&] {
+    pqxx::connection conn(server_.database().url());
+    pqxx::nontransaction tx(conn);
+    return tx.exec("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'")[0][0]
+        .as<int>();
+  };
+  for (int round = 0; round < 2; ++round) {
+    if (round == 1) {
+      // Both servers listen again (they retry every second).
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (listeners() < 2 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      ASSERT_GE(listeners(), 2) << "the servers did not listen again";
+    }
+    auto created = Admin().CreateToken(v1::ROLE_NATIONAL, "", "round " + std::to_string(round));
+    ASSERT_TRUE(created.ok());
+    ASSERT_EQ(ReadWith(other_address, created->secret()), absl::StatusCode::kOk);
+    if (round == 0) {
+      // Every server's LISTEN connection is cut: notifications sent now are
+      // lost, so a server must stop trusting what it cached.
+      pqxx::connection conn(server_.database().url());
+      pqxx::nontransaction tx(conn);
+      const auto cut = tx.exec(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'");
+      ASSERT_GE(cut.size(), 1u);
+    }
+    ASSERT_TRUE(Admin().RevokeToken(created->token().name()).ok());
+    EXPECT_TRUE(refused_within(created->secret()))
+        << (round == 0 ? "while the channel is broken" : "after it has reconnected");
+  }
+  (*other)->Shutdown();
+}
+
 TEST_F(TokensTest, RevokingTwiceChangesNothingAndUnknownTokensAreNotFound) {
   auto created = Admin().CreateToken(v1::ROLE_NATIONAL, "", "short-lived");
   ASSERT_TRUE(created.ok());
