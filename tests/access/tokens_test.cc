@@ -196,7 +196,8 @@ TEST_F(TokensTest, RevocationStillTakesEffectWhenTheNotificationChannelBreaks) {
   auto listeners = [&] {
     pqxx::connection conn(server_.database().url());
     pqxx::nontransaction tx(conn);
-    return tx.exec("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'")[0][0]
+    return tx.exec("SELECT count(*) FROM pg_stat_activity "
+                   "WHERE datname = current_database() AND query LIKE 'LISTEN %'")[0][0]
         .as<int>();
   };
   for (int round = 0; round < 2; ++round) {
@@ -217,7 +218,8 @@ TEST_F(TokensTest, RevocationStillTakesEffectWhenTheNotificationChannelBreaks) {
       pqxx::connection conn(server_.database().url());
       pqxx::nontransaction tx(conn);
       const auto cut = tx.exec(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'");
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+          "WHERE datname = current_database() AND query LIKE 'LISTEN %'");
       ASSERT_GE(cut.size(), 1u);
     }
     ASSERT_TRUE(Admin().RevokeToken(created->token().name()).ok());
