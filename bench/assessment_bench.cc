@@ -17,8 +17,6 @@
 
 #include <pqxx/pqxx>
 
-#include "absl/synchronization/mutex.h"
-
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "bench/load.h"
 #include "bench/rate_reporter.h"
@@ -275,8 +273,7 @@ double RawCopyRate(int n) {
 }  // namespace ahpl::bench
 
 int main(int argc, char** argv) {
-  // As ahpl-server runs (services/server/main.cc).
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ahpl::PrepareServingProcess();  // as ahpl-server does
   benchmark::Initialize(&argc, argv);
   ahpl::bench::RateReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -10,7 +10,6 @@
 #include <memory>
 #include <thread>
 
-#include "absl/synchronization/mutex.h"
 #include "ahpl/v1/classification.grpc.pb.h"
 #include "bench/load.h"
 #include "bench/rate_reporter.h"
@@ -21,7 +20,6 @@
 
 namespace ahpl::bench {
 namespace {
-
 
 testing::TestServer& Server() {
   static auto* server = new testing::TestServer("classification");
@@ -173,8 +171,7 @@ BENCHMARK(BM_UnaryWorkInProcess)
 }  // namespace ahpl::bench
 
 int main(int argc, char** argv) {
-  // As ahpl-server runs (services/server/main.cc).
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ahpl::PrepareServingProcess();  // as ahpl-server does
   benchmark::Initialize(&argc, argv);
   ahpl::bench::RateReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -9,8 +9,6 @@
 
 #include <pqxx/pqxx>
 
-#include "absl/synchronization/mutex.h"
-
 #include "ahpl/sdk/assessment_client.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/test_server.h"
@@ -34,8 +32,7 @@ std::pair<double, double> Memory() {
 }  // namespace
 
 int main() {
-  // As ahpl-server runs (services/server/main.cc).
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ahpl::PrepareServingProcess();  // as ahpl-server does
   ahpl::testing::TestServer server("assessment", 4);
   std::string content;
   ahpl::assessment::testing::CompleteReturn("RF4").SerializeToString(&content);

@@ -11,8 +11,6 @@
 
 #include <pqxx/pqxx>
 
-#include "absl/synchronization/mutex.h"
-
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "bench/rate_reporter.h"
 #include "tests/support/test_server.h"
@@ -108,8 +106,7 @@ BENCHMARK(BM_NationalSummaryFromReturnsSql)->Iterations(1)->UseRealTime()->Unit(
 }  // namespace ahpl::bench
 
 int main(int argc, char** argv) {
-  // As ahpl-server runs (services/server/main.cc).
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ahpl::PrepareServingProcess();  // as ahpl-server does
   benchmark::Initialize(&argc, argv);
   const auto start = std::chrono::steady_clock::now();
   ahpl::bench::Server();

@@ -1,8 +1,6 @@
 #include "ahpl/sdk/call.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -11,6 +9,7 @@
 #include <grpcpp/support/client_interceptor.h>
 
 #include "services/common/grpc_status.h"
+#include "services/common/tls_files.h"
 
 namespace ahpl::sdk {
 namespace {
@@ -75,29 +74,7 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(
     const std::string& ca_file, const std::string& cert_file, const std::string& key_file) {
-  auto read = [](const std::string& path) -> absl::StatusOr<std::string> {
-    std::ifstream in(path);
-    if (!in) return absl::InvalidArgumentError("cannot read " + path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
-  grpc::SslCredentialsOptions ssl;
-  auto ca = read(ca_file);
-  if (!ca.ok()) return ca.status();
-  ssl.pem_root_certs = *ca;
-  if (cert_file.empty() != key_file.empty()) {
-    return absl::InvalidArgumentError("a client certificate needs both --cert and --key");
-  }
-  if (!cert_file.empty()) {
-    auto cert = read(cert_file);
-    if (!cert.ok()) return cert.status();
-    auto key = read(key_file);
-    if (!key.ok()) return key.status();
-    ssl.pem_cert_chain = *cert;
-    ssl.pem_private_key = *key;
-  }
-  return grpc::SslCredentials(ssl);
+  return ClientTlsCredentials(ca_file, cert_file, key_file);
 }
 
 absl::Status Call(const ClientOptions& options, Retry retry,

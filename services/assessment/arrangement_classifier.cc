@@ -46,9 +46,7 @@ absl::StatusOr<v1::StoredClassification> LocalClassifier::Classify(
   }
   ASSIGN_OR_RETURN(auto result, classification::Classify(*rules, arrangement,
                                                          v1::CLASSIFICATION_VIEW_BASIC));
-  google::protobuf::RepeatedPtrField<v1::Finding> findings(result.findings.begin(),
-                                                           result.findings.end());
-  return ToStored(result.classification, findings);
+  return ToStored(result.classification, result.findings);
 }
 
 RemoteClassifier::RemoteClassifier(const std::string& target, std::string token,

@@ -41,10 +41,7 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
                                         const v1::LeadershipArrangement& arrangement,
                                         v1::ClassificationView view) {
   ClassifyResult result;
-  google::protobuf::RepeatedPtrField<v1::Finding> findings;
-  RETURN_IF_ERROR(ClassifyInto(rules, arrangement, view, result.classification, findings));
-  result.findings.reserve(findings.size());
-  for (auto& f : findings) result.findings.push_back(std::move(f));
+  RETURN_IF_ERROR(ClassifyInto(rules, arrangement, view, result.classification, result.findings));
   return result;
 }
 
@@ -156,15 +153,11 @@ absl::StatusOr<v1::EvaluateReturnResponse> Evaluate(
   v.Merge(ValidateArrangement(arrangement), "arrangement");
   v.Merge(ValidateAnswers(answers_edition, answers));
   RETURN_IF_ERROR(v.ToStatus("invalid return"));
-  ASSIGN_OR_RETURN(ClassifyResult classified, Classify(rules, arrangement));
-
   v1::EvaluateReturnResponse response;
-  *response.mutable_classification() = std::move(classified.classification);
+  RETURN_IF_ERROR(ClassifyInto(rules, arrangement, v1::CLASSIFICATION_VIEW_FULL,
+                               *response.mutable_classification(), *response.mutable_findings()));
   std::set<std::string> triggers;
-  for (auto& f : classified.findings) {
-    triggers.insert(f.code());
-    *response.add_findings() = std::move(f);
-  }
+  for (const auto& f : response.findings()) triggers.insert(f.code());
 
   std::map<std::string, int> rating_of;
   for (const auto& a : answers) rating_of[a.question_id()] = a.rating();

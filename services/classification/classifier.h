@@ -4,8 +4,6 @@
 #ifndef AHPL_SERVICES_CLASSIFICATION_CLASSIFIER_H_
 #define AHPL_SERVICES_CLASSIFICATION_CLASSIFIER_H_
 
-#include <vector>
-
 #include "ahpl/v1/classification.pb.h"
 #include "absl/status/statusor.h"
 #include "services/classification/ruleset.h"
@@ -14,7 +12,7 @@ namespace ahpl::classification {
 
 struct ClassifyResult {
   v1::Classification classification;
-  std::vector<v1::Finding> findings;
+  google::protobuf::RepeatedPtrField<v1::Finding> findings;
 };
 
 // Validates and classifies `arrangement`, filling in what `view` asks for

@@ -8,11 +8,16 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/log.h"
 #include "services/common/migrations.h"
 #include "services/common/status_macros.h"
 
 namespace ahpl {
+
+void PrepareServingProcess() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     HostOptions options, std::vector<ServiceFactory> services) {

@@ -1,8 +1,5 @@
 #include "services/common/transport.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <grpcpp/security/server_credentials.h>
 
 #include "absl/strings/match.h"
@@ -16,17 +13,6 @@ bool IsLoopbackAddress(absl::string_view address) {
   absl::string_view host = colon == absl::string_view::npos ? address : address.substr(0, colon);
   if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) host = host.substr(1, host.size() - 2);
   return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
-}
-
-absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().find("-----BEGIN") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(path, " is not PEM"));
-  }
-  return text.str();
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
@@ -73,19 +59,7 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     }
     return grpc::InsecureChannelCredentials();
   }
-  grpc::SslCredentialsOptions ssl;
-  auto ca = ReadPemFile(ca_file);
-  if (!ca.ok()) return ca.status();
-  ssl.pem_root_certs = *ca;
-  if (!cert_file.empty() && !key_file.empty()) {
-    auto cert = ReadPemFile(cert_file);
-    if (!cert.ok()) return cert.status();
-    auto key = ReadPemFile(key_file);
-    if (!key.ok()) return key.status();
-    ssl.pem_cert_chain = *cert;
-    ssl.pem_private_key = *key;
-  }
-  return grpc::SslCredentials(ssl);
+  return ClientTlsCredentials(ca_file, cert_file, key_file);
 }
 
 }  // namespace ahpl

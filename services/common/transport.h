@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/common/tls_files.h"
 
 namespace ahpl {
 
@@ -35,12 +36,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 // `cert_file` and `key_file` when given (mutual TLS); plaintext when
 // `ca_file` is empty, which is refused beyond loopback (bearer tokens travel
 // with every call) unless `allow_insecure`.
+// (ReadPemFile and ClientTlsCredentials are in tls_files.h.)
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     absl::string_view target, const std::string& ca_file, const std::string& cert_file,
     const std::string& key_file, bool allow_insecure);
-
-// Reads a whole file (for PEM material).
-absl::StatusOr<std::string> ReadPemFile(const std::string& path);
 
 }  // namespace ahpl
 

@@ -12,7 +12,6 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "services/common/log.h"
 #include "services/common/service_host.h"
 #include "services/server/hosted_services.h"
@@ -105,10 +104,7 @@ int main(int argc, char** argv) {
       "  ahpl-server --database_url=postgresql://... [--listen=127.0.0.1:50051] "
       "[--services=all]");
   absl::ParseCommandLine(argc, argv);
-  // Abseil as packaged checks every mutex acquisition for lock-order cycles
-  // (a debugging aid); gRPC locks on every call, so this roughly halves the
-  // server's call rate (docs/performance.md).
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ahpl::PrepareServingProcess();
   if (absl::GetFlag(FLAGS_verbose)) ahpl::SetLogLevel(ahpl::LogLevel::kDebug);
 
   // Block the shutdown signals in every thread; main waits for them below.

@@ -42,31 +42,46 @@ std::string MakeToken(const std::string& database_url, v1::Role role, const std:
   return created->secret();
 }
 
-void TestServer::InstallToken(const std::string& secret, v1::Role role, const std::string& scope) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!installed_.insert(secret).second) return;
-  PgPool::Options options;
-  options.url = database_.url();
-  options.size = 1;
-  auto pool = PgPool::Connect(options);
-  absl::Status stored = pool.status();
-  if (pool.ok()) {
-    access::AccessStore store(**pool);
-    stored = store
-                 .CreateToken(access::HashTokenSecret(secret), role, scope, "test token",
-                              std::nullopt, Principal::System("test"))
+void TestServer::StoreTokenLocked(const std::string& secret, v1::Role role,
+                                  const std::string& scope) {
+  absl::Status stored;
+  if (tokens_store_ == nullptr) {
+    PgPool::Options options;
+    options.url = database_.url();
+    options.size = 1;
+    auto pool = PgPool::Connect(options);
+    stored = pool.status();
+    if (pool.ok()) {
+      tokens_pool_ = std::move(*pool);
+      tokens_store_ = std::make_unique<access::AccessStore>(*tokens_pool_);
+    }
+  }
+  if (stored.ok()) {
+    stored = tokens_store_
+                 ->CreateToken(access::HashTokenSecret(secret), role, scope, "test token",
+                               std::nullopt, Principal::System("test"))
                  .status();
   }
   if (!stored.ok()) {
-    std::fprintf(stderr, "cannot install a test token: %s\n", stored.ToString().c_str());
+    std::fprintf(stderr, "cannot store a test token: %s\n", stored.ToString().c_str());
     std::abort();
   }
+}
+
+void TestServer::InstallToken(const std::string& secret, v1::Role role, const std::string& scope) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (installed_.insert(secret).second) StoreTokenLocked(secret, role, scope);
 }
 
 std::string TestServer::Token(v1::Role role, const std::string& scope) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& token = tokens_[{role, scope}];
-  if (token.empty()) token = MakeToken(database_.url(), role, scope);
+  if (token.empty()) {
+    auto secret = access::NewTokenSecret();
+    if (!secret.ok()) std::abort();
+    StoreTokenLocked(*secret, role, scope);
+    token = *secret;
+  }
   return token;
 }
 

@@ -14,6 +14,7 @@
 
 #include "ahpl/sdk/client_options.h"
 #include "ahpl/v1/access.pb.h"
+#include "services/access/access_store.h"
 #include "services/common/service_host.h"
 #include "tests/support/test_database.h"
 
@@ -46,10 +47,16 @@ class TestServer {
   TestDatabase database_;
   std::unique_ptr<ServiceHost> host_;
   std::string address_;
+  // Stores a token of `secret`; aborts on failure. Needs mu_.
+  void StoreTokenLocked(const std::string& secret, v1::Role role, const std::string& scope);
+
   std::shared_ptr<grpc::Channel> channel_;
   std::mutex mu_;
   std::map<std::pair<int, std::string>, std::string> tokens_;
   std::set<std::string> installed_;
+  // Where tokens are stored, straight in the server's database.
+  std::unique_ptr<PgPool> tokens_pool_;
+  std::unique_ptr<access::AccessStore> tokens_store_;
 };
 
 // Makes a token of `role` and `scope` in the database at `database_url`;
