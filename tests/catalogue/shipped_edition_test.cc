@@ -1,5 +1,5 @@
-// Spec fidelity: the shipped 2018-06 edition against the source document in
-// shared/spec, read at test time.
+// Spec fidelity: the shipped 2018-06 edition against the source document
+// (the project's verbatim copy in docs/spec), read at test time.
 #include <gtest/gtest.h>
 
 #include <fstream>

@@ -12,11 +12,11 @@ namespace {
 
 constexpr char kHeader[] = "ods_code,name,region_code,region_name,trust_type\n";
 
-// Trusts per region counted straight from the shared data file, without the
+// Trusts per region counted straight from the register's source file, without the
 // project's parser: the region code is the third field from the end.
-std::map<std::string, int> CountsFromSharedFile() {
-  std::ifstream in(AHPL_SHARED_TRUSTS_CSV);
-  EXPECT_TRUE(in.good()) << AHPL_SHARED_TRUSTS_CSV;
+std::map<std::string, int> CountsFromSourceFile() {
+  std::ifstream in(AHPL_TRUSTS_SOURCE_CSV);
+  EXPECT_TRUE(in.good()) << AHPL_TRUSTS_SOURCE_CSV;
   std::map<std::string, int> counts;
   std::string line;
   std::getline(in, line);
@@ -30,13 +30,13 @@ std::map<std::string, int> CountsFromSharedFile() {
   return counts;
 }
 
-TEST(TrustRegisterTest, ShippedRegisterMatchesTheSharedDataFile) {
+TEST(TrustRegisterTest, ShippedRegisterMatchesItsSourceFile) {
   auto records = ShippedTrustRegister();
   ASSERT_TRUE(records.ok()) << records.status();
   EXPECT_EQ(records->size(), 202u);
   std::map<std::string, int> counts;
   for (const auto& r : *records) counts[r.region_code]++;
-  EXPECT_EQ(counts, CountsFromSharedFile());
+  EXPECT_EQ(counts, CountsFromSourceFile());
   EXPECT_EQ(counts["Y60"], 40);
 }
 
