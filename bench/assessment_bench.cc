@@ -21,7 +21,7 @@
 #include "bench/load.h"
 #include "bench/rate_reporter.h"
 #include "services/assessment/assessment_store.h"
-#include "services/assessment/return_rules.h"
+#include "core/return_rules.h"
 #include "services/catalogue/catalogue_seed.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/test_server.h"

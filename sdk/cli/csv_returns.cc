@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "services/common/csv.h"
+#include "core/csv.h"
 
 namespace ahpl::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <iostream>
 
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 namespace ahpl::cli {
 namespace {

@@ -23,8 +23,9 @@
 #include "sdk/cli/csv_returns.h"
 #include "sdk/cli/json_paths.h"
 #include "sdk/cli/report.h"
-#include "services/assessment/return_rules.h"
-#include "services/common/field_violations.h"
+#include "core/codes.h"
+#include "core/return_rules.h"
+#include "core/field_violations.h"
 
 namespace ahpl::cli {
 namespace {
@@ -149,7 +150,7 @@ int Validate(const GlobalOptions& g, const std::string& path, bool draft) {
     return ReportError(e.status());
   }
   bool trust_known = false;
-  if (assessment::IsWellFormedOdsCode(ret->trust_ods_code())) {
+  if (IsOdsCode(ret->trust_ods_code())) {
     auto trust = catalogue.GetTrust(ret->trust_ods_code());
     if (!trust.ok() && !absl::IsNotFound(trust.status())) return ReportError(trust.status());
     trust_known = trust.ok();

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "ahpl/sdk/call.h"
-#include "services/common/grpc_status.h"
+#include "core/grpc_status.h"
 
 namespace ahpl::sdk {
 

@@ -8,8 +8,8 @@
 
 #include <grpcpp/support/client_interceptor.h>
 
-#include "services/common/grpc_status.h"
-#include "services/common/tls_files.h"
+#include "core/grpc_status.h"
+#include "core/tls_files.h"
 
 namespace ahpl::sdk {
 namespace {

@@ -12,9 +12,10 @@ ClassificationClient::ClassificationClient(ClientOptions options,
     : options_(std::move(options)), stub_(v1::ClassificationService::NewStub(std::move(channel))) {}
 
 absl::StatusOr<v1::ClassifyArrangementResponse> ClassificationClient::Classify(
-    const v1::LeadershipArrangement& arrangement) {
+    const v1::LeadershipArrangement& arrangement, v1::ClassificationView view) {
   v1::ClassifyArrangementRequest request;
   *request.mutable_arrangement() = arrangement;
+  request.set_view(view);
   return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::ClassificationService::Stub::ClassifyArrangement,
                    request);
 }

@@ -1,6 +1,6 @@
 #include "ahpl/sdk/errors.h"
 
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 namespace ahpl::sdk {
 

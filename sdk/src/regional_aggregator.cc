@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ahpl/sdk/assessment_client.h"
-#include "services/assessment/summary.h"
+#include "core/summary.h"
 
 namespace ahpl::sdk {
 

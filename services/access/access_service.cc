@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "services/access/token_authenticator.h"
 #include "services/access/token_secret.h"
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 #include "services/common/page_token.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 #include "services/common/unary.h"
 
 namespace ahpl::access {
@@ -121,11 +121,8 @@ grpc::ServerUnaryReactor* AccessService::ListTokens(grpc::CallbackServerContext*
       [this, request, response](const Principal&) -> absl::Status {
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
         const std::string filter = request->include_inactive() ? "tokens:all" : "tokens:active";
-        ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), filter));
-        int64_t before_id = 0;
-        if (!after.empty() && !absl::SimpleAtoi(after, &before_id)) {
-          return InvalidField("page_token", "not a page token issued by this service");
-        }
+        ASSIGN_OR_RETURN(const int64_t before_id,
+                         DecodeNumericPageToken(request->page_token(), filter));
         const int limit = ClampPageSize(request->page_size(), kDefaultTokenPage, kMaxTokenPage);
         ASSIGN_OR_RETURN(auto tokens,
                          store_.ListTokens(request->include_inactive(), before_id, limit + 1));
@@ -194,11 +191,8 @@ grpc::ServerUnaryReactor* AccessService::ListAuditEvents(
         if (request->page_size() < 0) v.Add("page_size", "must not be negative");
         RETURN_IF_ERROR(v.ToStatus("invalid audit request"));
         const std::string fingerprint = f.SerializeAsString();
-        ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), fingerprint));
-        int64_t after_id = 0;
-        if (!after.empty() && !absl::SimpleAtoi(after, &after_id)) {
-          return InvalidField("page_token", "not a page token issued by this service");
-        }
+        ASSIGN_OR_RETURN(const int64_t after_id,
+                         DecodeNumericPageToken(request->page_token(), fingerprint));
         const int limit = ClampPageSize(request->page_size(), kDefaultAuditPage, kMaxAuditPage);
         ASSIGN_OR_RETURN(auto events, store_.ListAuditEvents(q, after_id, limit + 1));
         const bool more = static_cast<int>(events.size()) > limit;

@@ -3,7 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 
 namespace ahpl::access {
 namespace {

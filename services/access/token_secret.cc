@@ -1,11 +1,11 @@
 #include "services/access/token_secret.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "core/sha256.h"
 
 namespace ahpl::access {
 namespace {
@@ -36,9 +36,7 @@ bool IsWellFormedSecret(absl::string_view secret) {
 }
 
 std::string HashTokenSecret(absl::string_view secret) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
+  return Sha256(secret);
 }
 
 absl::StatusOr<std::string> SecretFromAuthorization(absl::string_view header) {

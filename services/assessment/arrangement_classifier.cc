@@ -1,15 +1,9 @@
 #include "services/assessment/arrangement_classifier.h"
 
-#include <chrono>
-#include <thread>
-
-#include <grpcpp/grpcpp.h>
-
 #include "absl/strings/str_cat.h"
 #include "services/classification/classification_service.h"
 #include "services/classification/classifier.h"
-#include "services/common/grpc_status.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 
 namespace ahpl::assessment {
 
@@ -49,32 +43,33 @@ absl::StatusOr<v1::StoredClassification> LocalClassifier::Classify(
   return ToStored(result.classification, result.findings);
 }
 
+namespace {
+
+sdk::ClientOptions RemoteOptions(const std::string& target, std::string token,
+                                 std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  sdk::ClientOptions options;
+  options.target = target;
+  options.token = std::move(token);
+  options.credentials = std::move(credentials);
+  options.deadline = absl::Seconds(5);
+  options.max_attempts = 3;
+  return options;
+}
+
+}  // namespace
+
 RemoteClassifier::RemoteClassifier(const std::string& target, std::string token,
                                    std::shared_ptr<grpc::ChannelCredentials> credentials)
-    : stub_(v1::ClassificationService::NewStub(grpc::CreateChannel(target, credentials))),
-      authorization_("Bearer " + token) {}
+    : client_(RemoteOptions(target, std::move(token), std::move(credentials))) {}
 
 absl::StatusOr<v1::StoredClassification> RemoteClassifier::Classify(
     const v1::LeadershipArrangement& arrangement) {
-  v1::ClassifyArrangementRequest request;
-  *request.mutable_arrangement() = arrangement;
   // What is stored needs the outcome only.
-  request.set_view(v1::CLASSIFICATION_VIEW_BASIC);
-  grpc::Status status;
-  for (int attempt = 1; attempt <= 3; ++attempt) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    context.AddMetadata("authorization", authorization_);
-    v1::ClassifyArrangementResponse response;
-    status = stub_->ClassifyArrangement(&context, request, &response);
-    if (status.ok()) return ToStored(response.classification(), response.findings());
-    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
-  }
-  const absl::Status failed = FromGrpcStatus(status);
-  return absl::Status(absl::IsInvalidArgument(failed) ? absl::StatusCode::kInternal
-                                                      : absl::StatusCode::kUnavailable,
-                      absl::StrCat("classifying the arrangement: ", failed.message()));
+  auto response = client_.Classify(arrangement, v1::CLASSIFICATION_VIEW_BASIC);
+  if (response.ok()) return ToStored(response->classification(), response->findings());
+  return absl::Status(absl::IsInvalidArgument(response.status()) ? absl::StatusCode::kInternal
+                                                                 : absl::StatusCode::kUnavailable,
+                      absl::StrCat("classifying the arrangement: ", response.status().message()));
 }
 
 }  // namespace ahpl::assessment

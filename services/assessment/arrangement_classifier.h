@@ -9,7 +9,7 @@
 #include <string>
 
 #include "ahpl/v1/assessment.pb.h"
-#include "ahpl/v1/classification.grpc.pb.h"
+#include "ahpl/sdk/classification_client.h"
 #include "absl/status/statusor.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/classification/ruleset.h"
@@ -47,8 +47,8 @@ class LocalClassifier final : public ArrangementClassifier {
 };
 
 // Calls a ClassificationService at `target` (host:port) with the bearer
-// token `token` (a classifier token), with a deadline and bounded retries on
-// UNAVAILABLE.
+// token `token` (a classifier token), through the SDK's client: its
+// deadline per attempt and its retry policy.
 class RemoteClassifier final : public ArrangementClassifier {
  public:
   RemoteClassifier(const std::string& target, std::string token,
@@ -57,8 +57,7 @@ class RemoteClassifier final : public ArrangementClassifier {
       const v1::LeadershipArrangement& arrangement) override;
 
  private:
-  std::unique_ptr<v1::ClassificationService::Stub> stub_;
-  const std::string authorization_;
+  sdk::ClassificationClient client_;
 };
 
 // What is stored from a classification.

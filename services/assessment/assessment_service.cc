@@ -11,11 +11,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "services/assessment/summary.h"
-#include "services/common/field_violations.h"
+#include "core/codes.h"
+#include "core/summary.h"
+#include "core/field_violations.h"
 #include "services/common/log.h"
 #include "services/common/page_token.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 #include "services/common/transport.h"
 #include "services/common/unary.h"
 
@@ -44,7 +45,7 @@ std::string Lower(std::string s) {
 }
 
 absl::Status CheckRequestId(const std::string& request_id, absl::string_view field = "request_id") {
-  if (!IsValidRequestId(request_id)) {
+  if (!IsRequestId(request_id)) {
     return InvalidField(std::string(field),
                         "a request id of 1-128 letters, digits, '.', '_', ':' or '-' is required "
                         "(the same id makes a retry safe)");
@@ -77,13 +78,13 @@ absl::StatusOr<ReturnQuery> QueryFromFilter(const v1::ReturnFilter& f) {
   q.cycle = f.cycle();
   q.status = f.status();
   q.typology = f.typology();
-  if (!q.trust_ods_code.empty() && !IsWellFormedOdsCode(q.trust_ods_code)) {
+  if (!q.trust_ods_code.empty() && !IsOdsCode(q.trust_ods_code)) {
     v.Add("filter.trust_ods_code", "not an ODS code");
   }
   if (!q.region_code.empty() && !(q.region_code.size() == 3 && q.region_code[0] == 'Y')) {
     v.Add("filter.region_code", "not a region code (e.g. \"Y56\")");
   }
-  if (!q.cycle.empty() && !IsValidCycle(q.cycle)) v.Add("filter.cycle", "not a cycle such as \"2018-19\"");
+  if (!q.cycle.empty() && !IsCycle(q.cycle)) v.Add("filter.cycle", "not a cycle such as \"2018-19\"");
   if (!v1::ReturnStatus_IsValid(q.status)) v.Add("filter.status", "not a known status");
   if (!v1::Typology_IsValid(q.typology)) v.Add("filter.typology", "not a known typology");
   RETURN_IF_ERROR(v.ToStatus("invalid filter"));
@@ -111,7 +112,7 @@ absl::StatusOr<std::string> ReturnWriter::RegionOf(const std::string& ods_code) 
 }
 
 absl::StatusOr<bool> ReturnWriter::TrustKnown(const std::string& ods_code) {
-  if (!IsWellFormedOdsCode(ods_code)) return false;
+  if (!IsOdsCode(ods_code)) return false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (known_trusts_.count(ods_code) > 0) return true;
@@ -900,7 +901,7 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
       context, authorizer_, "/ahpl.v1.AssessmentService/SummarizeReturns", workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
-        if (!IsValidCycle(request->cycle())) v.Add("cycle", "a cycle such as \"2018-19\" is required");
+        if (!IsCycle(request->cycle())) v.Add("cycle", "a cycle such as \"2018-19\" is required");
         std::string region = request->region_code();
         if (!region.empty() && !(region.size() == 3 && region[0] == 'Y')) {
           v.Add("region_code", "not a region code (e.g. \"Y56\")");

@@ -13,7 +13,7 @@
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "services/assessment/arrangement_classifier.h"
 #include "services/assessment/assessment_store.h"
-#include "services/assessment/return_rules.h"
+#include "core/return_rules.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/common/service_host.h"
 

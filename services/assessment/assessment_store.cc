@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "services/assessment/return_rules.h"
-#include "services/assessment/summary.h"
-#include "services/common/status_macros.h"
+#include "core/return_rules.h"
+#include "core/summary.h"
+#include "core/status_macros.h"
 
 namespace ahpl::assessment {
 namespace {
@@ -25,6 +25,83 @@ constexpr const char* kColumns =
 
 std::string Sql(absl::string_view rest) { return absl::StrCat("SELECT ", kColumns, " ", rest); }
 
+// A column a write sets, with the cast its text parameter needs.
+struct Column {
+  const char* name;
+  const char* cast;
+};
+
+// The facts of a version that `returns` keeps for listing and counting, in
+// the order of FactValues(): one list for the create and append statements
+// and the import's COPY.
+constexpr Column kFactColumns[] = {
+    {"trust_ods_code", ""},       {"cycle", ""},
+    {"edition_id", ""},           {"typology", "::smallint"},
+    {"ruleset_version", ""},      {"finding_codes", "::text[]"},
+    {"has_senior_leader", "::boolean"}, {"band", "::smallint"},
+    {"board_relationship", "::smallint"}, {"leader_title", ""},
+    {"ratings", "::smallint[]"}};
+
+// The columns of `return_versions` a write sets besides its return and
+// version number, in the order of VersionValues().
+constexpr Column kVersionColumns[] = {
+    {"status", "::smallint"}, {"etag", ""},           {"content", "::bytea"},
+    {"request_id", ""},       {"request_digest", ""}, {"written_by", ""},
+    {"change_reason", ""}};
+constexpr int kFactCount = sizeof(kFactColumns) / sizeof(kFactColumns[0]);
+
+template <size_t N>
+std::vector<std::string> Names(const Column (&columns)[N]) {
+  std::vector<std::string> names;
+  for (const Column& c : columns) names.push_back(c.name);
+  return names;
+}
+
+// "$first::cast, ..." or, with `assign`, "name = $first::cast, ...".
+template <size_t N>
+std::string Parameters(const Column (&columns)[N], int first, bool assign = false) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < N; ++i) {
+    out.push_back(absl::StrCat(assign ? absl::StrCat(columns[i].name, " = ") : "", "$",
+                               first + static_cast<int>(i), columns[i].cast));
+  }
+  return absl::StrJoin(out, ", ");
+}
+
+constexpr const char* kWrittenTimes =
+    "RETURNING (extract(epoch FROM write_time) * 1000000)::bigint, "
+    "(SELECT (extract(epoch FROM create_time) * 1000000)::bigint FROM w), "
+    "(SELECT (extract(epoch FROM submit_time) * 1000000)::bigint FROM w)";
+
+// $1 id, facts from $2, version values after them (status first, etag second).
+std::string CreateSql() {
+  const int status = 2 + kFactCount;
+  return absl::StrCat(
+      "WITH w AS (INSERT INTO returns (id, current_version, status, etag, submit_time, ",
+      absl::StrJoin(Names(kFactColumns), ", "), ") VALUES ($1::uuid, 1, $", status,
+      "::smallint, $", status + 1, ", CASE WHEN $", status,
+      "::smallint = 1 THEN NULL ELSE clock_timestamp() END, ", Parameters(kFactColumns, 2),
+      ") RETURNING seq, create_time, submit_time) INSERT INTO return_versions (return_seq, "
+      "version, ",
+      absl::StrJoin(Names(kVersionColumns), ", "), ") SELECT w.seq, 1, ",
+      Parameters(kVersionColumns, status), " FROM w ", kWrittenTimes);
+}
+
+// $1 seq, $2 expected version, facts from $3, version values after them.
+std::string AppendSql() {
+  const int status = 3 + kFactCount;
+  return absl::StrCat(
+      "WITH w AS (UPDATE returns SET current_version = current_version + 1, "
+      "update_time = clock_timestamp(), status = $",
+      status, "::smallint, etag = $", status + 1, ", submit_time = CASE WHEN $", status,
+      "::smallint = 2 THEN coalesce(submit_time, clock_timestamp()) ELSE submit_time END, ",
+      Parameters(kFactColumns, 3, /*assign=*/true),
+      " WHERE seq = $1 AND current_version = $2 RETURNING seq, current_version, create_time, "
+      "submit_time) INSERT INTO return_versions (return_seq, version, ",
+      absl::StrJoin(Names(kVersionColumns), ", "), ") SELECT w.seq, w.current_version, ",
+      Parameters(kVersionColumns, status), " FROM w ", kWrittenTimes);
+}
+
 const std::vector<PreparedStatement>& Statements() {
   static const auto* statements = new std::vector<PreparedStatement>{
       {"assessment_find_request",
@@ -33,35 +110,8 @@ const std::vector<PreparedStatement>& Statements() {
       {"assessment_find_requests",
        "SELECT v.request_id, r.id::text, v.version, v.request_digest FROM return_versions v "
        "JOIN returns r ON r.seq = v.return_seq WHERE v.request_id = ANY ($1::text[])"},
-      {"assessment_create",
-       "WITH r AS (INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, "
-       "current_version, etag, typology, ruleset_version, finding_codes, has_senior_leader, band, "
-       "board_relationship, leader_title, ratings, submit_time) VALUES ($1::uuid, $2, $3, $4, "
-       "$5::smallint, 1, $6, $7::smallint, $8, $9::text[], $10, $11::smallint, $12::smallint, $13, "
-       "$14::smallint[], CASE WHEN $5::smallint = 1 THEN NULL ELSE clock_timestamp() END) "
-       "RETURNING seq, create_time, submit_time) "
-       "INSERT INTO return_versions (return_seq, version, status, etag, content, request_id, "
-       "request_digest, written_by, change_reason) "
-       "SELECT r.seq, 1, $5::smallint, $6, $15, $16, $17, $18, $19 FROM r "
-       "RETURNING (extract(epoch FROM write_time) * 1000000)::bigint, "
-       "(SELECT (extract(epoch FROM create_time) * 1000000)::bigint FROM r), "
-       "(SELECT (extract(epoch FROM submit_time) * 1000000)::bigint FROM r)"},
-      {"assessment_append",
-       "WITH u AS (UPDATE returns SET status = $3::smallint, current_version = current_version + 1, "
-       "etag = $4, trust_ods_code = $5, cycle = $6, edition_id = $7, typology = $8::smallint, "
-       "ruleset_version = $9, finding_codes = $10::text[], has_senior_leader = $11, "
-       "band = $12::smallint, board_relationship = $13::smallint, leader_title = $14, "
-       "ratings = $15::smallint[], update_time = clock_timestamp(), "
-       "submit_time = CASE WHEN $3::smallint = 2 THEN coalesce(submit_time, clock_timestamp()) "
-       "ELSE submit_time END "
-       "WHERE seq = $1 AND current_version = $2 RETURNING seq, current_version, create_time, "
-       "submit_time) "
-       "INSERT INTO return_versions (return_seq, version, status, etag, content, request_id, "
-       "request_digest, written_by, change_reason) "
-       "SELECT u.seq, u.current_version, $3::smallint, $4, $16, $17, $18, $19, $20 FROM u "
-       "RETURNING (extract(epoch FROM write_time) * 1000000)::bigint, "
-       "(SELECT (extract(epoch FROM create_time) * 1000000)::bigint FROM u), "
-       "(SELECT (extract(epoch FROM submit_time) * 1000000)::bigint FROM u)"},
+      {"assessment_create", CreateSql()},
+      {"assessment_append", AppendSql()},
       {"assessment_get",
        Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
            "WHERE r.id = $1::uuid AND v.version = CASE WHEN $2 = 0 THEN r.current_version "
@@ -127,6 +177,27 @@ std::string ContentBytes(const VersionToWrite& v) {
   std::string bytes;
   v.content.SerializeToString(&bytes);
   return bytes;
+}
+
+// The values of kFactColumns for `v`.
+auto FactValues(const VersionToWrite& v) {
+  const auto& c = v.content;
+  const auto& leader = c.arrangement().senior_leader();
+  return std::make_tuple(c.trust_ods_code(), c.cycle(), c.edition_id(),
+                         static_cast<int>(c.classification().typology()),
+                         c.classification().ruleset_version(), TextArrayLiteral(FindingCodes(c)),
+                         std::string(c.arrangement().has_senior_ahp_leader() ? "t" : "f"),
+                         static_cast<int>(leader.band()),
+                         static_cast<int>(leader.board_relationship()), leader.job_title(),
+                         RatingsLiteral(v.ratings));
+}
+
+// The values of kVersionColumns for `v` with tag `etag` (content in
+// bytea's hex input form).
+auto VersionValues(const VersionToWrite& v, const std::string& etag) {
+  return std::make_tuple(static_cast<int>(v.status), etag,
+                         absl::StrCat("\\x", absl::BytesToHexString(ContentBytes(v))),
+                         v.request_id, v.request_digest, v.written_by, v.content.change_reason());
 }
 
 // The stored version as a client sees it, from what was written and the
@@ -205,16 +276,9 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Create(const VersionToWrit
   v1::AssessmentReturn stored;
   const std::string id = NewUuid();
   RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
-    const auto& c = v.content;
-    const auto& leader = c.arrangement().senior_leader();
-    const auto r = tx.exec_prepared(
-        "assessment_create", id, c.trust_ods_code(), c.cycle(), c.edition_id(),
-        static_cast<int>(v.status), Etag(id, 1), static_cast<int>(c.classification().typology()),
-        c.classification().ruleset_version(), TextArrayLiteral(FindingCodes(c)),
-        c.arrangement().has_senior_ahp_leader(), static_cast<int>(leader.band()),
-        static_cast<int>(leader.board_relationship()), leader.job_title(), RatingsLiteral(v.ratings),
-        pqxx::binarystring(ContentBytes(v)), v.request_id, v.request_digest, v.written_by,
-        c.change_reason());
+    const auto r = std::apply(
+        [&](const auto&... values) { return tx.exec_prepared("assessment_create", id, values...); },
+        std::tuple_cat(FactValues(v), VersionValues(v, Etag(id, 1))));
     if (r.empty()) return absl::InternalError("return was not written");
     stored = Materialize(v, id, 1, r[0]);
     return absl::OkStatus();
@@ -229,16 +293,11 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq,
   v1::AssessmentReturn stored;
   const int64_t version = expected_version + 1;
   RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
-    const auto& c = v.content;
-    const auto& leader = c.arrangement().senior_leader();
-    const auto r = tx.exec_prepared(
-        "assessment_append", seq, expected_version, static_cast<int>(v.status), Etag(id, version),
-        c.trust_ods_code(), c.cycle(), c.edition_id(),
-        static_cast<int>(c.classification().typology()), c.classification().ruleset_version(),
-        TextArrayLiteral(FindingCodes(c)), c.arrangement().has_senior_ahp_leader(),
-        static_cast<int>(leader.band()), static_cast<int>(leader.board_relationship()),
-        leader.job_title(), RatingsLiteral(v.ratings), pqxx::binarystring(ContentBytes(v)),
-        v.request_id, v.request_digest, v.written_by, c.change_reason());
+    const auto r = std::apply(
+        [&](const auto&... values) {
+          return tx.exec_prepared("assessment_append", seq, expected_version, values...);
+        },
+        std::tuple_cat(FactValues(v), VersionValues(v, Etag(id, version))));
     if (r.empty()) {
       return absl::AbortedError(
           "the return changed since that version was read (stale etag); get it again and retry");
@@ -310,35 +369,35 @@ absl::StatusOr<std::map<std::string, v1::ReturnSummary>> AssessmentStore::Summar
     };
     for (const auto& row : tx.exec_prepared("assessment_summary_counts", cycle, region_code)) {
       auto& s = region(row);
-      const int kind = row[1].as<int>();
+      const auto kind = static_cast<CountKind>(row[1].as<int>());
       const std::string key = row[2].as<std::string>();
       const int64_t n = row[3].as<int64_t>();
       switch (kind) {
-        case 0:
+        case CountKind::kReturns:
           s.set_returns(s.returns() + n);
           s.set_trusts_responding(s.trusts_responding() + row[4].as<int64_t>());
           break;
-        case 1:
+        case CountKind::kTypology:
           AddCount(*s.mutable_typology(),
                    v1::Typology_Name(static_cast<v1::Typology>(std::stoi(key))), n);
           break;
-        case 2:
+        case CountKind::kBand:
           AddCount(*s.mutable_bands(),
                    key == "none" ? "NO_POST" : v1::Band_Name(static_cast<v1::Band>(std::stoi(key))),
                    n);
           break;
-        case 3:
+        case CountKind::kBoardRelationship:
           AddCount(*s.mutable_board_relationships(),
                    v1::BoardRelationship_Name(static_cast<v1::BoardRelationship>(std::stoi(key))),
                    n);
           break;
-        case 4:
+        case CountKind::kLeaderTitle:
           AddCount(*s.mutable_leader_titles(), key, n);
           break;
-        case 5:
+        case CountKind::kFinding:
           AddCount(*s.mutable_findings(), key, n);
           break;
-        case 6: {
+        case CountKind::kRating: {
           const size_t colon = key.rfind(':');
           const std::string question = key.substr(0, colon);
           v1::QuestionRatings* q = nullptr;
@@ -352,15 +411,17 @@ absl::StatusOr<std::map<std::string, v1::ReturnSummary>> AssessmentStore::Summar
           AddCount(*q->mutable_ratings(), key.substr(colon + 1), n);
           break;
         }
-        case 7:
+        case CountKind::kReturnsWithLeader:
           s.set_returns_with_leader(s.returns_with_leader() + n);
           break;
-        case 8:
+        case CountKind::kLeadersAt8cOrAbove:
           s.set_leaders_at_8c_or_above(s.leaders_at_8c_or_above() + n);
           break;
-        default:
+        case CountKind::kReturnsWithTitle:
           s.set_returns_with_title(s.returns_with_title() + n);
           break;
+        default:
+          return absl::InternalError(absl::StrCat("unknown summary count kind ", row[1].c_str()));
       }
     }
     return absl::OkStatus();
@@ -388,41 +449,28 @@ absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows) {
       seqs.push_back(r[0].as<int64_t>());
     }
     {
-      pqxx::stream_to returns(
-          tx, "returns",
-          std::vector<std::string>{"seq", "id", "trust_ods_code", "cycle", "edition_id", "status",
-                                   "current_version", "etag", "typology", "ruleset_version",
-                                   "finding_codes", "has_senior_leader", "band",
-                                   "board_relationship", "leader_title", "ratings",
-                                   "submit_time"});
+      std::vector<std::string> columns = {"seq",         "id",     "current_version",
+                                          "submit_time", "status", "etag"};
+      for (const std::string& name : Names(kFactColumns)) columns.push_back(name);
+      pqxx::stream_to returns(tx, "returns", columns);
+      static const std::string kNow = "now";
       for (size_t i = 0; i < rows.size(); ++i) {
         const VersionToWrite& v = rows[i].version;
-        const auto& c = v.content;
-        const auto& leader = c.arrangement().senior_leader();
-        static const std::string kNow = "now";
         const std::string* submit_time = v.status == v1::RETURN_STATUS_DRAFT ? nullptr : &kNow;
-        returns << std::make_tuple(
-            seqs[i], rows[i].return_id, c.trust_ods_code(), c.cycle(), c.edition_id(),
-            static_cast<int>(v.status), 1, Etag(rows[i].return_id, 1),
-            static_cast<int>(c.classification().typology()), c.classification().ruleset_version(),
-            TextArrayLiteral(FindingCodes(c)), c.arrangement().has_senior_ahp_leader() ? "t" : "f",
-            static_cast<int>(leader.band()), static_cast<int>(leader.board_relationship()),
-            leader.job_title(), RatingsLiteral(v.ratings), submit_time);
+        returns << std::tuple_cat(std::make_tuple(seqs[i], rows[i].return_id, 1, submit_time,
+                                                  static_cast<int>(v.status),
+                                                  Etag(rows[i].return_id, 1)),
+                                  FactValues(v));
       }
       returns.complete();
     }
     {
-      pqxx::stream_to versions(
-          tx, "return_versions",
-          std::vector<std::string>{"return_seq", "version", "status", "etag", "content",
-                                   "request_id", "request_digest", "written_by", "change_reason"});
+      std::vector<std::string> columns = {"return_seq", "version"};
+      for (const std::string& name : Names(kVersionColumns)) columns.push_back(name);
+      pqxx::stream_to versions(tx, "return_versions", columns);
       for (size_t i = 0; i < rows.size(); ++i) {
-        const VersionToWrite& v = rows[i].version;
-        versions << std::make_tuple(seqs[i], 1, static_cast<int>(v.status),
-                                    Etag(rows[i].return_id, 1),
-                                    absl::StrCat("\\x", absl::BytesToHexString(ContentBytes(v))),
-                                    v.request_id, v.request_digest, v.written_by,
-                                    v.content.change_reason());
+        versions << std::tuple_cat(std::make_tuple(seqs[i], 1),
+                                   VersionValues(rows[i].version, Etag(rows[i].return_id, 1)));
       }
       versions.complete();
     }

@@ -49,6 +49,22 @@ struct ReturnQuery {
   int typology = 0;
 };
 
+// What a row of the kept summary counts (`return_counts.kind`) counts, as
+// migration 0003_return_counts.sql's ahpl_return_facts() writes it.
+enum class CountKind : int {
+  kReturns = 0,             // submitted returns (and, per row, trusts)
+  kTypology = 1,            // key: Typology number
+  kBand = 2,                // key: Band number of the most senior leader, or "none"
+  kBoardRelationship = 3,   // key: BoardRelationship number (with a leader)
+  kLeaderTitle = 4,         // key: the normalised leader title
+  kFinding = 5,             // key: finding code
+  kRating = 6,              // key: "question_id:rating"
+  kReturnsWithLeader = 7,   // returns with a senior AHP leader
+  kLeadersAt8cOrAbove = 8,  // of those, leaders at band 8c or above
+  kReturnsWithTitle = 9,    // returns naming a leader title
+};
+inline constexpr int kCountKindCount = 10;
+
 // An item of an import batch, validated and ready to store as version 1.
 struct ImportRow {
   VersionToWrite version;

@@ -7,7 +7,7 @@
 #include "services/catalogue/edition_rules.h"
 #include "services/common/embedded_file.h"
 #include "services/common/log.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 
 namespace ahpl {
 std::vector<EmbeddedFile> CatalogueSeedFiles();  // generated from data/

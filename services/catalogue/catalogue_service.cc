@@ -1,13 +1,13 @@
 #include "services/catalogue/catalogue_service.h"
 
-#include <cctype>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/codes.h"
+#include "core/field_violations.h"
+#include "core/status_macros.h"
 #include "services/catalogue/edition_rules.h"
-#include "services/common/field_violations.h"
 #include "services/common/page_token.h"
-#include "services/common/status_macros.h"
 #include "services/common/unary.h"
 
 namespace ahpl::catalogue {
@@ -28,22 +28,6 @@ absl::Status CheckEditionId(const std::string& id) {
     return InvalidField("edition_id", "not a well-formed edition id (e.g. \"2018-06\")");
   }
   return absl::OkStatus();
-}
-
-bool IsWellFormedCode(const std::string& s, size_t min, size_t max) {
-  if (s.size() < min || s.size() > max) return false;
-  for (char c : s) {
-    if (!std::isupper(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Region filters are case-insensitive in effect: codes are stored upper-case.
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -88,7 +72,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerCon
     const int limit = ClampPageSize(request->page_size(), kDefaultEditionPage, kMaxEditionPage);
     auto page = store_.ListEditions(after, limit);
     if (absl::IsInvalidArgument(page.status())) {
-      return InvalidField("page_token", "not a page token issued by this service");
+      return InvalidPageToken();
     }
     if (!page.ok()) return page.status();
     for (auto& e : page->items) *response->add_editions() = std::move(e);
@@ -146,10 +130,10 @@ grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerConte
                                                        const v1::ListTrustsRequest* request,
                                                        v1::ListTrustsResponse* response) {
   return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListTrusts", workers_, [this, request, response](const Principal&) -> absl::Status {
-    const std::string region = Upper(request->region_code());
+    const std::string region = CanonicalCode(request->region_code());
     FieldViolations violations;
-    if (!region.empty() && !IsWellFormedCode(region, 3, 3)) {
-      violations.Add("region_code", "not a region code (e.g. \"Y56\")");
+    if (!region.empty() && !IsRegionCode(region)) {
+      violations.Add("region_code", kRegionCodeRule);
     }
     if (request->page_size() < 0) violations.Add("page_size", "must not be negative");
     RETURN_IF_ERROR(violations.ToStatus("invalid ListTrusts request"));
@@ -169,9 +153,9 @@ grpc::ServerUnaryReactor* CatalogueService::GetTrust(grpc::CallbackServerContext
                                                      v1::GetTrustResponse* response) {
   return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/GetTrust", workers_,
                        [this, request, response](const Principal&) -> absl::Status {
-    const std::string code = Upper(request->ods_code());
-    if (!IsWellFormedCode(code, 3, 5)) {
-      return InvalidField("ods_code", "not an ODS code (3 to 5 letters or digits)");
+    const std::string code = CanonicalCode(request->ods_code());
+    if (!IsOdsCode(code)) {
+      return InvalidField("ods_code", kOdsCodeRule);
     }
     ASSIGN_OR_RETURN(*response->mutable_trust(), store_.GetTrust(code));
     return absl::OkStatus();

@@ -7,7 +7,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
+#include "core/json.h"
 
 namespace ahpl::catalogue {
 namespace {
@@ -119,12 +120,7 @@ absl::StatusOr<Published> CatalogueStore::PublishEdition(const v1::Edition& edit
                                                          const Principal& actor) {
   v1::Edition content = edition;
   content.clear_publish_time();
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  if (!google::protobuf::util::MessageToJsonString(content, &json, options).ok()) {
-    return absl::InternalError("cannot encode edition");
-  }
+  const std::string json = ToJson(content);
   bool created = false;
   int64_t publish_micros = 0;
   RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {

@@ -1,14 +1,12 @@
 #include "services/catalogue/edition_rules.h"
 
-#include <openssl/sha.h>
-
 #include <cctype>
 #include <set>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "core/sha256.h"
 
 namespace ahpl::catalogue {
 namespace {
@@ -221,10 +219,7 @@ std::string EditionFingerprint(const v1::Edition& edition) {
     coded.SetSerializationDeterministic(true);
     copy.SerializeToCodedStream(&coded);
   }
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return Sha256Hex(bytes);
 }
 
 std::vector<v1::Question> QuestionsInSection(const v1::Edition& edition,

@@ -8,7 +8,7 @@
 
 #include "ahpl/v1/catalogue.pb.h"
 #include "absl/strings/string_view.h"
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 namespace ahpl::catalogue {
 

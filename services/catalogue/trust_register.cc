@@ -1,12 +1,12 @@
 #include "services/catalogue/trust_register.h"
 
-#include <cctype>
 #include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/common/csv.h"
+#include "core/codes.h"
+#include "core/csv.h"
 
 namespace ahpl::catalogue {
 namespace {
@@ -15,21 +15,6 @@ const std::vector<std::string>& Header() {
   static const auto* header = new std::vector<std::string>{
       "ods_code", "name", "region_code", "region_name", "trust_type"};
   return *header;
-}
-
-bool IsOdsCode(const std::string& s) {
-  if (s.size() < 3 || s.size() > 5) return false;
-  for (char c : s) {
-    if (!std::isupper(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool IsRegionCode(const std::string& s) {
-  return s.size() == 3 && s[0] == 'Y' && std::isdigit(static_cast<unsigned char>(s[1])) &&
-         std::isdigit(static_cast<unsigned char>(s[2]));
 }
 
 }  // namespace

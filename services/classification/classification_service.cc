@@ -1,15 +1,14 @@
 #include "services/classification/classification_service.h"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "services/classification/classifier.h"
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 #include "services/common/log.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 #include "services/common/unary.h"
+#include "core/files.h"
 
 namespace ahpl::classification {
 namespace {
@@ -191,11 +190,9 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleset>> LoadRuleset(
   if (ruleset_file.empty()) {
     ASSIGN_OR_RETURN(ruleset, ShippedRuleset());
   } else {
-    std::ifstream in(ruleset_file);
-    if (!in) return absl::NotFoundError(absl::StrCat("cannot read ruleset file ", ruleset_file));
-    std::stringstream text;
-    text << in.rdbuf();
-    auto parsed = ParseRuleset(text.str());
+    auto text = ReadFile(ruleset_file);
+    if (!text.ok()) return absl::NotFoundError(absl::StrCat("cannot read ruleset file ", ruleset_file));
+    auto parsed = ParseRuleset(*text);
     if (!parsed.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(ruleset_file, ": ", parsed.status().message()));
     }

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 
 namespace ahpl::classification {
 namespace {

@@ -12,8 +12,8 @@
 #include "ahpl/v1/classification.pb.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "services/classification/arrangement.h"
-#include "services/common/field_violations.h"
+#include "core/arrangement.h"
+#include "core/field_violations.h"
 
 namespace ahpl::classification {
 

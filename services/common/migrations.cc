@@ -1,31 +1,22 @@
 #include "services/common/migrations.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 
 #include <pqxx/pqxx>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 #include "services/common/pg_pool.h"
+#include "core/sha256.h"
 
 namespace ahpl {
 namespace {
 
 // Key of the advisory lock held while migrating ("ahpl" in ASCII).
 constexpr long long kMigrationLockKey = 0x6168706c;
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
 
 }  // namespace
 

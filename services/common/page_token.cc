@@ -2,8 +2,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 namespace ahpl {
 namespace {
@@ -17,18 +18,22 @@ std::string EncodePageToken(absl::string_view filter, absl::string_view last_key
                    last_key));
 }
 
+absl::Status InvalidPageToken(absl::string_view field) {
+  return InvalidField(std::string(field), "not a page token issued by this service");
+}
+
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token, absl::string_view filter,
                                             absl::string_view field) {
   if (token.empty()) return std::string();
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw)) {
-    return InvalidField(std::string(field), "not a page token issued by this service");
+    return InvalidPageToken(field);
   }
   const std::string prefix =
       absl::StrCat(kVersion, std::string(1, kSeparator), filter, std::string(1, kSeparator));
   if (raw.size() < kVersion.size() + 2 || !absl::StartsWith(raw, kVersion) ||
       raw[kVersion.size()] != kSeparator) {
-    return InvalidField(std::string(field), "not a page token issued by this service");
+    return InvalidPageToken(field);
   }
   if (!absl::StartsWith(raw, prefix)) {
     return InvalidField(std::string(field),
@@ -36,9 +41,18 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token, absl::strin
   }
   std::string key = raw.substr(prefix.size());
   if (key.empty()) {
-    return InvalidField(std::string(field), "not a page token issued by this service");
+    return InvalidPageToken(field);
   }
   return key;
+}
+
+absl::StatusOr<int64_t> DecodeNumericPageToken(absl::string_view token, absl::string_view filter,
+                                               absl::string_view field) {
+  auto key = DecodePageToken(token, filter, field);
+  if (!key.ok()) return key.status();
+  int64_t after = 0;
+  if (!key->empty() && !absl::SimpleAtoi(*key, &after)) return InvalidPageToken(field);
+  return after;
 }
 
 int ClampPageSize(int requested, int fallback, int maximum) {

@@ -4,6 +4,7 @@
 #ifndef AHPL_SERVICES_COMMON_PAGE_TOKEN_H_
 #define AHPL_SERVICES_COMMON_PAGE_TOKEN_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -19,6 +20,14 @@ std::string EncodePageToken(absl::string_view filter, absl::string_view last_key
 // INVALID_ARGUMENT naming `field`.
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token, absl::string_view filter,
                                             absl::string_view field = "page_token");
+
+// As DecodePageToken, for a token whose key is a number (a sequence, id or
+// version): 0 for an empty token.
+absl::StatusOr<int64_t> DecodeNumericPageToken(absl::string_view token, absl::string_view filter,
+                                               absl::string_view field = "page_token");
+
+// INVALID_ARGUMENT naming `field`: not a page token issued by this service.
+absl::Status InvalidPageToken(absl::string_view field = "page_token");
 
 // Clamps a requested page size: 0 or less gives `fallback`, more than
 // `maximum` gives `maximum`.

@@ -11,7 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/common/log.h"
 #include "services/common/migrations.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 
 namespace ahpl {
 

@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "services/common/tls_files.h"
+#include "core/tls_files.h"
 
 namespace ahpl {
 

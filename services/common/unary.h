@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "services/common/access.h"
-#include "services/common/grpc_status.h"
+#include "core/grpc_status.h"
 #include "services/common/worker_pool.h"
 
 namespace ahpl {

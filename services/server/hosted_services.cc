@@ -10,7 +10,7 @@
 #include "services/access/access_service.h"
 #include "services/assessment/assessment_service.h"
 #include "services/common/migrations.h"
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 #include "services/catalogue/catalogue_seed.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/classification/classification_service.h"

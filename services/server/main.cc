@@ -3,8 +3,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -15,6 +13,7 @@
 #include "services/common/log.h"
 #include "services/common/service_host.h"
 #include "services/server/hosted_services.h"
+#include "core/files.h"
 
 ABSL_FLAG(std::string, listen, "",
           "address to listen on (default $AHPL_LISTEN or 127.0.0.1:50051)");
@@ -65,12 +64,10 @@ std::string FlagOrEnv(const std::string& flag, const char* env, const char* fall
   std::exit(1);
 }
 
-std::string ReadSecretFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) Fail("cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return std::string(absl::StripAsciiWhitespace(text.str()));
+std::string SecretFromFile(const std::string& path) {
+  auto secret = ahpl::ReadSecretFile(path);
+  if (!secret.ok()) Fail(std::string(secret.status().message()));
+  return *secret;
 }
 
 // --create_token: make one token as "bootstrap" and print its secret.
@@ -138,7 +135,7 @@ int main(int argc, char** argv) {
       Fail("--classification_target needs --classification_token_file (a classifier token)");
     }
     options.settings["assessment.classification_token"] =
-        ReadSecretFile(absl::GetFlag(FLAGS_classification_token_file));
+        SecretFromFile(absl::GetFlag(FLAGS_classification_token_file));
     options.settings["assessment.classification_ca"] = absl::GetFlag(FLAGS_classification_ca);
     options.settings["assessment.classification_cert"] = absl::GetFlag(FLAGS_tls_cert);
     options.settings["assessment.classification_key"] = absl::GetFlag(FLAGS_tls_key);

@@ -8,7 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "ahpl/v1/assessment.grpc.pb.h"
-#include "services/assessment/summary.h"
+#include "core/summary.h"
 #include "services/server/hosted_services.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/status_matchers.h"

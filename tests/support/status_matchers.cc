@@ -1,7 +1,7 @@
 #include "tests/support/status_matchers.h"
 
-#include "services/common/field_violations.h"
-#include "services/common/grpc_status.h"
+#include "core/field_violations.h"
+#include "core/grpc_status.h"
 
 namespace ahpl::testing {
 

@@ -15,9 +15,12 @@ class ClassificationClient {
   explicit ClassificationClient(ClientOptions options);
   ClassificationClient(ClientOptions options, std::shared_ptr<grpc::Channel> channel);
 
-  // Places one arrangement in Table 1, with its findings.
+  // Places one arrangement in Table 1, with its findings; the basic view
+  // leaves out the texts (row wording, reasons) for callers that store the
+  // outcome only.
   absl::StatusOr<v1::ClassifyArrangementResponse> Classify(
-      const v1::LeadershipArrangement& arrangement);
+      const v1::LeadershipArrangement& arrangement,
+      v1::ClassificationView view = v1::CLASSIFICATION_VIEW_FULL);
   // Evaluates a return's arrangement and answers.
   absl::StatusOr<v1::EvaluateReturnResponse> Evaluate(const v1::EvaluateReturnRequest& request);
   // The ruleset in force.

@@ -1,7 +1,7 @@
 // Collects every field that fails validation so a request can be refused
 // once, naming all of them (google.rpc.BadRequest).
-#ifndef AHPL_SERVICES_COMMON_FIELD_VIOLATIONS_H_
-#define AHPL_SERVICES_COMMON_FIELD_VIOLATIONS_H_
+#ifndef AHPL_CORE_FIELD_VIOLATIONS_H_
+#define AHPL_CORE_FIELD_VIOLATIONS_H_
 
 #include <optional>
 #include <string>
@@ -52,4 +52,4 @@ std::string IndexPath(absl::string_view field, size_t index);
 
 }  // namespace ahpl
 
-#endif  // AHPL_SERVICES_COMMON_FIELD_VIOLATIONS_H_
+#endif  // AHPL_CORE_FIELD_VIOLATIONS_H_

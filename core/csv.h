@@ -1,7 +1,7 @@
 // Reads RFC 4180 CSV text (quoted fields, doubled quotes, CRLF or LF line
 // ends) into rows that remember the line they started on.
-#ifndef AHPL_SERVICES_COMMON_CSV_H_
-#define AHPL_SERVICES_COMMON_CSV_H_
+#ifndef AHPL_CORE_CSV_H_
+#define AHPL_CORE_CSV_H_
 
 #include <string>
 #include <vector>
@@ -22,4 +22,4 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text);
 
 }  // namespace ahpl
 
-#endif  // AHPL_SERVICES_COMMON_CSV_H_
+#endif  // AHPL_CORE_CSV_H_

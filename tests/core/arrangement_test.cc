@@ -1,4 +1,4 @@
-#include "services/classification/arrangement.h"
+#include "core/arrangement.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,4 @@
-#include "services/assessment/return_rules.h"
-
-#include <openssl/sha.h>
+#include "core/return_rules.h"
 
 #include <cctype>
 #include <map>
@@ -12,17 +10,12 @@
 #include "absl/time/civil_time.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "services/classification/arrangement.h"
+#include "core/arrangement.h"
+#include "core/codes.h"
+#include "core/sha256.h"
 
 namespace ahpl::assessment {
 namespace {
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
 
 bool Blank(absl::string_view s) {
   for (char c : s) {
@@ -93,49 +86,20 @@ void ValidateAnswers(FieldViolations& v, const v1::AssessmentReturn& ret,
 
 }  // namespace
 
-bool IsValidCycle(absl::string_view cycle) {
-  int first = 0, second = 0;
-  if (cycle.size() != 7 || cycle[4] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6}) {
-    if (!std::isdigit(static_cast<unsigned char>(cycle[i]))) return false;
-  }
-  if (!absl::SimpleAtoi(cycle.substr(0, 4), &first) || !absl::SimpleAtoi(cycle.substr(5), &second)) {
-    return false;
-  }
-  return first >= 2000 && (first + 1) % 100 == second;
-}
-
-bool IsWellFormedOdsCode(absl::string_view code) {
-  if (code.size() < 3 || code.size() > 5) return false;
-  for (char c : code) {
-    if (!std::isupper(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool IsValidRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' &&
-        c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
-
 FieldViolations ValidateReturn(const v1::AssessmentReturn& ret, const v1::Edition* edition,
                                bool trust_known, Completeness completeness) {
   FieldViolations v;
-  if (!IsWellFormedOdsCode(ret.trust_ods_code())) {
-    v.Add("trust_ods_code", "not an ODS code (3 to 5 upper-case letters or digits)");
+  if (!IsOdsCode(ret.trust_ods_code())) {
+    const std::string canonical = CanonicalCode(ret.trust_ods_code());
+    v.Add("trust_ods_code", IsOdsCode(canonical)
+                                ? absl::StrCat("a return names its trust in capitals: \"",
+                                               canonical, "\"")
+                                : kOdsCodeRule);
   } else if (!trust_known) {
     v.Add("trust_ods_code", absl::StrCat("no trust ", ret.trust_ods_code(), " in the register"));
   }
-  if (!IsValidCycle(ret.cycle())) {
-    v.Add("cycle", "must be a reporting year such as \"2018-19\"");
+  if (!IsCycle(ret.cycle())) {
+    v.Add("cycle", kCycleRule);
   }
   if (edition == nullptr) {
     v.Add("edition_id", absl::StrCat("no published edition \"", ret.edition_id(), "\""));

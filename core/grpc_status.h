@@ -1,7 +1,7 @@
 // The one place where absl::Status becomes grpc::Status (and back, for
 // clients), keeping google.rpc.BadRequest details on the wire.
-#ifndef AHPL_SERVICES_COMMON_GRPC_STATUS_H_
-#define AHPL_SERVICES_COMMON_GRPC_STATUS_H_
+#ifndef AHPL_CORE_GRPC_STATUS_H_
+#define AHPL_CORE_GRPC_STATUS_H_
 
 #include <grpcpp/support/status.h>
 
@@ -18,4 +18,4 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace ahpl
 
-#endif  // AHPL_SERVICES_COMMON_GRPC_STATUS_H_
+#endif  // AHPL_CORE_GRPC_STATUS_H_

@@ -1,4 +1,4 @@
-#include "services/assessment/summary.h"
+#include "core/summary.h"
 
 #include <algorithm>
 #include <map>

@@ -1,7 +1,7 @@
 // What a trust's return must satisfy to be kept as a draft or submitted,
 // and the facts about it that are stored for counting. Pure: no gRPC, no SQL.
-#ifndef AHPL_SERVICES_ASSESSMENT_RETURN_RULES_H_
-#define AHPL_SERVICES_ASSESSMENT_RETURN_RULES_H_
+#ifndef AHPL_CORE_RETURN_RULES_H_
+#define AHPL_CORE_RETURN_RULES_H_
 
 #include <optional>
 #include <string>
@@ -10,7 +10,7 @@
 #include "ahpl/v1/assessment.pb.h"
 #include "ahpl/v1/catalogue.pb.h"
 #include "absl/strings/string_view.h"
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 namespace ahpl::assessment {
 
@@ -31,15 +31,6 @@ inline constexpr size_t kMaxReasonLength = 2000;
 FieldViolations ValidateReturn(const v1::AssessmentReturn& ret, const v1::Edition* edition,
                                bool trust_known, Completeness completeness);
 
-// Whether `cycle` is a reporting year like "2018-19" (second part the next
-// year).
-bool IsValidCycle(absl::string_view cycle);
-// Whether `ods_code` looks like an ODS code (3-5 upper-case letters/digits).
-bool IsWellFormedOdsCode(absl::string_view ods_code);
-// Whether `request_id` is a usable idempotency key (1-128 letters, digits,
-// '.', '_', ':' or '-').
-bool IsValidRequestId(absl::string_view request_id);
-
 // The parts of a return a client may set; server-set fields cleared.
 v1::AssessmentReturn ClientContent(const v1::AssessmentReturn& ret);
 
@@ -56,4 +47,4 @@ std::string Etag(absl::string_view return_id, int64_t version);
 
 }  // namespace ahpl::assessment
 
-#endif  // AHPL_SERVICES_ASSESSMENT_RETURN_RULES_H_
+#endif  // AHPL_CORE_RETURN_RULES_H_

@@ -1,7 +1,7 @@
 // Early-return helpers for absl::Status and absl::StatusOr, which Abseil
 // 20220623 does not ship.
-#ifndef AHPL_SERVICES_COMMON_STATUS_MACROS_H_
-#define AHPL_SERVICES_COMMON_STATUS_MACROS_H_
+#ifndef AHPL_CORE_STATUS_MACROS_H_
+#define AHPL_CORE_STATUS_MACROS_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -26,4 +26,4 @@
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 
-#endif  // AHPL_SERVICES_COMMON_STATUS_MACROS_H_
+#endif  // AHPL_CORE_STATUS_MACROS_H_

@@ -1,4 +1,4 @@
-#include "services/assessment/return_rules.h"
+#include "core/return_rules.h"
 
 #include <gtest/gtest.h>
 
@@ -84,22 +84,6 @@ TEST(ReturnRulesTest, FreeTextLimitsAndNulBytes) {
   r.mutable_respondent()->set_role(std::string(kMaxNameLength + 1, 'r'));
   EXPECT_EQ(Fields(r, Completeness::kDraft),
             (std::set<std::string>{"respondent.name", "respondent.role"}));
-}
-
-TEST(ReturnRulesTest, Cycles) {
-  EXPECT_TRUE(IsValidCycle("2018-19"));
-  EXPECT_TRUE(IsValidCycle("2099-00"));
-  EXPECT_FALSE(IsValidCycle("2018-20"));
-  EXPECT_FALSE(IsValidCycle("2018/19"));
-  EXPECT_FALSE(IsValidCycle("18-19"));
-  EXPECT_FALSE(IsValidCycle("1999-00"));
-}
-
-TEST(ReturnRulesTest, RequestIds) {
-  EXPECT_TRUE(IsValidRequestId("import:2018-19:RF4.1"));
-  EXPECT_FALSE(IsValidRequestId(""));
-  EXPECT_FALSE(IsValidRequestId("has space"));
-  EXPECT_FALSE(IsValidRequestId(std::string(129, 'a')));
 }
 
 TEST(ReturnRulesTest, RatingsFollowTheEditionsQuestionOrder) {

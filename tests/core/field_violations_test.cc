@@ -1,8 +1,8 @@
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 #include <gtest/gtest.h>
 
-#include "services/common/grpc_status.h"
+#include "core/grpc_status.h"
 #include "tests/support/status_matchers.h"
 
 namespace ahpl {

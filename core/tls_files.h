@@ -1,7 +1,7 @@
 // TLS material from PEM files, and the client credentials made from it;
 // shared by servers calling other servers and by the SDK.
-#ifndef AHPL_SERVICES_COMMON_TLS_FILES_H_
-#define AHPL_SERVICES_COMMON_TLS_FILES_H_
+#ifndef AHPL_CORE_TLS_FILES_H_
+#define AHPL_CORE_TLS_FILES_H_
 
 #include <memory>
 #include <string>
@@ -24,4 +24,4 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ClientTlsCredentials(
 
 }  // namespace ahpl
 
-#endif  // AHPL_SERVICES_COMMON_TLS_FILES_H_
+#endif  // AHPL_CORE_TLS_FILES_H_

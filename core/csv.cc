@@ -1,4 +1,4 @@
-#include "services/common/csv.h"
+#include "core/csv.h"
 
 #include "absl/strings/str_cat.h"
 

@@ -1,14 +1,14 @@
 // What the classification rules see of a leadership arrangement: the
 // validated facts of a return and what follows from them (scope, coverage).
-#ifndef AHPL_SERVICES_CLASSIFICATION_ARRANGEMENT_H_
-#define AHPL_SERVICES_CLASSIFICATION_ARRANGEMENT_H_
+#ifndef AHPL_CORE_ARRANGEMENT_H_
+#define AHPL_CORE_ARRANGEMENT_H_
 
 #include <vector>
 
 #include "ahpl/v1/catalogue.pb.h"
 #include "ahpl/v1/classification.pb.h"
 #include "ahpl/v1/common.pb.h"
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 namespace ahpl::classification {
 
@@ -41,4 +41,4 @@ int BandRank(v1::Band band);
 
 }  // namespace ahpl::classification
 
-#endif  // AHPL_SERVICES_CLASSIFICATION_ARRANGEMENT_H_
+#endif  // AHPL_CORE_ARRANGEMENT_H_

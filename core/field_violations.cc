@@ -1,4 +1,4 @@
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 #include <utility>
 

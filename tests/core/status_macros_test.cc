@@ -1,4 +1,4 @@
-#include "services/common/status_macros.h"
+#include "core/status_macros.h"
 
 #include <gtest/gtest.h>
 

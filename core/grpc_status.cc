@@ -1,11 +1,11 @@
-#include "services/common/grpc_status.h"
+#include "core/grpc_status.h"
 
 #include <string>
 
 #include "absl/strings/cord.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "services/common/field_violations.h"
+#include "core/field_violations.h"
 
 namespace ahpl {
 

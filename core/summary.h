@@ -1,8 +1,8 @@
 // Return summaries as mergeable counts: building them from the database's
 // aggregate rows, merging summaries of disjoint data exactly, and
 // suppressing small counts in regional output. Pure: no gRPC, no SQL.
-#ifndef AHPL_SERVICES_ASSESSMENT_SUMMARY_H_
-#define AHPL_SERVICES_ASSESSMENT_SUMMARY_H_
+#ifndef AHPL_CORE_SUMMARY_H_
+#define AHPL_CORE_SUMMARY_H_
 
 #include <cstdint>
 #include <string>
@@ -38,4 +38,4 @@ v1::ReturnSummary Difference(const v1::ReturnSummary& a, const v1::ReturnSummary
 
 }  // namespace ahpl::assessment
 
-#endif  // AHPL_SERVICES_ASSESSMENT_SUMMARY_H_
+#endif  // AHPL_CORE_SUMMARY_H_
