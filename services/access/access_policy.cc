@@ -7,6 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "ahpl/v1/access.grpc.pb.h"
+#include "ahpl/v1/assessment.grpc.pb.h"
+#include "ahpl/v1/catalogue.grpc.pb.h"
+#include "ahpl/v1/classification.grpc.pb.h"
+#include "services/common/rpc_name.h"
 
 namespace ahpl::access {
 namespace {
@@ -23,45 +28,41 @@ std::vector<MethodPolicy> BuildPolicy() {
   // Classification reads nothing stored: every role that works with
   // returns may ask for it, as may other services.
   const std::vector<v1::Role> classify = {kClassifier, kTrust, kRegion, kNational};
-  const std::string cat = "/ahpl.v1.CatalogueService/";
-  const std::string ret = "/ahpl.v1.AssessmentService/";
-  const std::string cls = "/ahpl.v1.ClassificationService/";
-  const std::string acc = "/ahpl.v1.AccessService/";
   return {
-      {cat + "GetEdition", any},
-      {cat + "ListEditions", any},
-      {cat + "ListQuestions", any},
-      {cat + "ListProfessions", any},
-      {cat + "ListRegions", any},
-      {cat + "ListTrusts", any},
-      {cat + "GetTrust", any},
-      {cat + "PublishEdition", {kAdmin}},
+      {AHPL_RPC(CatalogueService, GetEdition), any},
+      {AHPL_RPC(CatalogueService, ListEditions), any},
+      {AHPL_RPC(CatalogueService, ListQuestions), any},
+      {AHPL_RPC(CatalogueService, ListProfessions), any},
+      {AHPL_RPC(CatalogueService, ListRegions), any},
+      {AHPL_RPC(CatalogueService, ListTrusts), any},
+      {AHPL_RPC(CatalogueService, GetTrust), any},
+      {AHPL_RPC(CatalogueService, PublishEdition), {kAdmin}},
 
-      {ret + "CreateReturn", {kTrust}},
-      {ret + "UpdateReturn", {kTrust}},
-      {ret + "SubmitReturn", {kTrust}},
-      {ret + "AmendReturn", {kTrust}},
-      {ret + "WithdrawReturn", {kTrust}},
-      {ret + "GetReturn", readers},
-      {ret + "ListReturnVersions", readers},
-      {ret + "ListReturns", readers},
+      {AHPL_RPC(AssessmentService, CreateReturn), {kTrust}},
+      {AHPL_RPC(AssessmentService, UpdateReturn), {kTrust}},
+      {AHPL_RPC(AssessmentService, SubmitReturn), {kTrust}},
+      {AHPL_RPC(AssessmentService, AmendReturn), {kTrust}},
+      {AHPL_RPC(AssessmentService, WithdrawReturn), {kTrust}},
+      {AHPL_RPC(AssessmentService, GetReturn), readers},
+      {AHPL_RPC(AssessmentService, ListReturnVersions), readers},
+      {AHPL_RPC(AssessmentService, ListReturns), readers},
       // A trust imports its own returns; the national team imports the
       // returns it collected (docs/decisions.md).
-      {ret + "ImportReturns", {kTrust, kNational}},
-      {ret + "ExportReturns", readers},
-      {ret + "SummarizeReturns", {kRegion, kNational}},
-      {ret + "BenchmarkReturn", readers},
+      {AHPL_RPC(AssessmentService, ImportReturns), {kTrust, kNational}},
+      {AHPL_RPC(AssessmentService, ExportReturns), readers},
+      {AHPL_RPC(AssessmentService, SummarizeReturns), {kRegion, kNational}},
+      {AHPL_RPC(AssessmentService, BenchmarkReturn), readers},
 
-      {cls + "ClassifyArrangement", classify},
-      {cls + "ClassifyArrangements", classify},
-      {cls + "EvaluateReturn", classify},
-      {cls + "GetRuleset", classify},
+      {AHPL_RPC(ClassificationService, ClassifyArrangement), classify},
+      {AHPL_RPC(ClassificationService, ClassifyArrangements), classify},
+      {AHPL_RPC(ClassificationService, EvaluateReturn), classify},
+      {AHPL_RPC(ClassificationService, GetRuleset), classify},
 
-      {acc + "CreateToken", {kAdmin}},
-      {acc + "ListTokens", {kAdmin}},
-      {acc + "RevokeToken", {kAdmin}},
-      {acc + "ListAuditEvents", {kAdmin}},
-      {acc + "GetCaller", any},
+      {AHPL_RPC(AccessService, CreateToken), {kAdmin}},
+      {AHPL_RPC(AccessService, ListTokens), {kAdmin}},
+      {AHPL_RPC(AccessService, RevokeToken), {kAdmin}},
+      {AHPL_RPC(AccessService, ListAuditEvents), {kAdmin}},
+      {AHPL_RPC(AccessService, GetCaller), any},
   };
 }
 

@@ -10,6 +10,7 @@
 #include "core/field_violations.h"
 #include "services/common/page_token.h"
 #include "core/status_macros.h"
+#include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 
 namespace ahpl::access {
@@ -106,7 +107,7 @@ AccessService::AccessService(AccessStore& store, Authorizer& authorizer, WorkerP
 grpc::ServerUnaryReactor* AccessService::CreateToken(grpc::CallbackServerContext* context,
                                                      const v1::CreateTokenRequest* request,
                                                      v1::CreateTokenResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.AccessService/CreateToken", workers_,
+  return RunAuthorized(context, authorizer_, AHPL_RPC(AccessService, CreateToken), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          ASSIGN_OR_RETURN(*response, access::CreateToken(store_, *request, caller));
                          return absl::OkStatus();
@@ -117,7 +118,7 @@ grpc::ServerUnaryReactor* AccessService::ListTokens(grpc::CallbackServerContext*
                                                     const v1::ListTokensRequest* request,
                                                     v1::ListTokensResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AccessService/ListTokens", workers_,
+      context, authorizer_, AHPL_RPC(AccessService, ListTokens), workers_,
       [this, request, response](const Principal&) -> absl::Status {
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
         const std::string filter = request->include_inactive() ? "tokens:all" : "tokens:active";
@@ -140,7 +141,7 @@ grpc::ServerUnaryReactor* AccessService::ListTokens(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* AccessService::RevokeToken(grpc::CallbackServerContext* context,
                                                      const v1::RevokeTokenRequest* request,
                                                      v1::RevokeTokenResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.AccessService/RevokeToken", workers_,
+  return RunAuthorized(context, authorizer_, AHPL_RPC(AccessService, RevokeToken), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          ASSIGN_OR_RETURN(int64_t id, TokenIdFromName(request->name(), "name"));
                          ASSIGN_OR_RETURN(*response->mutable_token(), store_.RevokeToken(id, caller));
@@ -153,7 +154,7 @@ grpc::ServerUnaryReactor* AccessService::ListAuditEvents(
     grpc::CallbackServerContext* context, const v1::ListAuditEventsRequest* request,
     v1::ListAuditEventsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AccessService/ListAuditEvents", workers_,
+      context, authorizer_, AHPL_RPC(AccessService, ListAuditEvents), workers_,
       [this, request, response](const Principal&) -> absl::Status {
         const v1::AuditFilter& f = request->filter();
         FieldViolations v;
@@ -209,7 +210,7 @@ grpc::ServerUnaryReactor* AccessService::ListAuditEvents(
 grpc::ServerUnaryReactor* AccessService::GetCaller(grpc::CallbackServerContext* context,
                                                    const v1::GetCallerRequest*,
                                                    v1::GetCallerResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.AccessService/GetCaller", workers_,
+  return RunAuthorized(context, authorizer_, AHPL_RPC(AccessService, GetCaller), workers_,
                        [this, response](const Principal& caller) -> absl::Status {
                          ASSIGN_OR_RETURN(*response->mutable_token(), store_.GetToken(caller.token_id));
                          return absl::OkStatus();

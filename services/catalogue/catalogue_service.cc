@@ -8,6 +8,7 @@
 #include "core/status_macros.h"
 #include "services/catalogue/edition_rules.h"
 #include "services/common/page_token.h"
+#include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 
 namespace ahpl::catalogue {
@@ -49,14 +50,14 @@ grpc::ServerUnaryReactor* CatalogueService::GetEdition(grpc::CallbackServerConte
                                                        v1::GetEditionResponse* response) {
   if (!request->edition_id().empty()) {
     if (auto cached = store_.CachedEdition(request->edition_id())) {
-      return ServeAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/GetEdition", workers_,
+      return ServeAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, GetEdition), workers_,
                              [response, cached](const Principal&) {
                                *response->mutable_edition() = *cached;
                                return absl::OkStatus();
                              });
     }
   }
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/GetEdition", workers_, [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, GetEdition), workers_, [this, request, response](const Principal&) -> absl::Status {
     ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
     *response->mutable_edition() = *edition;
     return absl::OkStatus();
@@ -66,7 +67,7 @@ grpc::ServerUnaryReactor* CatalogueService::GetEdition(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerContext* context,
                                                          const v1::ListEditionsRequest* request,
                                                          v1::ListEditionsResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListEditions", workers_, [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListEditions), workers_, [this, request, response](const Principal&) -> absl::Status {
     RETURN_IF_ERROR(CheckPageSize(request->page_size()));
     ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), "editions"));
     const int limit = ClampPageSize(request->page_size(), kDefaultEditionPage, kMaxEditionPage);
@@ -86,7 +87,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* CatalogueService::ListQuestions(grpc::CallbackServerContext* context,
                                                           const v1::ListQuestionsRequest* request,
                                                           v1::ListQuestionsResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListQuestions", workers_, [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListQuestions), workers_, [this, request, response](const Principal&) -> absl::Status {
     ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
     const std::string& section = request->section_id();
     if (!section.empty() && !HasSection(*edition, section)) {
@@ -106,7 +107,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListQuestions(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* CatalogueService::ListProfessions(
     grpc::CallbackServerContext* context, const v1::ListProfessionsRequest* request,
     v1::ListProfessionsResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListProfessions", workers_, [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListProfessions), workers_, [this, request, response](const Principal&) -> absl::Status {
     ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
     response->set_edition_id(edition->id());
     *response->mutable_professions() = edition->professions();
@@ -119,7 +120,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListProfessions(
 grpc::ServerUnaryReactor* CatalogueService::ListRegions(grpc::CallbackServerContext* context,
                                                         const v1::ListRegionsRequest*,
                                                         v1::ListRegionsResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListRegions", workers_, [this, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListRegions), workers_, [this, response](const Principal&) -> absl::Status {
     ASSIGN_OR_RETURN(auto regions, store_.ListRegions());
     for (auto& r : regions) *response->add_regions() = std::move(r);
     return absl::OkStatus();
@@ -129,7 +130,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListRegions(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerContext* context,
                                                        const v1::ListTrustsRequest* request,
                                                        v1::ListTrustsResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/ListTrusts", workers_, [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListTrusts), workers_, [this, request, response](const Principal&) -> absl::Status {
     const std::string region = CanonicalCode(request->region_code());
     FieldViolations violations;
     if (!region.empty() && !IsRegionCode(region)) {
@@ -151,7 +152,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* CatalogueService::GetTrust(grpc::CallbackServerContext* context,
                                                      const v1::GetTrustRequest* request,
                                                      v1::GetTrustResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/GetTrust", workers_,
+  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, GetTrust), workers_,
                        [this, request, response](const Principal&) -> absl::Status {
     const std::string code = CanonicalCode(request->ods_code());
     if (!IsOdsCode(code)) {
@@ -165,7 +166,7 @@ grpc::ServerUnaryReactor* CatalogueService::GetTrust(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* CatalogueService::PublishEdition(
     grpc::CallbackServerContext* context, const v1::PublishEditionRequest* request,
     v1::PublishEditionResponse* response) {
-  return RunAuthorized(context, authorizer_, "/ahpl.v1.CatalogueService/PublishEdition", workers_,
+  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, PublishEdition), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
     if (!request->has_edition()) {
       return InvalidField("edition", "the edition to publish is required");

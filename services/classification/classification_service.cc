@@ -7,6 +7,7 @@
 #include "core/field_violations.h"
 #include "services/common/log.h"
 #include "core/status_macros.h"
+#include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 #include "core/files.h"
 
@@ -36,13 +37,14 @@ class BatchReactor final
   BatchReactor(const CompiledRuleset& rules, grpc::CallbackServerContext* context,
                Authorizer& authorizer, WorkerPool& workers)
       : rules_(rules) {
-    static constexpr absl::string_view kMethod = "/ahpl.v1.ClassificationService/ClassifyArrangements";
-    if (auto decided = authorizer.AuthorizeFromCache(*context, kMethod)) {
+    const std::string& method = AHPL_RPC(ClassificationService, ClassifyArrangements);
+    if (auto decided = authorizer.AuthorizeFromCache(*context, method)) {
       Begin(decided->status());
       return;
     }
-    if (!workers.TrySubmit(
-            [this, context, &authorizer] { Begin(authorizer.Authorize(*context, kMethod).status()); })) {
+    if (!workers.TrySubmit([this, context, &authorizer, &method] {
+          Begin(authorizer.Authorize(*context, method).status());
+        })) {
       Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry"));
     }
   }
@@ -124,7 +126,7 @@ grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
     grpc::CallbackServerContext* context, const v1::ClassifyArrangementRequest* request,
     v1::ClassifyArrangementResponse* response) {
   return ServeAuthorized(
-      context, authorizer_, "/ahpl.v1.ClassificationService/ClassifyArrangement", workers_,
+      context, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement), workers_,
       [this, request, response](const Principal&) -> absl::Status {
         if (!v1::ClassificationView_IsValid(request->view())) {
           return InvalidField("view", "not a known view");
@@ -153,17 +155,17 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
     ASSIGN_OR_RETURN(*response, Evaluate(rules, edition, request->arrangement(), request->answers()));
     return absl::OkStatus();
   };
-  static constexpr absl::string_view kMethod = "/ahpl.v1.ClassificationService/EvaluateReturn";
+  const std::string& method = AHPL_RPC(ClassificationService, EvaluateReturn);
   const std::string& edition_id = request->edition_id();
   if (edition_id.empty() || edition_id == rules.edition().id()) {
-    return ServeAuthorized(context, authorizer_, kMethod, workers_,
+    return ServeAuthorized(context, authorizer_, method, workers_,
                            [&rules, evaluate](const Principal&) { return evaluate(rules.edition()); });
   }
   if (auto cached = editions_.CachedEdition(edition_id)) {
-    return ServeAuthorized(context, authorizer_, kMethod, workers_,
+    return ServeAuthorized(context, authorizer_, method, workers_,
                            [cached, evaluate](const Principal&) { return evaluate(*cached); });
   }
-  return RunAuthorized(context, authorizer_, kMethod, workers_,
+  return RunAuthorized(context, authorizer_, method, workers_,
                        [this, edition_id, evaluate](const Principal&) -> absl::Status {
     auto edition = editions_.GetEdition(edition_id);
     if (absl::IsNotFound(edition.status())) {
@@ -177,7 +179,7 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
 grpc::ServerUnaryReactor* ClassificationService::GetRuleset(grpc::CallbackServerContext* context,
                                                             const v1::GetRulesetRequest*,
                                                             v1::GetRulesetResponse* response) {
-  return ServeAuthorized(context, authorizer_, "/ahpl.v1.ClassificationService/GetRuleset",
+  return ServeAuthorized(context, authorizer_, AHPL_RPC(ClassificationService, GetRuleset),
                          workers_, [this, response](const Principal&) {
                            *response->mutable_ruleset() = rules().ruleset();
                            return absl::OkStatus();
