@@ -20,6 +20,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev openssl
   # the ahpl command line's argument parser
   libcli11-dev
+  # the style check of tests/run.sh (deploy/tools/format.sh)
+  clang-format
 )
 
 missing=()
