@@ -121,6 +121,20 @@ void Suppress(v1::ReturnSummary& s, int below) {
   }
 }
 
+RegionalSummaries TotalAndSuppress(std::vector<v1::ReturnSummary> regions,
+                                   const std::string& cycle, int suppress_below) {
+  RegionalSummaries out;
+  out.total.set_cycle(cycle);
+  for (v1::ReturnSummary& region : regions) {
+    MergeInto(out.total, region);
+    Finalize(region);
+    Suppress(region, suppress_below);
+  }
+  Finalize(out.total);
+  out.regions = std::move(regions);
+  return out;
+}
+
 v1::ReturnSummary Difference(const v1::ReturnSummary& a, const v1::ReturnSummary& b) {
   v1::ReturnSummary d;
   d.set_region_code(b.region_code());

@@ -32,6 +32,18 @@ void Finalize(v1::ReturnSummary& summary);
 // them in suppressed_cells. `below` <= 1 suppresses nothing.
 void Suppress(v1::ReturnSummary& summary, int below);
 
+// Regional summaries and their total: the shape of every summary answer.
+struct RegionalSummaries {
+  std::vector<v1::ReturnSummary> regions;
+  v1::ReturnSummary total;
+};
+
+// Totals `regions` (exact counts of one cycle, disjoint) into a summary of
+// the whole cycle, then finalizes each region and suppresses its counts
+// below `suppress_below`; the total is finalized, not suppressed.
+RegionalSummaries TotalAndSuppress(std::vector<v1::ReturnSummary> regions,
+                                   const std::string& cycle, int suppress_below);
+
 // The summary with every count replaced by a difference (b - a) per key, for
 // comparing two cycles; suppressed cells stay suppressed.
 v1::ReturnSummary Difference(const v1::ReturnSummary& a, const v1::ReturnSummary& b);

@@ -26,8 +26,6 @@ absl::StatusOr<Aggregate> RegionalAggregator::Summarize(const std::string& cycle
     }));
   }
   std::map<std::string, v1::ReturnSummary> regions;
-  Aggregate out;
-  out.national.set_cycle(cycle);
   for (size_t i = 0; i < calls.size(); ++i) {
     auto response = calls[i].get();
     if (!response.ok()) {
@@ -48,13 +46,12 @@ absl::StatusOr<Aggregate> RegionalAggregator::Summarize(const std::string& cycle
       }
     }
   }
-  for (auto& [code, summary] : regions) {
-    assessment::MergeInto(out.national, summary);
-    v1::ReturnSummary shown = summary;
-    assessment::Suppress(shown, suppress_below);
-    out.regions.push_back(std::move(shown));
-  }
-  assessment::Finalize(out.national);
+  std::vector<v1::ReturnSummary> merged;
+  for (auto& [code, summary] : regions) merged.push_back(std::move(summary));
+  auto summaries = assessment::TotalAndSuppress(std::move(merged), cycle, suppress_below);
+  Aggregate out;
+  out.regions = std::move(summaries.regions);
+  out.national = std::move(summaries.total);
   return out;
 }
 
