@@ -106,9 +106,9 @@ void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format forma
 }
 
 // A fill-in return for an edition: every question at rating 0.
-int Template(const GlobalOptions& g, const std::string& edition_id, const std::string& trust,
+int Template(const RunSettings& settings, const std::string& edition_id, const std::string& trust,
              const std::string& cycle) {
-  sdk::CatalogueClient catalogue(g.client_options());
+  sdk::CatalogueClient catalogue(settings.client_options());
   auto edition = catalogue.GetEdition(edition_id);
   if (!edition.ok()) return ReportError(edition.status());
   v1::AssessmentReturn r;
@@ -136,12 +136,12 @@ int Template(const GlobalOptions& g, const std::string& edition_id, const std::s
 }
 
 // Validates a return file against its edition without writing anything.
-int Validate(const GlobalOptions& g, const std::string& path, bool draft) {
+int Validate(const RunSettings& settings, const std::string& path, bool draft) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
   auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
   if (!ret.ok()) return ReportError(ret.status());
-  sdk::CatalogueClient catalogue(g.client_options());
+  sdk::CatalogueClient catalogue(settings.client_options());
   std::unique_ptr<v1::Edition> edition;
   if (auto e = catalogue.GetEdition(ret->edition_id()); e.ok() && !ret->edition_id().empty()) {
     edition = std::make_unique<v1::Edition>(std::move(*e));
@@ -165,31 +165,31 @@ int Validate(const GlobalOptions& g, const std::string& path, bool draft) {
   return kExitOk;
 }
 
-int Store(const GlobalOptions& g, const std::string& path, bool submit, std::string request_id) {
+int Store(const RunSettings& settings, const std::string& path, bool submit, std::string request_id) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
   auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
   if (!ret.ok()) return ReportError(ret.status());
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   auto stored = client.Create(*ret, submit, std::move(request_id));
   if (absl::IsInvalidArgument(stored.status())) {
     return ReportViolations(stored.status(), path, *text, "assessment_return.");
   }
   if (!stored.ok()) return ReportError(stored.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*stored, std::cout);
   } else {
-    PrintReturns({*stored}, g.output_format());
+    PrintReturns({*stored}, settings.output_format());
   }
   return kExitOk;
 }
 
-int Amend(const GlobalOptions& g, const std::string& path, const std::string& reason) {
+int Amend(const RunSettings& settings, const std::string& path, const std::string& reason) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
   auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
   if (!ret.ok()) return ReportError(ret.status());
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   if (ret->etag().empty() && !ret->name().empty()) {
     auto current = client.Get(ret->name());
     if (!current.ok()) return ReportError(current.status());
@@ -200,13 +200,13 @@ int Amend(const GlobalOptions& g, const std::string& path, const std::string& re
     return ReportViolations(amended.status(), path, *text, "assessment_return.");
   }
   if (!amended.ok()) return ReportError(amended.status());
-  PrintReturns({*amended}, g.output_format());
+  PrintReturns({*amended}, settings.output_format());
   return kExitOk;
 }
 
-int Withdraw(const GlobalOptions& g, const std::string& name, std::string etag,
+int Withdraw(const RunSettings& settings, const std::string& name, std::string etag,
              const std::string& reason) {
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   if (etag.empty()) {
     auto current = client.Get(name);
     if (!current.ok()) return ReportError(current.status());
@@ -214,27 +214,27 @@ int Withdraw(const GlobalOptions& g, const std::string& name, std::string etag,
   }
   auto withdrawn = client.Withdraw(name, etag, reason);
   if (!withdrawn.ok()) return ReportError(withdrawn.status());
-  PrintReturns({*withdrawn}, g.output_format());
+  PrintReturns({*withdrawn}, settings.output_format());
   return kExitOk;
 }
 
-int Get(const GlobalOptions& g, const std::string& name, int64_t version) {
-  sdk::AssessmentClient client(g.client_options());
+int Get(const RunSettings& settings, const std::string& name, int64_t version) {
+  sdk::AssessmentClient client(settings.client_options());
   auto ret = client.Get(name, version);
   if (!ret.ok()) return ReportError(ret.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*ret, std::cout);
   } else {
-    PrintReturns({*ret}, g.output_format());
+    PrintReturns({*ret}, settings.output_format());
   }
   return kExitOk;
 }
 
-int History(const GlobalOptions& g, const std::string& name) {
-  sdk::AssessmentClient client(g.client_options());
+int History(const RunSettings& settings, const std::string& name) {
+  sdk::AssessmentClient client(settings.client_options());
   auto versions = client.History(name);
   if (!versions.ok()) return ReportError(versions.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     for (const auto& v : *versions) std::cout << Json(v, false) << "\n";
     return kExitOk;
   }
@@ -244,7 +244,7 @@ int History(const GlobalOptions& g, const std::string& name) {
               TimeUtil::ToString(v.update_time()), v.written_by(), v.change_reason(),
               v.has_classification() ? v1::Typology_Name(v.classification().typology()) : ""});
   }
-  t.Print(g.output_format(), std::cout);
+  t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
 
@@ -284,23 +284,23 @@ struct FilterFlags {
   }
 };
 
-int List(const GlobalOptions& g, const FilterFlags& flags) {
+int List(const RunSettings& settings, const FilterFlags& flags) {
   auto filter = flags.ToFilter();
   if (!filter.ok()) return ReportError(filter.status());
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   std::vector<v1::AssessmentReturn> returns;
   auto status = client.ForEachReturn(*filter, [&](const v1::AssessmentReturn& r) {
     returns.push_back(r);
     return true;
   });
   if (!status.ok()) return ReportError(status);
-  PrintReturns(returns, g.output_format());
+  PrintReturns(returns, settings.output_format());
   return kExitOk;
 }
 
 // Reads import items from a folder of .json returns, a .jsonl file or a .csv
 // file (one row per return; see docs/api.md).
-absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const GlobalOptions& g,
+absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const RunSettings& settings,
                                                       const std::string& path, bool submit,
                                                       std::vector<std::string>& sources) {
   std::vector<v1::ImportItem> items;
@@ -323,7 +323,7 @@ absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const GlobalOptions& g,
   if (absl::EndsWith(path, ".csv")) {
     auto text = ReadFile(path);
     if (!text.ok()) return text.status();
-    sdk::CatalogueClient catalogue(g.client_options());
+    sdk::CatalogueClient catalogue(settings.client_options());
     auto edition = catalogue.GetEdition();
     if (!edition.ok()) return edition.status();
     auto rows = ParseReturnsCsv(*text, *edition);
@@ -362,12 +362,12 @@ absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const GlobalOptions& g,
   return items;
 }
 
-int Import(const GlobalOptions& g, const std::string& path, bool submit) {
+int Import(const RunSettings& settings, const std::string& path, bool submit) {
   std::vector<std::string> sources;
-  auto items = ReadItems(g, path, submit, sources);
+  auto items = ReadItems(settings, path, submit, sources);
   const bool csv = absl::EndsWith(path, ".csv");
   if (!items.ok()) return ReportError(items.status());
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   const bool tty = isatty(STDERR_FILENO);
   const size_t total = items->size();
   auto report = client.Import(*items, [&](const sdk::ImportProgress& p) {
@@ -400,7 +400,7 @@ int Import(const GlobalOptions& g, const std::string& path, bool submit) {
   return report->rejected > 0 ? kExitInvalidInput : kExitOk;
 }
 
-int Export(const GlobalOptions& g, const FilterFlags& flags, const std::string& output) {
+int Export(const RunSettings& settings, const FilterFlags& flags, const std::string& output) {
   auto filter = flags.ToFilter();
   if (!filter.ok()) return ReportError(filter.status());
   std::ofstream file;
@@ -409,8 +409,8 @@ int Export(const GlobalOptions& g, const FilterFlags& flags, const std::string& 
     if (!file) return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", output)));
   }
   std::ostream& out = output.empty() ? std::cout : file;
-  sdk::AssessmentClient client(g.client_options());
-  const bool csv = g.output_format() == Format::kCsv;
+  sdk::AssessmentClient client(settings.client_options());
+  const bool csv = settings.output_format() == Format::kCsv;
   if (csv) {
     out << "name,trust_ods_code,cycle,edition_id,status,version,typology,band,"
            "board_relationship,leader_title,ratings\n";
@@ -437,18 +437,18 @@ int Export(const GlobalOptions& g, const FilterFlags& flags, const std::string& 
   return kExitOk;
 }
 
-int Classify(const GlobalOptions& g, const std::string& path) {
+int Classify(const RunSettings& settings, const std::string& path) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
   auto arrangement = ParseJson<v1::LeadershipArrangement>(*text, path);
   if (!arrangement.ok()) return ReportError(arrangement.status());
-  sdk::ClassificationClient client(g.client_options());
+  sdk::ClassificationClient client(settings.client_options());
   auto result = client.Classify(*arrangement);
   if (absl::IsInvalidArgument(result.status())) {
     return ReportViolations(result.status(), path, *text, "arrangement.");
   }
   if (!result.ok()) return ReportError(result.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*result, std::cout);
     return kExitOk;
   }
@@ -470,7 +470,7 @@ int Classify(const GlobalOptions& g, const std::string& path) {
   return kExitOk;
 }
 
-int Evaluate(const GlobalOptions& g, const std::string& path) {
+int Evaluate(const RunSettings& settings, const std::string& path) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
   auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
@@ -483,13 +483,13 @@ int Evaluate(const GlobalOptions& g, const std::string& path) {
     r->set_question_id(a.question_id());
     r->set_rating(a.rating());
   }
-  sdk::ClassificationClient client(g.client_options());
+  sdk::ClassificationClient client(settings.client_options());
   auto result = client.Evaluate(request);
   if (absl::IsInvalidArgument(result.status())) {
     return ReportViolations(result.status(), path, *text, "");
   }
   if (!result.ok()) return ReportError(result.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*result, std::cout);
     return kExitOk;
   }
@@ -533,12 +533,12 @@ void AddSummaryRows(Table& t, const v1::ReturnSummary& s) {
   for (const auto& q : s.questions()) AddCountRows(t, region, "rating:" + q.question_id(), q.ratings());
 }
 
-int Aggregate(const GlobalOptions& g, const std::string& cycle, const std::string& servers,
+int Aggregate(const RunSettings& settings, const std::string& cycle, const std::string& servers,
               int suppress_below, const std::string& csv_path, const std::string& compare_with) {
   std::vector<std::string> endpoints;
   for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) endpoints.emplace_back(s);
-  if (endpoints.empty()) endpoints.push_back(g.client_options().target);
-  sdk::RegionalAggregator aggregator(g.client_options(), endpoints);
+  if (endpoints.empty()) endpoints.push_back(settings.client_options().target);
+  sdk::RegionalAggregator aggregator(settings.client_options(), endpoints);
   Table t({"region", "measure", "key", "count"});
   if (!compare_with.empty()) {
     auto comparison = aggregator.Compare(compare_with, cycle);
@@ -552,17 +552,17 @@ int Aggregate(const GlobalOptions& g, const std::string& cycle, const std::strin
     for (const auto& d : comparison->regions) row(d);
     row(comparison->national);
     std::cout << "Change from " << compare_with << " to " << cycle << ":\n";
-    c.Print(g.output_format() == Format::kCsv ? Format::kCsv : Format::kTable, std::cout);
+    c.Print(settings.output_format() == Format::kCsv ? Format::kCsv : Format::kTable, std::cout);
     return kExitOk;
   }
   auto aggregate = aggregator.Summarize(cycle, suppress_below);
   if (!aggregate.ok()) return ReportError(aggregate.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     v1::SummarizeReturnsResponse all;
     for (const auto& r : aggregate->regions) *all.add_regions() = r;
     *all.mutable_total() = aggregate->national;
     PrintJson(all, std::cout);
-  } else if (g.output_format() == Format::kCsv) {
+  } else if (settings.output_format() == Format::kCsv) {
     for (const auto& r : aggregate->regions) AddSummaryRows(t, r);
     AddSummaryRows(t, aggregate->national);
     t.PrintCsv(std::cout);
@@ -615,8 +615,8 @@ int WriteOut(const std::string& html, const std::string& output) {
   return kExitOk;
 }
 
-int TrustReportCommand(const GlobalOptions& g, const std::string& name, const std::string& output) {
-  sdk::AssessmentClient assessment(g.client_options());
+int TrustReportCommand(const RunSettings& settings, const std::string& name, const std::string& output) {
+  sdk::AssessmentClient assessment(settings.client_options());
   auto benchmark = assessment.Benchmark(name);
   if (!benchmark.ok()) return ReportError(benchmark.status());
   const auto& ret = benchmark->assessment_return();
@@ -629,28 +629,28 @@ int TrustReportCommand(const GlobalOptions& g, const std::string& name, const st
     r->set_question_id(a.question_id());
     r->set_rating(a.rating());
   }
-  sdk::ClassificationClient classification(g.client_options());
+  sdk::ClassificationClient classification(settings.client_options());
   auto evaluation = classification.Evaluate(request);
   if (!evaluation.ok()) return ReportError(evaluation.status());
-  sdk::CatalogueClient catalogue(g.client_options());
+  sdk::CatalogueClient catalogue(settings.client_options());
   auto edition = catalogue.GetEdition(ret.edition_id());
   if (!edition.ok()) return ReportError(edition.status());
   return WriteOut(TrustReport(*benchmark, *evaluation, *edition), output);
 }
 
-int RegionalReportCommand(const GlobalOptions& g, const std::string& cycle,
+int RegionalReportCommand(const RunSettings& settings, const std::string& cycle,
                           const std::string& servers, int suppress_below,
                           const std::string& output) {
   std::vector<std::string> endpoints;
   for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) endpoints.emplace_back(s);
-  if (endpoints.empty()) endpoints.push_back(g.client_options().target);
-  sdk::RegionalAggregator aggregator(g.client_options(), endpoints);
+  if (endpoints.empty()) endpoints.push_back(settings.client_options().target);
+  sdk::RegionalAggregator aggregator(settings.client_options(), endpoints);
   auto aggregate = aggregator.Summarize(cycle, suppress_below);
   if (!aggregate.ok()) return ReportError(aggregate.status());
   v1::SummarizeReturnsResponse summary;
   for (const auto& r : aggregate->regions) *summary.add_regions() = r;
   *summary.mutable_total() = aggregate->national;
-  sdk::CatalogueClient catalogue(g.client_options());
+  sdk::CatalogueClient catalogue(settings.client_options());
   auto edition = catalogue.GetEdition();
   if (!edition.ok()) return ReportError(edition.status());
   return WriteOut(RegionalReport(summary, *edition), output);
@@ -658,7 +658,7 @@ int RegionalReportCommand(const GlobalOptions& g, const std::string& cycle,
 
 }  // namespace
 
-void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
   auto* ret = app.add_subcommand("return", "Draft, validate, submit, amend and read returns");
   ret->require_subcommand(1);
 
@@ -669,31 +669,31 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
   tmpl->add_option("--edition", *edition, "Edition id (default: the latest)");
   tmpl->add_option("--trust", *trust, "ODS code to fill in");
   tmpl->add_option("--cycle", *cycle, "Cycle to fill in")->capture_default_str();
-  tmpl->callback([&, edition, trust, cycle] { exit_code = Template(global, *edition, *trust, *cycle); });
+  tmpl->callback([&, edition, trust, cycle] { exit_code = Template(settings, *edition, *trust, *cycle); });
 
   auto file = std::make_shared<std::string>();
   auto draft = std::make_shared<bool>(false);
   auto* validate = ret->add_subcommand("validate", "Check a return file against its edition; writes nothing");
   validate->add_option("file", *file, "Return in JSON")->required();
   validate->add_flag("--draft", *draft, "Check as a draft (incomplete allowed)");
-  validate->callback([&, file, draft] { exit_code = Validate(global, *file, *draft); });
+  validate->callback([&, file, draft] { exit_code = Validate(settings, *file, *draft); });
 
   auto request_id = std::make_shared<std::string>();
   auto* submit = ret->add_subcommand("submit", "Submit a return file (validated in full)");
   submit->add_option("file", *file, "Return in JSON")->required();
   submit->add_option("--request-id", *request_id, "Idempotency key (default: a new one)");
-  submit->callback([&, file, request_id] { exit_code = Store(global, *file, true, *request_id); });
+  submit->callback([&, file, request_id] { exit_code = Store(settings, *file, true, *request_id); });
 
   auto* save = ret->add_subcommand("draft", "Store a return file as a draft");
   save->add_option("file", *file, "Return in JSON")->required();
   save->add_option("--request-id", *request_id, "Idempotency key (default: a new one)");
-  save->callback([&, file, request_id] { exit_code = Store(global, *file, false, *request_id); });
+  save->callback([&, file, request_id] { exit_code = Store(settings, *file, false, *request_id); });
 
   auto reason = std::make_shared<std::string>();
   auto* amend = ret->add_subcommand("amend", "Amend a submitted return from a file (with name)");
   amend->add_option("file", *file, "Return in JSON, with its name (and etag)")->required();
   amend->add_option("--reason", *reason, "Why it is amended")->required();
-  amend->callback([&, file, reason] { exit_code = Amend(global, *file, *reason); });
+  amend->callback([&, file, reason] { exit_code = Amend(settings, *file, *reason); });
 
   auto name = std::make_shared<std::string>();
   auto etag = std::make_shared<std::string>();
@@ -701,22 +701,22 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
   withdraw->add_option("name", *name, "returns/{id}")->required();
   withdraw->add_option("--reason", *reason, "Why it is withdrawn")->required();
   withdraw->add_option("--etag", *etag, "Etag of the version withdrawn (default: the latest)");
-  withdraw->callback([&, name, etag, reason] { exit_code = Withdraw(global, *name, *etag, *reason); });
+  withdraw->callback([&, name, etag, reason] { exit_code = Withdraw(settings, *name, *etag, *reason); });
 
   auto version = std::make_shared<int64_t>(0);
   auto* get = ret->add_subcommand("get", "One return, latest or a version");
   get->add_option("name", *name, "returns/{id}")->required();
   get->add_option("--version", *version, "Version (default: the latest)");
-  get->callback([&, name, version] { exit_code = Get(global, *name, *version); });
+  get->callback([&, name, version] { exit_code = Get(settings, *name, *version); });
 
   auto* history = ret->add_subcommand("history", "Every version of a return");
   history->add_option("name", *name, "returns/{id}")->required();
-  history->callback([&, name] { exit_code = History(global, *name); });
+  history->callback([&, name] { exit_code = History(settings, *name); });
 
   auto filters = std::make_shared<FilterFlags>();
   auto* list = ret->add_subcommand("list", "Returns matching a filter");
   filters->AddTo(list);
-  list->callback([&, filters] { exit_code = List(global, *filters); });
+  list->callback([&, filters] { exit_code = List(settings, *filters); });
 
   auto path = std::make_shared<std::string>();
   auto as_drafts = std::make_shared<bool>(false);
@@ -724,22 +724,22 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
       "import", "Import returns from a folder of .json files, a .jsonl file or a .csv file");
   import->add_option("path", *path, "Folder, .jsonl or .csv file")->required();
   import->add_flag("--drafts", *as_drafts, "Store as drafts instead of submitting");
-  import->callback([&, path, as_drafts] { exit_code = Import(global, *path, !*as_drafts); });
+  import->callback([&, path, as_drafts] { exit_code = Import(settings, *path, !*as_drafts); });
 
   auto output = std::make_shared<std::string>();
   auto export_filters = std::make_shared<FilterFlags>();
   auto* exp = app.add_subcommand("export", "Export returns as JSON lines (or CSV with --format csv)");
   export_filters->AddTo(exp);
   exp->add_option("--output", *output, "File to write (default: standard output)");
-  exp->callback([&, export_filters, output] { exit_code = Export(global, *export_filters, *output); });
+  exp->callback([&, export_filters, output] { exit_code = Export(settings, *export_filters, *output); });
 
   auto* classify = app.add_subcommand("classify", "Place an arrangement (JSON) in Table 1");
   classify->add_option("file", *file, "LeadershipArrangement in JSON")->required();
-  classify->callback([&, file] { exit_code = Classify(global, *file); });
+  classify->callback([&, file] { exit_code = Classify(settings, *file); });
 
   auto* evaluate = app.add_subcommand("evaluate", "Evaluate a return file: typology, gaps, findings");
   evaluate->add_option("file", *file, "Return in JSON")->required();
-  evaluate->callback([&, file] { exit_code = Evaluate(global, *file); });
+  evaluate->callback([&, file] { exit_code = Evaluate(settings, *file); });
 
   auto servers = std::make_shared<std::string>();
   auto suppress = std::make_shared<int>(5);
@@ -753,7 +753,7 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
   aggregate->add_option("--csv", *csv, "Also write the full summary as CSV to this file");
   aggregate->add_option("--compare-with", *compare, "An earlier cycle to compare with");
   aggregate->callback([&, cycle, servers, suppress, csv, compare] {
-    exit_code = Aggregate(global, *cycle, *servers, *suppress, *csv, *compare);
+    exit_code = Aggregate(settings, *cycle, *servers, *suppress, *csv, *compare);
   });
 
   auto* report = app.add_subcommand("report", "Self-contained HTML reports");
@@ -761,7 +761,7 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
   auto* trust_report = report->add_subcommand("trust", "A board report for one trust's return");
   trust_report->add_option("name", *name, "returns/{id}")->required();
   trust_report->add_option("--output", *output, "HTML file to write (default: standard output)");
-  trust_report->callback([&, name, output] { exit_code = TrustReportCommand(global, *name, *output); });
+  trust_report->callback([&, name, output] { exit_code = TrustReportCommand(settings, *name, *output); });
   auto* region_report = report->add_subcommand("regions", "A report of a cycle by region, with charts");
   region_report->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
   region_report->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
@@ -769,7 +769,7 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
       ->capture_default_str();
   region_report->add_option("--output", *output, "HTML file to write (default: standard output)");
   region_report->callback([&, cycle, servers, suppress, output] {
-    exit_code = RegionalReportCommand(global, *cycle, *servers, *suppress, *output);
+    exit_code = RegionalReportCommand(settings, *cycle, *servers, *suppress, *output);
   });
 }
 
