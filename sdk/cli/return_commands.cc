@@ -9,7 +9,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -20,11 +19,10 @@
 #include "ahpl/sdk/catalogue_client.h"
 #include "ahpl/sdk/classification_client.h"
 #include "ahpl/sdk/regional_aggregator.h"
+#include "sdk/cli/command_support.h"
 #include "sdk/cli/csv_returns.h"
-#include "sdk/cli/json_paths.h"
 #include "sdk/cli/report.h"
 #include "services/assessment/return_rules.h"
-#include "services/common/field_violations.h"
 
 namespace ahpl::cli {
 namespace {
@@ -32,67 +30,9 @@ namespace {
 namespace fs = std::filesystem;
 using google::protobuf::util::TimeUtil;
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Parses proto3 JSON, naming the line of a syntax error.
-template <typename Message>
-absl::StatusOr<Message> ParseJson(const std::string& json, const std::string& where) {
-  if (auto lines = JsonPathLines(json); !lines.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", lines.status().message()));
-  }
-  Message message;
-  const auto parsed = google::protobuf::util::JsonStringToMessage(json, &message);
-  if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", parsed.message().as_string()));
-  }
-  return message;
-}
-
-template <typename Message>
-absl::StatusOr<Message> ParseJsonFile(const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  return ParseJson<Message>(*text, path);
-}
-
-std::string Json(const google::protobuf::Message& message, bool pretty) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = pretty;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!pretty && !json.empty() && json.back() == '\n') json.pop_back();
-  return json;
-}
-
-// Prints violations with the lines they refer to in `json`.
-int ReportViolations(const absl::Status& status, const std::string& path, const std::string& json,
-                     absl::string_view strip_prefix) {
-  auto lines = JsonPathLines(json);
-  std::cerr << "ahpl: " << path << ": " << status.message() << "\n";
-  if (auto bad = BadRequestOf(status); bad && lines.ok()) {
-    for (const auto& v : bad->field_violations()) {
-      std::string field = v.field();
-      if (!strip_prefix.empty() && field.rfind(std::string(strip_prefix), 0) == 0) {
-        field = field.substr(strip_prefix.size());
-      }
-      const int line = LineOf(*lines, field);
-      std::cerr << "  " << path << ":" << (line > 0 ? std::to_string(line) : "-") << ": "
-                << v.field() << ": " << v.description() << "\n";
-    }
-  }
-  return kExitInvalidInput;
-}
-
 void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format format) {
   if (format == Format::kJson) {
-    for (const auto& r : returns) std::cout << Json(r, false) << "\n";
+    for (const auto& r : returns) std::cout << JsonLine(r) << "\n";
     return;
   }
   Table t({"name", "trust", "cycle", "status", "version", "typology", "updated"});
@@ -235,7 +175,7 @@ int History(const RunSettings& settings, const std::string& name) {
   auto versions = client.History(name);
   if (!versions.ok()) return ReportError(versions.status());
   if (settings.output_format() == Format::kJson) {
-    for (const auto& v : *versions) std::cout << Json(v, false) << "\n";
+    for (const auto& v : *versions) std::cout << JsonLine(v) << "\n";
     return kExitOk;
   }
   Table t({"version", "status", "written", "by", "reason", "typology"});
@@ -247,42 +187,6 @@ int History(const RunSettings& settings, const std::string& name) {
   t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
-
-struct FilterFlags {
-  std::string trust, region, cycle, status, typology;
-  absl::StatusOr<v1::ReturnFilter> ToFilter() const {
-    v1::ReturnFilter f;
-    f.set_trust_ods_code(trust);
-    f.set_region_code(region);
-    f.set_cycle(cycle);
-    if (!status.empty()) {
-      v1::ReturnStatus s;
-      if (!v1::ReturnStatus_Parse("RETURN_STATUS_" + status, &s)) {
-        return absl::InvalidArgumentError("--status: one of draft, submitted, withdrawn");
-      }
-      f.set_status(s);
-    }
-    if (!typology.empty()) {
-      v1::Typology t;
-      if (!v1::Typology_Parse(typology, &t) && !v1::Typology_Parse("TYPOLOGY_" + typology, &t)) {
-        return absl::InvalidArgumentError("--typology: a Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
-      }
-      f.set_typology(t);
-    }
-    return f;
-  }
-  void AddTo(CLI::App* cmd) {
-    cmd->add_option("--trust", trust, "ODS code of one trust");
-    cmd->add_option("--region", region, "Region code, e.g. Y56");
-    cmd->add_option("--cycle", cycle, "Cycle, e.g. 2018-19");
-    cmd->add_option("--status", status, "draft, submitted or withdrawn")
-        ->transform([](std::string s) {
-          std::transform(s.begin(), s.end(), s.begin(), ::toupper);
-          return s;
-        });
-    cmd->add_option("--typology", typology, "Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
-  }
-};
 
 int List(const RunSettings& settings, const FilterFlags& flags) {
   auto filter = flags.ToFilter();
@@ -419,7 +323,7 @@ int Export(const RunSettings& settings, const FilterFlags& flags, const std::str
   auto status = client.Export(*filter, [&](const v1::AssessmentReturn& r) {
     ++n;
     if (!csv) {
-      out << Json(r, false) << "\n";
+      out << JsonLine(r) << "\n";
       return;
     }
     std::vector<std::string> ratings;
@@ -535,10 +439,7 @@ void AddSummaryRows(Table& t, const v1::ReturnSummary& s) {
 
 int Aggregate(const RunSettings& settings, const std::string& cycle, const std::string& servers,
               int suppress_below, const std::string& csv_path, const std::string& compare_with) {
-  std::vector<std::string> endpoints;
-  for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) endpoints.emplace_back(s);
-  if (endpoints.empty()) endpoints.push_back(settings.client_options().target);
-  sdk::RegionalAggregator aggregator(settings.client_options(), endpoints);
+  sdk::RegionalAggregator aggregator(settings.client_options(), Endpoints(servers, settings));
   Table t({"region", "measure", "key", "count"});
   if (!compare_with.empty()) {
     auto comparison = aggregator.Compare(compare_with, cycle);
@@ -641,10 +542,7 @@ int TrustReportCommand(const RunSettings& settings, const std::string& name, con
 int RegionalReportCommand(const RunSettings& settings, const std::string& cycle,
                           const std::string& servers, int suppress_below,
                           const std::string& output) {
-  std::vector<std::string> endpoints;
-  for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) endpoints.emplace_back(s);
-  if (endpoints.empty()) endpoints.push_back(settings.client_options().target);
-  sdk::RegionalAggregator aggregator(settings.client_options(), endpoints);
+  sdk::RegionalAggregator aggregator(settings.client_options(), Endpoints(servers, settings));
   auto aggregate = aggregator.Summarize(cycle, suppress_below);
   if (!aggregate.ok()) return ReportError(aggregate.status());
   v1::SummarizeReturnsResponse summary;
