@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sdk/cli/admin_commands.h"
+#include "sdk/cli/aggregate_commands.h"
 #include "sdk/cli/catalogue_commands.h"
 #include "sdk/cli/global_options.h"
 #include "sdk/cli/report_commands.h"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   int exit_code = ahpl::cli::kExitOk;
   ahpl::cli::AddCatalogueCommands(app, settings, exit_code);
   ahpl::cli::AddReturnCommands(app, settings, exit_code);
+  ahpl::cli::AddAggregateCommands(app, settings, exit_code);
   ahpl::cli::AddReportCommands(app, settings, exit_code);
   ahpl::cli::AddAdminCommands(app, settings, exit_code);
   try {
