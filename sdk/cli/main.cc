@@ -4,6 +4,7 @@
 #include "sdk/cli/admin_commands.h"
 #include "sdk/cli/aggregate_commands.h"
 #include "sdk/cli/catalogue_commands.h"
+#include "sdk/cli/classify_commands.h"
 #include "sdk/cli/global_options.h"
 #include "sdk/cli/report_commands.h"
 #include "sdk/cli/return_commands.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   int exit_code = ahpl::cli::kExitOk;
   ahpl::cli::AddCatalogueCommands(app, settings, exit_code);
   ahpl::cli::AddReturnCommands(app, settings, exit_code);
+  ahpl::cli::AddClassifyCommands(app, settings, exit_code);
   ahpl::cli::AddAggregateCommands(app, settings, exit_code);
   ahpl::cli::AddReportCommands(app, settings, exit_code);
   ahpl::cli::AddAdminCommands(app, settings, exit_code);
