@@ -6,6 +6,7 @@
 #include "sdk/cli/catalogue_commands.h"
 #include "sdk/cli/classify_commands.h"
 #include "sdk/cli/global_options.h"
+#include "sdk/cli/import_export_commands.h"
 #include "sdk/cli/report_commands.h"
 #include "sdk/cli/return_commands.h"
 #include "sdk/cli/run_settings.h"
@@ -34,10 +35,12 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 server "
       "unavailable, 6 no or bad token / permission denied, 7 conflict.");
 
+  // The command families, in the order `ahpl --help` lists them.
   const ahpl::cli::RunSettings settings(global);
   int exit_code = ahpl::cli::kExitOk;
   ahpl::cli::AddCatalogueCommands(app, settings, exit_code);
   ahpl::cli::AddReturnCommands(app, settings, exit_code);
+  ahpl::cli::AddImportExportCommands(app, settings, exit_code);
   ahpl::cli::AddClassifyCommands(app, settings, exit_code);
   ahpl::cli::AddAggregateCommands(app, settings, exit_code);
   ahpl::cli::AddReportCommands(app, settings, exit_code);
