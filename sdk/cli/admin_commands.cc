@@ -65,7 +65,7 @@ bool ParseTime(const std::string& text, google::protobuf::Timestamp* out) {
 
 }  // namespace
 
-void AddAdminCommands(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+void AddAdminCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
   auto* admin = app.add_subcommand("admin", "Manage access tokens and read the audit log (admin)");
   admin->require_subcommand(1);
   auto* token = admin->add_subcommand("token", "Create, list and revoke access tokens");
@@ -92,7 +92,7 @@ void AddAdminCommands(CLI::App& app, const GlobalOptions& global, int& exit_code
   create->add_flag("--secret-only", create_args->secret_only,
                    "Print only the secret (for scripts: TOKEN=$(ahpl admin token create ...))");
   create->callback([&, create_args] {
-    sdk::AccessClient client(global.client_options());
+    sdk::AccessClient client(settings.client_options());
     v1::Role role = v1::ROLE_UNSPECIFIED;
     v1::Role_Parse("ROLE_" + absl::AsciiStrToUpper(create_args->role), &role);
     auto created = client.CreateToken(role, create_args->scope, create_args->description,
@@ -103,7 +103,7 @@ void AddAdminCommands(CLI::App& app, const GlobalOptions& global, int& exit_code
     }
     if (create_args->secret_only) {
       std::cout << created->secret() << "\n";
-    } else if (global.output_format() == Format::kJson) {
+    } else if (settings.output_format() == Format::kJson) {
       PrintJson(*created, std::cout);
     } else {
       std::cout << "Created " << created->token().name() << " (" << RoleWord(created->token().role())
@@ -118,13 +118,13 @@ void AddAdminCommands(CLI::App& app, const GlobalOptions& global, int& exit_code
   auto* list = token->add_subcommand("list", "Tokens, newest first (never their secrets)");
   list->add_flag("--all", *include_inactive, "Include revoked and expired tokens");
   list->callback([&, include_inactive] {
-    sdk::AccessClient client(global.client_options());
+    sdk::AccessClient client(settings.client_options());
     auto tokens = client.ListTokens(*include_inactive);
     if (!tokens.ok()) {
       exit_code = ReportError(tokens.status());
       return;
     }
-    PrintTokens(*tokens, global.output_format());
+    PrintTokens(*tokens, settings.output_format());
     exit_code = kExitOk;
   });
 
@@ -132,13 +132,13 @@ void AddAdminCommands(CLI::App& app, const GlobalOptions& global, int& exit_code
   auto* revoke = token->add_subcommand("revoke", "Revoke a token; refused from its next call");
   revoke->add_option("name", *revoke_name, "The token, \"tokens/{id}\"")->required();
   revoke->callback([&, revoke_name] {
-    sdk::AccessClient client(global.client_options());
+    sdk::AccessClient client(settings.client_options());
     auto revoked = client.RevokeToken(*revoke_name);
     if (!revoked.ok()) {
       exit_code = ReportError(revoked.status());
       return;
     }
-    PrintTokens({*revoked}, global.output_format());
+    PrintTokens({*revoked}, settings.output_format());
     exit_code = kExitOk;
   });
 
@@ -170,8 +170,8 @@ void AddAdminCommands(CLI::App& app, const GlobalOptions& global, int& exit_code
       exit_code = kExitUsage;
       return;
     }
-    sdk::AccessClient client(global.client_options());
-    const Format format = global.output_format();
+    sdk::AccessClient client(settings.client_options());
+    const Format format = settings.output_format();
     Table table({"id", "time", "actor", "role", "action", "resource", "version", "request_id"});
     auto status = client.ListAuditEvents(filter, audit_args->limit, [&](const v1::AuditEvent& e) {
       if (format == Format::kJson) {
@@ -192,13 +192,13 @@ void AddAdminCommands(CLI::App& app, const GlobalOptions& global, int& exit_code
   });
 
   app.add_subcommand("whoami", "The token this command line calls with")->callback([&] {
-    sdk::AccessClient client(global.client_options());
+    sdk::AccessClient client(settings.client_options());
     auto caller = client.GetCaller();
     if (!caller.ok()) {
       exit_code = ReportError(caller.status());
       return;
     }
-    PrintTokens({*caller}, global.output_format());
+    PrintTokens({*caller}, settings.output_format());
     exit_code = kExitOk;
   });
 }

@@ -4,11 +4,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sdk/cli/global_options.h"
+#include "sdk/cli/run_settings.h"
 
 namespace ahpl::cli {
 
-void AddAdminCommands(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddAdminCommands(CLI::App& app, const RunSettings& settings, int& exit_code);
 
 }  // namespace ahpl::cli
 

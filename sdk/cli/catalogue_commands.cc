@@ -26,12 +26,12 @@ std::string BandCodes(const google::protobuf::RepeatedField<int>& bands,
   return absl::StrJoin(codes, ", ");
 }
 
-int ShowQuestions(const GlobalOptions& g, const std::string& edition_id,
+int ShowQuestions(const RunSettings& settings, const std::string& edition_id,
                   const std::string& section_id) {
-  sdk::CatalogueClient client(g.client_options());
+  sdk::CatalogueClient client(settings.client_options());
   auto questions = client.ListQuestions(edition_id, section_id);
   if (!questions.ok()) return ReportError(questions.status());
-  switch (g.output_format()) {
+  switch (settings.output_format()) {
     case Format::kJson:
       PrintJson(*questions, std::cout);
       return kExitOk;
@@ -67,11 +67,11 @@ int ShowQuestions(const GlobalOptions& g, const std::string& edition_id,
   return kExitOk;
 }
 
-int ShowTypology(const GlobalOptions& g, const std::string& edition_id) {
-  sdk::CatalogueClient client(g.client_options());
+int ShowTypology(const RunSettings& settings, const std::string& edition_id) {
+  sdk::CatalogueClient client(settings.client_options());
   auto edition = client.GetEdition(edition_id);
   if (!edition.ok()) return ReportError(edition.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     v1::Edition only;
     only.set_id(edition->id());
     *only.mutable_typology() = edition->typology();
@@ -85,15 +85,15 @@ int ShowTypology(const GlobalOptions& g, const std::string& edition_id) {
               row.visibility_influence(), row.communication(), row.improvement_perception(),
               row.exemplars()});
   }
-  t.Print(g.output_format(), std::cout);
+  t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
 
-int ShowProfessions(const GlobalOptions& g, const std::string& edition_id) {
-  sdk::CatalogueClient client(g.client_options());
+int ShowProfessions(const RunSettings& settings, const std::string& edition_id) {
+  sdk::CatalogueClient client(settings.client_options());
   auto lists = client.ListProfessions(edition_id);
   if (!lists.ok()) return ReportError(lists.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*lists, std::cout);
     return kExitOk;
   }
@@ -101,15 +101,15 @@ int ShowProfessions(const GlobalOptions& g, const std::string& edition_id) {
   for (const auto& p : lists->professions()) t.AddRow({"AHP profession", p.code(), p.name()});
   for (const auto& n : lists->non_ahp_groups()) t.AddRow({"non-AHP group", n.code(), n.name()});
   for (const auto& b : lists->bands()) t.AddRow({"AfC band", b.code(), b.label()});
-  t.Print(g.output_format(), std::cout);
+  t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
 
-int ShowEditions(const GlobalOptions& g) {
-  sdk::CatalogueClient client(g.client_options());
+int ShowEditions(const RunSettings& settings) {
+  sdk::CatalogueClient client(settings.client_options());
   auto editions = client.ListEditions();
   if (!editions.ok()) return ReportError(editions.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     v1::ListEditionsResponse all;
     for (const auto& e : *editions) *all.add_editions() = e;
     PrintJson(all, std::cout);
@@ -120,15 +120,15 @@ int ShowEditions(const GlobalOptions& g) {
     t.AddRow({e.id(), std::to_string(e.question_count()),
               google::protobuf::util::TimeUtil::ToString(e.publish_time()), e.title()});
   }
-  t.Print(g.output_format(), std::cout);
+  t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
 
-int ShowRegions(const GlobalOptions& g) {
-  sdk::CatalogueClient client(g.client_options());
+int ShowRegions(const RunSettings& settings) {
+  sdk::CatalogueClient client(settings.client_options());
   auto regions = client.ListRegions();
   if (!regions.ok()) return ReportError(regions.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     v1::ListRegionsResponse all;
     for (const auto& r : *regions) *all.add_regions() = r;
     PrintJson(all, std::cout);
@@ -136,7 +136,7 @@ int ShowRegions(const GlobalOptions& g) {
   }
   Table t({"code", "region", "trusts"});
   for (const auto& r : *regions) t.AddRow({r.code(), r.name(), std::to_string(r.trust_count())});
-  t.Print(g.output_format(), std::cout);
+  t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
 
@@ -145,11 +145,11 @@ void AddTrustRow(Table& t, const v1::Trust& trust) {
             trust.trust_type()});
 }
 
-int ShowTrusts(const GlobalOptions& g, const std::string& region) {
-  sdk::CatalogueClient client(g.client_options());
+int ShowTrusts(const RunSettings& settings, const std::string& region) {
+  sdk::CatalogueClient client(settings.client_options());
   auto trusts = client.ListTrusts(region);
   if (!trusts.ok()) return ReportError(trusts.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     v1::ListTrustsResponse all;
     for (const auto& t : *trusts) *all.add_trusts() = t;
     all.set_total_size(static_cast<int>(trusts->size()));
@@ -158,25 +158,25 @@ int ShowTrusts(const GlobalOptions& g, const std::string& region) {
   }
   Table t({"ods_code", "name", "region_code", "region", "type"});
   for (const auto& trust : *trusts) AddTrustRow(t, trust);
-  t.Print(g.output_format(), std::cout);
+  t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
 
-int ShowTrust(const GlobalOptions& g, const std::string& code) {
-  sdk::CatalogueClient client(g.client_options());
+int ShowTrust(const RunSettings& settings, const std::string& code) {
+  sdk::CatalogueClient client(settings.client_options());
   auto trust = client.GetTrust(code);
   if (!trust.ok()) return ReportError(trust.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*trust, std::cout);
     return kExitOk;
   }
   Table t({"ods_code", "name", "region_code", "region", "type"});
   AddTrustRow(t, *trust);
-  t.Print(g.output_format(), std::cout);
+  t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
 
-int Publish(const GlobalOptions& g, const std::string& path) {
+int Publish(const RunSettings& settings, const std::string& path) {
   std::ifstream in(path);
   if (!in) return ReportError(absl::NotFoundError(absl::StrCat("cannot read ", path)));
   std::stringstream text;
@@ -187,10 +187,10 @@ int Publish(const GlobalOptions& g, const std::string& path) {
     return ReportError(absl::InvalidArgumentError(
         absl::StrCat(path, ": not an edition in proto3 JSON: ", parsed.message().as_string())));
   }
-  sdk::CatalogueClient client(g.client_options());
+  sdk::CatalogueClient client(settings.client_options());
   auto published = client.PublishEdition(edition);
   if (!published.ok()) return ReportError(published.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*published, std::cout);
   } else {
     std::cout << (published->created() ? "published edition " : "edition already published: ")
@@ -201,7 +201,7 @@ int Publish(const GlobalOptions& g, const std::string& path) {
 
 }  // namespace
 
-void AddCatalogueCommands(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+void AddCatalogueCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
   auto* catalogue = app.add_subcommand("catalogue", "Read the question catalogue and trust register");
   catalogue->require_subcommand(1);
 
@@ -211,37 +211,37 @@ void AddCatalogueCommands(CLI::App& app, const GlobalOptions& global, int& exit_
   show->add_option("--edition", *edition_id, "Edition id (default: the latest)");
   show->add_option("--section", *section_id, "Only this section (e.g. challenges)");
   show->callback([&, edition_id, section_id] {
-    exit_code = ShowQuestions(global, *edition_id, *section_id);
+    exit_code = ShowQuestions(settings, *edition_id, *section_id);
   });
 
   auto* typology = catalogue->add_subcommand("typology", "Table 1: the AHP leadership typology");
   typology->add_option("--edition", *edition_id, "Edition id (default: the latest)");
-  typology->callback([&, edition_id] { exit_code = ShowTypology(global, *edition_id); });
+  typology->callback([&, edition_id] { exit_code = ShowTypology(settings, *edition_id); });
 
   auto* professions =
       catalogue->add_subcommand("professions", "AHP professions, non-AHP groups and AfC bands");
   professions->add_option("--edition", *edition_id, "Edition id (default: the latest)");
-  professions->callback([&, edition_id] { exit_code = ShowProfessions(global, *edition_id); });
+  professions->callback([&, edition_id] { exit_code = ShowProfessions(settings, *edition_id); });
 
   catalogue->add_subcommand("editions", "Published editions, newest first")
-      ->callback([&] { exit_code = ShowEditions(global); });
+      ->callback([&] { exit_code = ShowEditions(settings); });
   catalogue->add_subcommand("regions", "NHS England regions with their trust counts")
-      ->callback([&] { exit_code = ShowRegions(global); });
+      ->callback([&] { exit_code = ShowRegions(settings); });
 
   auto region = std::make_shared<std::string>();
   auto* trusts = catalogue->add_subcommand("trusts", "Trusts in the register");
   trusts->add_option("--region", *region, "Only this region (code, e.g. Y56)");
-  trusts->callback([&, region] { exit_code = ShowTrusts(global, *region); });
+  trusts->callback([&, region] { exit_code = ShowTrusts(settings, *region); });
 
   auto code = std::make_shared<std::string>();
   auto* trust = catalogue->add_subcommand("trust", "One trust by ODS code");
   trust->add_option("ods_code", *code, "ODS code, e.g. RAL")->required();
-  trust->callback([&, code] { exit_code = ShowTrust(global, *code); });
+  trust->callback([&, code] { exit_code = ShowTrust(settings, *code); });
 
   auto path = std::make_shared<std::string>();
   auto* publish = catalogue->add_subcommand("publish", "Publish a new edition from a JSON file");
   publish->add_option("file", *path, "Edition in proto3 JSON")->required();
-  publish->callback([&, path] { exit_code = Publish(global, *path); });
+  publish->callback([&, path] { exit_code = Publish(settings, *path); });
 }
 
 }  // namespace ahpl::cli

@@ -5,13 +5,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "sdk/cli/global_options.h"
+#include "sdk/cli/run_settings.h"
 
 namespace ahpl::cli {
 
 // Adds the catalogue subcommands to `app`; the one that runs stores its exit
 // code in `exit_code`.
-void AddCatalogueCommands(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddCatalogueCommands(CLI::App& app, const RunSettings& settings, int& exit_code);
 
 }  // namespace ahpl::cli
 

@@ -1,11 +1,9 @@
-// Options every ahpl subcommand shares.
+// The global flags of ahpl as parsed (main.cc registers them). Commands do not
+// read them directly: RunSettings (run_settings.h) resolves them once.
 #ifndef AHPL_SDK_CLI_GLOBAL_OPTIONS_H_
 #define AHPL_SDK_CLI_GLOBAL_OPTIONS_H_
 
 #include <string>
-
-#include "ahpl/sdk/client_options.h"
-#include "sdk/cli/output.h"
 
 namespace ahpl::cli {
 
@@ -18,13 +16,6 @@ struct GlobalOptions {
   std::string key_file;   // --key, else $AHPL_KEY
   std::string token;       // --token, else the token file, else $AHPL_TOKEN
   std::string token_file;  // --token-file, else $AHPL_TOKEN_FILE
-
-  Format output_format() const {
-    if (format == "json") return Format::kJson;
-    if (format == "csv") return Format::kCsv;
-    return Format::kTable;
-  }
-  sdk::ClientOptions client_options() const;
 };
 
 }  // namespace ahpl::cli

@@ -1,60 +1,15 @@
 // ahpl: the command line for trusts, regional and national teams.
-#include <cstdlib>
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
 #include <CLI/CLI.hpp>
 
-#include "absl/strings/ascii.h"
 #include "sdk/cli/admin_commands.h"
+#include "sdk/cli/aggregate_commands.h"
 #include "sdk/cli/catalogue_commands.h"
+#include "sdk/cli/classify_commands.h"
 #include "sdk/cli/global_options.h"
+#include "sdk/cli/import_export_commands.h"
+#include "sdk/cli/report_commands.h"
 #include "sdk/cli/return_commands.h"
-
-namespace ahpl::cli {
-
-sdk::ClientOptions GlobalOptions::client_options() const {
-  sdk::ClientOptions options;
-  options.target = server;
-  if (options.target.empty()) {
-    const char* env = std::getenv("AHPL_SERVER");
-    options.target = env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
-  }
-  options.deadline = absl::Milliseconds(static_cast<int64_t>(timeout_seconds * 1000));
-  auto env = [](const std::string& flag, const char* name) {
-    const char* value = std::getenv(name);
-    return !flag.empty() ? flag : (value != nullptr ? std::string(value) : std::string());
-  };
-  const std::string ca = env(ca_file, "AHPL_CA");
-  if (!ca.empty()) {
-    auto credentials = sdk::TlsCredentials(ca, env(cert_file, "AHPL_CERT"), env(key_file, "AHPL_KEY"));
-    if (!credentials.ok()) {
-      std::cerr << "ahpl: " << credentials.status().message() << "\n";
-      std::exit(kExitUsage);
-    }
-    options.credentials = *credentials;
-  }
-  options.token = token;
-  if (options.token.empty()) {
-    const std::string file = env(token_file, "AHPL_TOKEN_FILE");
-    if (!file.empty()) {
-      std::ifstream in(file);
-      if (!in) {
-        std::cerr << "ahpl: cannot read token file " << file << "\n";
-        std::exit(kExitUsage);
-      }
-      std::stringstream text;
-      text << in.rdbuf();
-      options.token = std::string(absl::StripAsciiWhitespace(text.str()));
-    } else {
-      options.token = env("", "AHPL_TOKEN");
-    }
-  }
-  return options;
-}
-
-}  // namespace ahpl::cli
+#include "sdk/cli/run_settings.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ahpl: AHP leadership self-assessment for NHS trust boards"};
@@ -80,10 +35,16 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 server "
       "unavailable, 6 no or bad token / permission denied, 7 conflict.");
 
+  // The command families, in the order `ahpl --help` lists them.
+  const ahpl::cli::RunSettings settings(global);
   int exit_code = ahpl::cli::kExitOk;
-  ahpl::cli::AddCatalogueCommands(app, global, exit_code);
-  ahpl::cli::AddReturnCommands(app, global, exit_code);
-  ahpl::cli::AddAdminCommands(app, global, exit_code);
+  ahpl::cli::AddCatalogueCommands(app, settings, exit_code);
+  ahpl::cli::AddReturnCommands(app, settings, exit_code);
+  ahpl::cli::AddImportExportCommands(app, settings, exit_code);
+  ahpl::cli::AddClassifyCommands(app, settings, exit_code);
+  ahpl::cli::AddAggregateCommands(app, settings, exit_code);
+  ahpl::cli::AddReportCommands(app, settings, exit_code);
+  ahpl::cli::AddAdminCommands(app, settings, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,98 +2,24 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/catalogue_client.h"
-#include "ahpl/sdk/classification_client.h"
-#include "ahpl/sdk/regional_aggregator.h"
-#include "sdk/cli/csv_returns.h"
-#include "sdk/cli/json_paths.h"
-#include "sdk/cli/report.h"
 #include "core/codes.h"
 #include "core/return_rules.h"
-#include "core/field_violations.h"
+#include "sdk/cli/command_support.h"
 
 namespace ahpl::cli {
 namespace {
 
-namespace fs = std::filesystem;
 using google::protobuf::util::TimeUtil;
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Parses proto3 JSON, naming the line of a syntax error.
-template <typename Message>
-absl::StatusOr<Message> ParseJson(const std::string& json, const std::string& where) {
-  if (auto lines = JsonPathLines(json); !lines.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", lines.status().message()));
-  }
-  Message message;
-  const auto parsed = google::protobuf::util::JsonStringToMessage(json, &message);
-  if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", parsed.message().as_string()));
-  }
-  return message;
-}
-
-template <typename Message>
-absl::StatusOr<Message> ParseJsonFile(const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  return ParseJson<Message>(*text, path);
-}
-
-std::string Json(const google::protobuf::Message& message, bool pretty) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = pretty;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!pretty && !json.empty() && json.back() == '\n') json.pop_back();
-  return json;
-}
-
-// Prints violations with the lines they refer to in `json`.
-int ReportViolations(const absl::Status& status, const std::string& path, const std::string& json,
-                     absl::string_view strip_prefix) {
-  auto lines = JsonPathLines(json);
-  std::cerr << "ahpl: " << path << ": " << status.message() << "\n";
-  if (auto bad = BadRequestOf(status); bad && lines.ok()) {
-    for (const auto& v : bad->field_violations()) {
-      std::string field = v.field();
-      if (!strip_prefix.empty() && field.rfind(std::string(strip_prefix), 0) == 0) {
-        field = field.substr(strip_prefix.size());
-      }
-      const int line = LineOf(*lines, field);
-      std::cerr << "  " << path << ":" << (line > 0 ? std::to_string(line) : "-") << ": "
-                << v.field() << ": " << v.description() << "\n";
-    }
-  }
-  return kExitInvalidInput;
-}
 
 void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format format) {
   if (format == Format::kJson) {
-    for (const auto& r : returns) std::cout << Json(r, false) << "\n";
+    for (const auto& r : returns) std::cout << JsonLine(r) << "\n";
     return;
   }
   Table t({"name", "trust", "cycle", "status", "version", "typology", "updated"});
@@ -107,9 +33,9 @@ void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format forma
 }
 
 // A fill-in return for an edition: every question at rating 0.
-int Template(const GlobalOptions& g, const std::string& edition_id, const std::string& trust,
+int Template(const RunSettings& settings, const std::string& edition_id, const std::string& trust,
              const std::string& cycle) {
-  sdk::CatalogueClient catalogue(g.client_options());
+  sdk::CatalogueClient catalogue(settings.client_options());
   auto edition = catalogue.GetEdition(edition_id);
   if (!edition.ok()) return ReportError(edition.status());
   v1::AssessmentReturn r;
@@ -137,12 +63,12 @@ int Template(const GlobalOptions& g, const std::string& edition_id, const std::s
 }
 
 // Validates a return file against its edition without writing anything.
-int Validate(const GlobalOptions& g, const std::string& path, bool draft) {
+int Validate(const RunSettings& settings, const std::string& path, bool draft) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
   auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
   if (!ret.ok()) return ReportError(ret.status());
-  sdk::CatalogueClient catalogue(g.client_options());
+  sdk::CatalogueClient catalogue(settings.client_options());
   std::unique_ptr<v1::Edition> edition;
   if (auto e = catalogue.GetEdition(ret->edition_id()); e.ok() && !ret->edition_id().empty()) {
     edition = std::make_unique<v1::Edition>(std::move(*e));
@@ -166,31 +92,32 @@ int Validate(const GlobalOptions& g, const std::string& path, bool draft) {
   return kExitOk;
 }
 
-int Store(const GlobalOptions& g, const std::string& path, bool submit, std::string request_id) {
+int Store(const RunSettings& settings, const std::string& path, bool submit,
+          std::string request_id) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
   auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
   if (!ret.ok()) return ReportError(ret.status());
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   auto stored = client.Create(*ret, submit, std::move(request_id));
   if (absl::IsInvalidArgument(stored.status())) {
     return ReportViolations(stored.status(), path, *text, "assessment_return.");
   }
   if (!stored.ok()) return ReportError(stored.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*stored, std::cout);
   } else {
-    PrintReturns({*stored}, g.output_format());
+    PrintReturns({*stored}, settings.output_format());
   }
   return kExitOk;
 }
 
-int Amend(const GlobalOptions& g, const std::string& path, const std::string& reason) {
+int Amend(const RunSettings& settings, const std::string& path, const std::string& reason) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
   auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
   if (!ret.ok()) return ReportError(ret.status());
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   if (ret->etag().empty() && !ret->name().empty()) {
     auto current = client.Get(ret->name());
     if (!current.ok()) return ReportError(current.status());
@@ -201,13 +128,13 @@ int Amend(const GlobalOptions& g, const std::string& path, const std::string& re
     return ReportViolations(amended.status(), path, *text, "assessment_return.");
   }
   if (!amended.ok()) return ReportError(amended.status());
-  PrintReturns({*amended}, g.output_format());
+  PrintReturns({*amended}, settings.output_format());
   return kExitOk;
 }
 
-int Withdraw(const GlobalOptions& g, const std::string& name, std::string etag,
+int Withdraw(const RunSettings& settings, const std::string& name, std::string etag,
              const std::string& reason) {
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   if (etag.empty()) {
     auto current = client.Get(name);
     if (!current.ok()) return ReportError(current.status());
@@ -215,28 +142,28 @@ int Withdraw(const GlobalOptions& g, const std::string& name, std::string etag,
   }
   auto withdrawn = client.Withdraw(name, etag, reason);
   if (!withdrawn.ok()) return ReportError(withdrawn.status());
-  PrintReturns({*withdrawn}, g.output_format());
+  PrintReturns({*withdrawn}, settings.output_format());
   return kExitOk;
 }
 
-int Get(const GlobalOptions& g, const std::string& name, int64_t version) {
-  sdk::AssessmentClient client(g.client_options());
+int Get(const RunSettings& settings, const std::string& name, int64_t version) {
+  sdk::AssessmentClient client(settings.client_options());
   auto ret = client.Get(name, version);
   if (!ret.ok()) return ReportError(ret.status());
-  if (g.output_format() == Format::kJson) {
+  if (settings.output_format() == Format::kJson) {
     PrintJson(*ret, std::cout);
   } else {
-    PrintReturns({*ret}, g.output_format());
+    PrintReturns({*ret}, settings.output_format());
   }
   return kExitOk;
 }
 
-int History(const GlobalOptions& g, const std::string& name) {
-  sdk::AssessmentClient client(g.client_options());
+int History(const RunSettings& settings, const std::string& name) {
+  sdk::AssessmentClient client(settings.client_options());
   auto versions = client.History(name);
   if (!versions.ok()) return ReportError(versions.status());
-  if (g.output_format() == Format::kJson) {
-    for (const auto& v : *versions) std::cout << Json(v, false) << "\n";
+  if (settings.output_format() == Format::kJson) {
+    for (const auto& v : *versions) std::cout << JsonLine(v) << "\n";
     return kExitOk;
   }
   Table t({"version", "status", "written", "by", "reason", "typology"});
@@ -245,421 +172,27 @@ int History(const GlobalOptions& g, const std::string& name) {
               TimeUtil::ToString(v.update_time()), v.written_by(), v.change_reason(),
               v.has_classification() ? v1::Typology_Name(v.classification().typology()) : ""});
   }
-  t.Print(g.output_format(), std::cout);
+  t.Print(settings.output_format(), std::cout);
   return kExitOk;
 }
 
-struct FilterFlags {
-  std::string trust, region, cycle, status, typology;
-  absl::StatusOr<v1::ReturnFilter> ToFilter() const {
-    v1::ReturnFilter f;
-    f.set_trust_ods_code(trust);
-    f.set_region_code(region);
-    f.set_cycle(cycle);
-    if (!status.empty()) {
-      v1::ReturnStatus s;
-      if (!v1::ReturnStatus_Parse("RETURN_STATUS_" + status, &s)) {
-        return absl::InvalidArgumentError("--status: one of draft, submitted, withdrawn");
-      }
-      f.set_status(s);
-    }
-    if (!typology.empty()) {
-      v1::Typology t;
-      if (!v1::Typology_Parse(typology, &t) && !v1::Typology_Parse("TYPOLOGY_" + typology, &t)) {
-        return absl::InvalidArgumentError("--typology: a Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
-      }
-      f.set_typology(t);
-    }
-    return f;
-  }
-  void AddTo(CLI::App* cmd) {
-    cmd->add_option("--trust", trust, "ODS code of one trust");
-    cmd->add_option("--region", region, "Region code, e.g. Y56");
-    cmd->add_option("--cycle", cycle, "Cycle, e.g. 2018-19");
-    cmd->add_option("--status", status, "draft, submitted or withdrawn")
-        ->transform([](std::string s) {
-          std::transform(s.begin(), s.end(), s.begin(), ::toupper);
-          return s;
-        });
-    cmd->add_option("--typology", typology, "Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
-  }
-};
-
-int List(const GlobalOptions& g, const FilterFlags& flags) {
+int List(const RunSettings& settings, const FilterFlags& flags) {
   auto filter = flags.ToFilter();
   if (!filter.ok()) return ReportError(filter.status());
-  sdk::AssessmentClient client(g.client_options());
+  sdk::AssessmentClient client(settings.client_options());
   std::vector<v1::AssessmentReturn> returns;
   auto status = client.ForEachReturn(*filter, [&](const v1::AssessmentReturn& r) {
     returns.push_back(r);
     return true;
   });
   if (!status.ok()) return ReportError(status);
-  PrintReturns(returns, g.output_format());
+  PrintReturns(returns, settings.output_format());
   return kExitOk;
-}
-
-// Reads import items from a folder of .json returns, a .jsonl file or a .csv
-// file (one row per return; see docs/api.md).
-absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const GlobalOptions& g,
-                                                      const std::string& path, bool submit,
-                                                      std::vector<std::string>& sources) {
-  std::vector<v1::ImportItem> items;
-  auto add_return = [&](absl::StatusOr<v1::AssessmentReturn> ret,
-                        const std::string& where) -> absl::Status {
-    if (!ret.ok()) return ret.status();
-    v1::ImportItem item;
-    // The same file imported again is recognised as the same request.
-    item.set_request_id(absl::StrCat(
-        "import:", assessment::RequestDigest("file", *ret).substr(0, 32)));
-    item.set_submit(submit);
-    *item.mutable_assessment_return() = std::move(*ret);
-    items.push_back(std::move(item));
-    sources.push_back(where);
-    return absl::OkStatus();
-  };
-  auto add = [&](const std::string& json, const std::string& where) {
-    return add_return(ParseJson<v1::AssessmentReturn>(json, where), where);
-  };
-  if (absl::EndsWith(path, ".csv")) {
-    auto text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    sdk::CatalogueClient catalogue(g.client_options());
-    auto edition = catalogue.GetEdition();
-    if (!edition.ok()) return edition.status();
-    auto rows = ParseReturnsCsv(*text, *edition);
-    if (!rows.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", rows.status().message()));
-    }
-    for (auto& row : *rows) {
-      if (auto s = add_return(std::move(row.ret), absl::StrCat(path, ":", row.line)); !s.ok()) {
-        return s;
-      }
-    }
-    return items;
-  }
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(path)) {
-      if (entry.path().extension() == ".json") files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      auto text = ReadFile(f.string());
-      if (!text.ok()) return text.status();
-      if (auto s = add(*text, f.string()); !s.ok()) return s;
-    }
-    return items;
-  }
-  auto text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  int line = 0;
-  for (absl::string_view l : absl::StrSplit(*text, '\n')) {
-    ++line;
-    if (l.empty()) continue;
-    if (auto s = add(std::string(l), absl::StrCat(path, ":", line)); !s.ok()) return s;
-  }
-  return items;
-}
-
-int Import(const GlobalOptions& g, const std::string& path, bool submit) {
-  std::vector<std::string> sources;
-  auto items = ReadItems(g, path, submit, sources);
-  const bool csv = absl::EndsWith(path, ".csv");
-  if (!items.ok()) return ReportError(items.status());
-  sdk::AssessmentClient client(g.client_options());
-  const bool tty = isatty(STDERR_FILENO);
-  const size_t total = items->size();
-  auto report = client.Import(*items, [&](const sdk::ImportProgress& p) {
-    if (!tty) return;
-    const int width = 30;
-    const int done = total == 0 ? width : static_cast<int>(width * (p.accepted + p.rejected) / total);
-    std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, ' ') << "] "
-              << (p.accepted + p.rejected) << "/" << total << std::flush;
-  });
-  if (tty) std::cerr << "\n";
-  if (!report.ok()) return ReportError(report.status());
-  for (const auto& r : report->results) {
-    if (r.violations().empty()) continue;
-    const std::string& where = sources[r.index()];
-    for (const auto& v : r.violations()) {
-      std::string column;
-      if (csv) {
-        std::string field = v.field();
-        if (absl::StartsWith(field, "assessment_return.")) {
-          field = field.substr(std::string("assessment_return.").size());
-        }
-        column = CsvColumnOf(field, (*items)[r.index()].assessment_return());
-      }
-      std::cerr << "  " << where << (column.empty() ? "" : ", column " + column) << ": "
-                << v.field() << ": " << v.description() << "\n";
-    }
-  }
-  std::cout << "imported " << report->accepted << " of " << total << " returns; "
-            << report->rejected << " rejected\n";
-  return report->rejected > 0 ? kExitInvalidInput : kExitOk;
-}
-
-int Export(const GlobalOptions& g, const FilterFlags& flags, const std::string& output) {
-  auto filter = flags.ToFilter();
-  if (!filter.ok()) return ReportError(filter.status());
-  std::ofstream file;
-  if (!output.empty()) {
-    file.open(output);
-    if (!file) return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", output)));
-  }
-  std::ostream& out = output.empty() ? std::cout : file;
-  sdk::AssessmentClient client(g.client_options());
-  const bool csv = g.output_format() == Format::kCsv;
-  if (csv) {
-    out << "name,trust_ods_code,cycle,edition_id,status,version,typology,band,"
-           "board_relationship,leader_title,ratings\n";
-  }
-  int64_t n = 0;
-  auto status = client.Export(*filter, [&](const v1::AssessmentReturn& r) {
-    ++n;
-    if (!csv) {
-      out << Json(r, false) << "\n";
-      return;
-    }
-    std::vector<std::string> ratings;
-    for (const auto& a : r.answers()) ratings.push_back(absl::StrCat(a.question_id(), "=", a.rating()));
-    const auto& leader = r.arrangement().senior_leader();
-    out << CsvField(r.name()) << "," << r.trust_ods_code() << "," << r.cycle() << ","
-        << r.edition_id() << "," << v1::ReturnStatus_Name(r.status()) << "," << r.version() << ","
-        << v1::Typology_Name(r.classification().typology()) << ","
-        << v1::Band_Name(leader.band()) << ","
-        << v1::BoardRelationship_Name(leader.board_relationship()) << ","
-        << CsvField(leader.job_title()) << "," << CsvField(absl::StrJoin(ratings, ";")) << "\n";
-  });
-  if (!status.ok()) return ReportError(status);
-  if (!output.empty()) std::cerr << "exported " << n << " returns to " << output << "\n";
-  return kExitOk;
-}
-
-int Classify(const GlobalOptions& g, const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return ReportError(text.status());
-  auto arrangement = ParseJson<v1::LeadershipArrangement>(*text, path);
-  if (!arrangement.ok()) return ReportError(arrangement.status());
-  sdk::ClassificationClient client(g.client_options());
-  auto result = client.Classify(*arrangement);
-  if (absl::IsInvalidArgument(result.status())) {
-    return ReportViolations(result.status(), path, *text, "arrangement.");
-  }
-  if (!result.ok()) return ReportError(result.status());
-  if (g.output_format() == Format::kJson) {
-    PrintJson(*result, std::cout);
-    return kExitOk;
-  }
-  const auto& c = result->classification();
-  std::cout << "Table 1: " << c.label() << "\n"
-            << "  relationship with the board: " << c.board_relationship() << "\n"
-            << "  band fit: " << v1::BandFit_Name(c.band_fit()) << "\n"
-            << "  visibility/influence: " << c.visibility_influence()
-            << "; communication: " << c.communication()
-            << "; improvement: " << c.improvement_perception() << "; exemplars: " << c.exemplars()
-            << "\nWhy:\n";
-  for (const auto& r : c.reasons()) std::cout << "  - " << r.explanation() << "\n";
-  if (result->findings_size() > 0) std::cout << "Findings:\n";
-  for (const auto& f : result->findings()) {
-    std::cout << "  " << v1::Severity_Name(f.severity()).substr(9) << " " << f.code() << ": "
-              << f.explanation() << "\n";
-  }
-  std::cout << "(ruleset " << c.ruleset_version() << ")\n";
-  return kExitOk;
-}
-
-int Evaluate(const GlobalOptions& g, const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return ReportError(text.status());
-  auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
-  if (!ret.ok()) return ReportError(ret.status());
-  v1::EvaluateReturnRequest request;
-  request.set_edition_id(ret->edition_id());
-  *request.mutable_arrangement() = ret->arrangement();
-  for (const auto& a : ret->answers()) {
-    auto* r = request.add_answers();
-    r->set_question_id(a.question_id());
-    r->set_rating(a.rating());
-  }
-  sdk::ClassificationClient client(g.client_options());
-  auto result = client.Evaluate(request);
-  if (absl::IsInvalidArgument(result.status())) {
-    return ReportViolations(result.status(), path, *text, "");
-  }
-  if (!result.ok()) return ReportError(result.status());
-  if (g.output_format() == Format::kJson) {
-    PrintJson(*result, std::cout);
-    return kExitOk;
-  }
-  std::cout << "Table 1: " << result->classification().label() << " (band fit "
-            << v1::BandFit_Name(result->classification().band_fit()) << ")\n";
-  Table gaps({"section", "answered", "gaps"});
-  for (const auto& s : result->section_gaps()) {
-    gaps.AddRow({s.section_id(), std::to_string(s.answered_count()),
-                 absl::StrJoin(s.question_ids(), ", ")});
-  }
-  gaps.PrintAligned(std::cout);
-  for (const auto& f : result->findings()) std::cout << "finding " << f.code() << ": " << f.explanation() << "\n";
-  for (const auto& r : result->recommendations()) {
-    std::cout << "consider: " << r.title() << " (because of " << absl::StrJoin(r.because_of(), ", ")
-              << ")\n";
-  }
-  return kExitOk;
-}
-
-void AddCountRows(Table& t, const std::string& region, const std::string& measure,
-                  const google::protobuf::RepeatedPtrField<v1::Count>& counts) {
-  for (const auto& c : counts) {
-    t.AddRow({region, measure, c.key(), c.suppressed() ? "suppressed" : std::to_string(c.count())});
-  }
-}
-
-void AddSummaryRows(Table& t, const v1::ReturnSummary& s) {
-  const std::string region = s.region_code().empty() ? "England" : s.region_code();
-  t.AddRow({region, "trusts_in_register", "", std::to_string(s.trusts_in_register())});
-  t.AddRow({region, "returns", "", std::to_string(s.returns())});
-  t.AddRow({region, "trusts_responding", "", std::to_string(s.trusts_responding())});
-  t.AddRow({region, "response_rate_percent", "", absl::StrCat(s.response_rate_percent())});
-  t.AddRow({region, "share_at_8c_or_above_percent", "",
-            absl::StrCat(s.share_at_8c_or_above_percent())});
-  t.AddRow({region, "distinct_leader_titles", "", std::to_string(s.distinct_leader_titles())});
-  t.AddRow({region, "returns_with_title", "", std::to_string(s.returns_with_title())});
-  AddCountRows(t, region, "typology", s.typology());
-  AddCountRows(t, region, "band", s.bands());
-  AddCountRows(t, region, "board_relationship", s.board_relationships());
-  AddCountRows(t, region, "finding", s.findings());
-  for (const auto& q : s.questions()) AddCountRows(t, region, "rating:" + q.question_id(), q.ratings());
-}
-
-int Aggregate(const GlobalOptions& g, const std::string& cycle, const std::string& servers,
-              int suppress_below, const std::string& csv_path, const std::string& compare_with) {
-  std::vector<std::string> endpoints;
-  for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) endpoints.emplace_back(s);
-  if (endpoints.empty()) endpoints.push_back(g.client_options().target);
-  sdk::RegionalAggregator aggregator(g.client_options(), endpoints);
-  Table t({"region", "measure", "key", "count"});
-  if (!compare_with.empty()) {
-    auto comparison = aggregator.Compare(compare_with, cycle);
-    if (!comparison.ok()) return ReportError(comparison.status());
-    Table c({"region", "returns", "trusts_responding", "response_rate_points", "share_8c_points"});
-    auto row = [&](const v1::ReturnSummary& d) {
-      c.AddRow({d.region_code().empty() ? "England" : d.region_code(), absl::StrCat(d.returns()),
-                absl::StrCat(d.trusts_responding()), absl::StrCat(d.response_rate_percent()),
-                absl::StrCat(d.share_at_8c_or_above_percent())});
-    };
-    for (const auto& d : comparison->regions) row(d);
-    row(comparison->national);
-    std::cout << "Change from " << compare_with << " to " << cycle << ":\n";
-    c.Print(g.output_format() == Format::kCsv ? Format::kCsv : Format::kTable, std::cout);
-    return kExitOk;
-  }
-  auto aggregate = aggregator.Summarize(cycle, suppress_below);
-  if (!aggregate.ok()) return ReportError(aggregate.status());
-  if (g.output_format() == Format::kJson) {
-    v1::SummarizeReturnsResponse all;
-    for (const auto& r : aggregate->regions) *all.add_regions() = r;
-    *all.mutable_total() = aggregate->national;
-    PrintJson(all, std::cout);
-  } else if (g.output_format() == Format::kCsv) {
-    for (const auto& r : aggregate->regions) AddSummaryRows(t, r);
-    AddSummaryRows(t, aggregate->national);
-    t.PrintCsv(std::cout);
-  } else {
-    // A region token sees its own region only: its total is not England's.
-    const std::string total = aggregate->regions.size() == 1 ? "all shown" : "England";
-    Table overview({"region", "trusts", "returns", "responding", "rate %", "8c+ %", "titles"});
-    auto row = [&](const v1::ReturnSummary& s) {
-      overview.AddRow({s.region_code().empty() ? total : s.region_code(),
-                       std::to_string(s.trusts_in_register()), std::to_string(s.returns()),
-                       std::to_string(s.trusts_responding()),
-                       absl::StrFormat("%.1f", s.response_rate_percent()),
-                       absl::StrFormat("%.1f", s.share_at_8c_or_above_percent()),
-                       absl::StrCat(s.distinct_leader_titles(), " / ", s.returns_with_title())});
-    };
-    for (const auto& r : aggregate->regions) row(r);
-    row(aggregate->national);
-    std::cout << "Cycle " << cycle << " (counts below " << suppress_below
-              << " suppressed in regions)\n";
-    overview.PrintAligned(std::cout);
-    Table typology({"typology", total});
-    for (const auto& c : aggregate->national.typology()) typology.AddRow({c.key(), std::to_string(c.count())});
-    std::cout << "\n";
-    typology.PrintAligned(std::cout);
-    Table bands({"band", total});
-    for (const auto& c : aggregate->national.bands()) bands.AddRow({c.key(), std::to_string(c.count())});
-    std::cout << "\n";
-    bands.PrintAligned(std::cout);
-  }
-  if (!csv_path.empty()) {
-    std::ofstream out(csv_path);
-    if (!out) return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", csv_path)));
-    Table all({"region", "measure", "key", "count"});
-    for (const auto& r : aggregate->regions) AddSummaryRows(all, r);
-    AddSummaryRows(all, aggregate->national);
-    all.PrintCsv(out);
-  }
-  return kExitOk;
-}
-
-int WriteOut(const std::string& html, const std::string& output) {
-  if (output.empty()) {
-    std::cout << html;
-    return kExitOk;
-  }
-  std::ofstream out(output);
-  if (!out) return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", output)));
-  out << html;
-  std::cerr << "wrote " << output << "\n";
-  return kExitOk;
-}
-
-int TrustReportCommand(const GlobalOptions& g, const std::string& name, const std::string& output) {
-  sdk::AssessmentClient assessment(g.client_options());
-  auto benchmark = assessment.Benchmark(name);
-  if (!benchmark.ok()) return ReportError(benchmark.status());
-  const auto& ret = benchmark->assessment_return();
-  v1::EvaluateReturnRequest request;
-  request.set_edition_id(ret.edition_id());
-  *request.mutable_arrangement() = ret.arrangement();
-  for (const auto& a : ret.answers()) {
-    if (a.rating() == 0) continue;
-    auto* r = request.add_answers();
-    r->set_question_id(a.question_id());
-    r->set_rating(a.rating());
-  }
-  sdk::ClassificationClient classification(g.client_options());
-  auto evaluation = classification.Evaluate(request);
-  if (!evaluation.ok()) return ReportError(evaluation.status());
-  sdk::CatalogueClient catalogue(g.client_options());
-  auto edition = catalogue.GetEdition(ret.edition_id());
-  if (!edition.ok()) return ReportError(edition.status());
-  return WriteOut(TrustReport(*benchmark, *evaluation, *edition), output);
-}
-
-int RegionalReportCommand(const GlobalOptions& g, const std::string& cycle,
-                          const std::string& servers, int suppress_below,
-                          const std::string& output) {
-  std::vector<std::string> endpoints;
-  for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) endpoints.emplace_back(s);
-  if (endpoints.empty()) endpoints.push_back(g.client_options().target);
-  sdk::RegionalAggregator aggregator(g.client_options(), endpoints);
-  auto aggregate = aggregator.Summarize(cycle, suppress_below);
-  if (!aggregate.ok()) return ReportError(aggregate.status());
-  v1::SummarizeReturnsResponse summary;
-  for (const auto& r : aggregate->regions) *summary.add_regions() = r;
-  *summary.mutable_total() = aggregate->national;
-  sdk::CatalogueClient catalogue(g.client_options());
-  auto edition = catalogue.GetEdition();
-  if (!edition.ok()) return ReportError(edition.status());
-  return WriteOut(RegionalReport(summary, *edition), output);
 }
 
 }  // namespace
 
-void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
   auto* ret = app.add_subcommand("return", "Draft, validate, submit, amend and read returns");
   ret->require_subcommand(1);
 
@@ -670,31 +203,33 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
   tmpl->add_option("--edition", *edition, "Edition id (default: the latest)");
   tmpl->add_option("--trust", *trust, "ODS code to fill in");
   tmpl->add_option("--cycle", *cycle, "Cycle to fill in")->capture_default_str();
-  tmpl->callback([&, edition, trust, cycle] { exit_code = Template(global, *edition, *trust, *cycle); });
+  tmpl->callback([&, edition, trust, cycle] {
+    exit_code = Template(settings, *edition, *trust, *cycle);
+  });
 
   auto file = std::make_shared<std::string>();
   auto draft = std::make_shared<bool>(false);
   auto* validate = ret->add_subcommand("validate", "Check a return file against its edition; writes nothing");
   validate->add_option("file", *file, "Return in JSON")->required();
   validate->add_flag("--draft", *draft, "Check as a draft (incomplete allowed)");
-  validate->callback([&, file, draft] { exit_code = Validate(global, *file, *draft); });
+  validate->callback([&, file, draft] { exit_code = Validate(settings, *file, *draft); });
 
   auto request_id = std::make_shared<std::string>();
   auto* submit = ret->add_subcommand("submit", "Submit a return file (validated in full)");
   submit->add_option("file", *file, "Return in JSON")->required();
   submit->add_option("--request-id", *request_id, "Idempotency key (default: a new one)");
-  submit->callback([&, file, request_id] { exit_code = Store(global, *file, true, *request_id); });
+  submit->callback([&, file, request_id] { exit_code = Store(settings, *file, true, *request_id); });
 
   auto* save = ret->add_subcommand("draft", "Store a return file as a draft");
   save->add_option("file", *file, "Return in JSON")->required();
   save->add_option("--request-id", *request_id, "Idempotency key (default: a new one)");
-  save->callback([&, file, request_id] { exit_code = Store(global, *file, false, *request_id); });
+  save->callback([&, file, request_id] { exit_code = Store(settings, *file, false, *request_id); });
 
   auto reason = std::make_shared<std::string>();
   auto* amend = ret->add_subcommand("amend", "Amend a submitted return from a file (with name)");
   amend->add_option("file", *file, "Return in JSON, with its name (and etag)")->required();
   amend->add_option("--reason", *reason, "Why it is amended")->required();
-  amend->callback([&, file, reason] { exit_code = Amend(global, *file, *reason); });
+  amend->callback([&, file, reason] { exit_code = Amend(settings, *file, *reason); });
 
   auto name = std::make_shared<std::string>();
   auto etag = std::make_shared<std::string>();
@@ -702,76 +237,24 @@ void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_cod
   withdraw->add_option("name", *name, "returns/{id}")->required();
   withdraw->add_option("--reason", *reason, "Why it is withdrawn")->required();
   withdraw->add_option("--etag", *etag, "Etag of the version withdrawn (default: the latest)");
-  withdraw->callback([&, name, etag, reason] { exit_code = Withdraw(global, *name, *etag, *reason); });
+  withdraw->callback([&, name, etag, reason] {
+    exit_code = Withdraw(settings, *name, *etag, *reason);
+  });
 
   auto version = std::make_shared<int64_t>(0);
   auto* get = ret->add_subcommand("get", "One return, latest or a version");
   get->add_option("name", *name, "returns/{id}")->required();
   get->add_option("--version", *version, "Version (default: the latest)");
-  get->callback([&, name, version] { exit_code = Get(global, *name, *version); });
+  get->callback([&, name, version] { exit_code = Get(settings, *name, *version); });
 
   auto* history = ret->add_subcommand("history", "Every version of a return");
   history->add_option("name", *name, "returns/{id}")->required();
-  history->callback([&, name] { exit_code = History(global, *name); });
+  history->callback([&, name] { exit_code = History(settings, *name); });
 
   auto filters = std::make_shared<FilterFlags>();
   auto* list = ret->add_subcommand("list", "Returns matching a filter");
   filters->AddTo(list);
-  list->callback([&, filters] { exit_code = List(global, *filters); });
-
-  auto path = std::make_shared<std::string>();
-  auto as_drafts = std::make_shared<bool>(false);
-  auto* import = app.add_subcommand(
-      "import", "Import returns from a folder of .json files, a .jsonl file or a .csv file");
-  import->add_option("path", *path, "Folder, .jsonl or .csv file")->required();
-  import->add_flag("--drafts", *as_drafts, "Store as drafts instead of submitting");
-  import->callback([&, path, as_drafts] { exit_code = Import(global, *path, !*as_drafts); });
-
-  auto output = std::make_shared<std::string>();
-  auto export_filters = std::make_shared<FilterFlags>();
-  auto* exp = app.add_subcommand("export", "Export returns as JSON lines (or CSV with --format csv)");
-  export_filters->AddTo(exp);
-  exp->add_option("--output", *output, "File to write (default: standard output)");
-  exp->callback([&, export_filters, output] { exit_code = Export(global, *export_filters, *output); });
-
-  auto* classify = app.add_subcommand("classify", "Place an arrangement (JSON) in Table 1");
-  classify->add_option("file", *file, "LeadershipArrangement in JSON")->required();
-  classify->callback([&, file] { exit_code = Classify(global, *file); });
-
-  auto* evaluate = app.add_subcommand("evaluate", "Evaluate a return file: typology, gaps, findings");
-  evaluate->add_option("file", *file, "Return in JSON")->required();
-  evaluate->callback([&, file] { exit_code = Evaluate(global, *file); });
-
-  auto servers = std::make_shared<std::string>();
-  auto suppress = std::make_shared<int>(5);
-  auto csv = std::make_shared<std::string>();
-  auto compare = std::make_shared<std::string>();
-  auto* aggregate = app.add_subcommand("aggregate", "Summarise a cycle by region, across endpoints");
-  aggregate->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
-  aggregate->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
-  aggregate->add_option("--suppress-below", *suppress, "Suppress regional counts below this (1: none)")
-      ->capture_default_str();
-  aggregate->add_option("--csv", *csv, "Also write the full summary as CSV to this file");
-  aggregate->add_option("--compare-with", *compare, "An earlier cycle to compare with");
-  aggregate->callback([&, cycle, servers, suppress, csv, compare] {
-    exit_code = Aggregate(global, *cycle, *servers, *suppress, *csv, *compare);
-  });
-
-  auto* report = app.add_subcommand("report", "Self-contained HTML reports");
-  report->require_subcommand(1);
-  auto* trust_report = report->add_subcommand("trust", "A board report for one trust's return");
-  trust_report->add_option("name", *name, "returns/{id}")->required();
-  trust_report->add_option("--output", *output, "HTML file to write (default: standard output)");
-  trust_report->callback([&, name, output] { exit_code = TrustReportCommand(global, *name, *output); });
-  auto* region_report = report->add_subcommand("regions", "A report of a cycle by region, with charts");
-  region_report->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
-  region_report->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
-  region_report->add_option("--suppress-below", *suppress, "Suppress regional counts below this")
-      ->capture_default_str();
-  region_report->add_option("--output", *output, "HTML file to write (default: standard output)");
-  region_report->callback([&, cycle, servers, suppress, output] {
-    exit_code = RegionalReportCommand(global, *cycle, *servers, *suppress, *output);
-  });
+  list->callback([&, filters] { exit_code = List(settings, *filters); });
 }
 
 }  // namespace ahpl::cli

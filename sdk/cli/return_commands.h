@@ -1,16 +1,17 @@
-// `ahpl return ...`, `ahpl import`, `ahpl export`, `ahpl classify`,
-// `ahpl evaluate` and `ahpl aggregate`: the everyday jobs of trusts and of
-// regional and national teams.
+// `ahpl return ...`: a trust's returns, from a fill-in template through
+// validate, draft, submit, amend and withdraw, to reading them back.
 #ifndef AHPL_SDK_CLI_RETURN_COMMANDS_H_
 #define AHPL_SDK_CLI_RETURN_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
 
-#include "sdk/cli/global_options.h"
+#include "sdk/cli/run_settings.h"
 
 namespace ahpl::cli {
 
-void AddReturnCommands(CLI::App& app, const GlobalOptions& global, int& exit_code);
+// Adds `return` and its subcommands to `app`; the one that runs stores its
+// exit code in `exit_code`.
+void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_code);
 
 }  // namespace ahpl::cli
 

@@ -1,0 +1,18 @@
+// `ahpl aggregate`: a cycle summarised by region across one or more server
+// endpoints, or compared with an earlier cycle.
+#ifndef AHPL_SDK_CLI_AGGREGATE_COMMANDS_H_
+#define AHPL_SDK_CLI_AGGREGATE_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "sdk/cli/run_settings.h"
+
+namespace ahpl::cli {
+
+// Adds `aggregate` to `app`; when it runs it stores its exit code in
+// `exit_code`.
+void AddAggregateCommands(CLI::App& app, const RunSettings& settings, int& exit_code);
+
+}  // namespace ahpl::cli
+
+#endif  // AHPL_SDK_CLI_AGGREGATE_COMMANDS_H_

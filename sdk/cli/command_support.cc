@@ -1,0 +1,91 @@
+#include "sdk/cli/command_support.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_split.h"
+#include "sdk/cli/output.h"
+#include "core/field_violations.h"
+
+namespace ahpl::cli {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string JsonLine(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!json.empty() && json.back() == '\n') json.pop_back();
+  return json;
+}
+
+int ReportViolations(const absl::Status& status, const std::string& path, const std::string& json,
+                     absl::string_view strip_prefix) {
+  auto lines = JsonPathLines(json);
+  std::cerr << "ahpl: " << path << ": " << status.message() << "\n";
+  if (auto bad = BadRequestOf(status); bad && lines.ok()) {
+    for (const auto& v : bad->field_violations()) {
+      std::string field = v.field();
+      if (!strip_prefix.empty() && field.rfind(std::string(strip_prefix), 0) == 0) {
+        field = field.substr(strip_prefix.size());
+      }
+      const int line = LineOf(*lines, field);
+      std::cerr << "  " << path << ":" << (line > 0 ? std::to_string(line) : "-") << ": "
+                << v.field() << ": " << v.description() << "\n";
+    }
+  }
+  return kExitInvalidInput;
+}
+
+absl::StatusOr<v1::ReturnFilter> FilterFlags::ToFilter() const {
+  v1::ReturnFilter f;
+  f.set_trust_ods_code(trust);
+  f.set_region_code(region);
+  f.set_cycle(cycle);
+  if (!status.empty()) {
+    v1::ReturnStatus s;
+    if (!v1::ReturnStatus_Parse("RETURN_STATUS_" + status, &s)) {
+      return absl::InvalidArgumentError("--status: one of draft, submitted, withdrawn");
+    }
+    f.set_status(s);
+  }
+  if (!typology.empty()) {
+    v1::Typology t;
+    if (!v1::Typology_Parse(typology, &t) && !v1::Typology_Parse("TYPOLOGY_" + typology, &t)) {
+      return absl::InvalidArgumentError("--typology: a Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
+    }
+    f.set_typology(t);
+  }
+  return f;
+}
+
+void FilterFlags::AddTo(CLI::App* cmd) {
+  cmd->add_option("--trust", trust, "ODS code of one trust");
+  cmd->add_option("--region", region, "Region code, e.g. Y56");
+  cmd->add_option("--cycle", cycle, "Cycle, e.g. 2018-19");
+  cmd->add_option("--status", status, "draft, submitted or withdrawn")
+      ->transform([](std::string s) {
+        std::transform(s.begin(), s.end(), s.begin(), ::toupper);
+        return s;
+      });
+  cmd->add_option("--typology", typology, "Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
+}
+
+std::vector<std::string> Endpoints(const std::string& servers, const RunSettings& settings) {
+  std::vector<std::string> endpoints;
+  for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) endpoints.emplace_back(s);
+  if (endpoints.empty()) endpoints.push_back(settings.client_options().target);
+  return endpoints;
+}
+
+}  // namespace ahpl::cli

@@ -1,0 +1,64 @@
+// Pieces several ahpl command families share: reading and parsing input files,
+// printing field violations against the lines of a JSON file, one-line JSON,
+// the filter flags of `return list` and `export`, and the endpoints of
+// `aggregate` and `report regions`.
+#ifndef AHPL_SDK_CLI_COMMAND_SUPPORT_H_
+#define AHPL_SDK_CLI_COMMAND_SUPPORT_H_
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "ahpl/v1/assessment.pb.h"
+#include "sdk/cli/json_paths.h"
+#include "sdk/cli/run_settings.h"
+
+namespace ahpl::cli {
+
+// The whole of the file at `path`.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// Parses proto3 JSON, naming the line of a syntax error.
+template <typename Message>
+absl::StatusOr<Message> ParseJson(const std::string& json, const std::string& where) {
+  if (auto lines = JsonPathLines(json); !lines.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", lines.status().message()));
+  }
+  Message message;
+  const auto parsed = google::protobuf::util::JsonStringToMessage(json, &message);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", parsed.message().as_string()));
+  }
+  return message;
+}
+
+// `message` as proto3 JSON on one line, with the proto field names.
+std::string JsonLine(const google::protobuf::Message& message);
+
+// Prints the violations in `status` with the lines of `json` (read from
+// `path`) they refer to, after removing `strip_prefix` from each field path;
+// returns kExitInvalidInput.
+int ReportViolations(const absl::Status& status, const std::string& path, const std::string& json,
+                     absl::string_view strip_prefix);
+
+// --trust, --region, --cycle, --status and --typology.
+struct FilterFlags {
+  std::string trust, region, cycle, status, typology;
+  absl::StatusOr<v1::ReturnFilter> ToFilter() const;
+  void AddTo(CLI::App* cmd);
+};
+
+// The comma-separated `servers`, else the run's own server.
+std::vector<std::string> Endpoints(const std::string& servers, const RunSettings& settings);
+
+}  // namespace ahpl::cli
+
+#endif  // AHPL_SDK_CLI_COMMAND_SUPPORT_H_

@@ -1,0 +1,96 @@
+#include "sdk/cli/report_commands.h"
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "ahpl/sdk/assessment_client.h"
+#include "ahpl/sdk/catalogue_client.h"
+#include "ahpl/sdk/classification_client.h"
+#include "ahpl/sdk/regional_aggregator.h"
+#include "sdk/cli/command_support.h"
+#include "sdk/cli/report.h"
+
+namespace ahpl::cli {
+namespace {
+
+int WriteOut(const std::string& html, const std::string& output) {
+  if (output.empty()) {
+    std::cout << html;
+    return kExitOk;
+  }
+  std::ofstream out(output);
+  if (!out) return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", output)));
+  out << html;
+  std::cerr << "wrote " << output << "\n";
+  return kExitOk;
+}
+
+int TrustReportCommand(const RunSettings& settings, const std::string& name,
+                       const std::string& output) {
+  sdk::AssessmentClient assessment(settings.client_options());
+  auto benchmark = assessment.Benchmark(name);
+  if (!benchmark.ok()) return ReportError(benchmark.status());
+  const auto& ret = benchmark->assessment_return();
+  v1::EvaluateReturnRequest request;
+  request.set_edition_id(ret.edition_id());
+  *request.mutable_arrangement() = ret.arrangement();
+  for (const auto& a : ret.answers()) {
+    if (a.rating() == 0) continue;
+    auto* r = request.add_answers();
+    r->set_question_id(a.question_id());
+    r->set_rating(a.rating());
+  }
+  sdk::ClassificationClient classification(settings.client_options());
+  auto evaluation = classification.Evaluate(request);
+  if (!evaluation.ok()) return ReportError(evaluation.status());
+  sdk::CatalogueClient catalogue(settings.client_options());
+  auto edition = catalogue.GetEdition(ret.edition_id());
+  if (!edition.ok()) return ReportError(edition.status());
+  return WriteOut(TrustReport(*benchmark, *evaluation, *edition), output);
+}
+
+int RegionalReportCommand(const RunSettings& settings, const std::string& cycle,
+                          const std::string& servers, int suppress_below,
+                          const std::string& output) {
+  sdk::RegionalAggregator aggregator(settings.client_options(), Endpoints(servers, settings));
+  auto aggregate = aggregator.Summarize(cycle, suppress_below);
+  if (!aggregate.ok()) return ReportError(aggregate.status());
+  v1::SummarizeReturnsResponse summary;
+  for (const auto& r : aggregate->regions) *summary.add_regions() = r;
+  *summary.mutable_total() = aggregate->national;
+  sdk::CatalogueClient catalogue(settings.client_options());
+  auto edition = catalogue.GetEdition();
+  if (!edition.ok()) return ReportError(edition.status());
+  return WriteOut(RegionalReport(summary, *edition), output);
+}
+
+}  // namespace
+
+void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
+  auto name = std::make_shared<std::string>();
+  auto output = std::make_shared<std::string>();
+  auto cycle = std::make_shared<std::string>("2018-19");
+  auto servers = std::make_shared<std::string>();
+  auto suppress = std::make_shared<int>(5);
+  auto* report = app.add_subcommand("report", "Self-contained HTML reports");
+  report->require_subcommand(1);
+  auto* trust_report = report->add_subcommand("trust", "A board report for one trust's return");
+  trust_report->add_option("name", *name, "returns/{id}")->required();
+  trust_report->add_option("--output", *output, "HTML file to write (default: standard output)");
+  trust_report->callback([&, name, output] {
+    exit_code = TrustReportCommand(settings, *name, *output);
+  });
+  auto* region_report = report->add_subcommand("regions", "A report of a cycle by region, with charts");
+  region_report->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
+  region_report->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
+  region_report->add_option("--suppress-below", *suppress, "Suppress regional counts below this")
+      ->capture_default_str();
+  region_report->add_option("--output", *output, "HTML file to write (default: standard output)");
+  region_report->callback([&, cycle, servers, suppress, output] {
+    exit_code = RegionalReportCommand(settings, *cycle, *servers, *suppress, *output);
+  });
+}
+
+}  // namespace ahpl::cli

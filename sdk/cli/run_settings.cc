@@ -1,0 +1,70 @@
+#include "sdk/cli/run_settings.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/ascii.h"
+
+namespace ahpl::cli {
+namespace {
+
+// `flag` when given, else the environment variable `name`, else "".
+std::string FlagOrEnv(const std::string& flag, const char* name) {
+  const char* value = std::getenv(name);
+  return !flag.empty() ? flag : (value != nullptr ? std::string(value) : std::string());
+}
+
+sdk::ClientOptions Resolve(const GlobalOptions& flags) {
+  sdk::ClientOptions options;
+  options.target = flags.server;
+  if (options.target.empty()) {
+    const char* env = std::getenv("AHPL_SERVER");
+    options.target = env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
+  }
+  options.deadline = absl::Milliseconds(static_cast<int64_t>(flags.timeout_seconds * 1000));
+  const std::string ca = FlagOrEnv(flags.ca_file, "AHPL_CA");
+  if (!ca.empty()) {
+    auto credentials = sdk::TlsCredentials(ca, FlagOrEnv(flags.cert_file, "AHPL_CERT"),
+                                           FlagOrEnv(flags.key_file, "AHPL_KEY"));
+    if (!credentials.ok()) {
+      std::cerr << "ahpl: " << credentials.status().message() << "\n";
+      std::exit(kExitUsage);
+    }
+    options.credentials = *credentials;
+  }
+  options.token = flags.token;
+  if (options.token.empty()) {
+    const std::string file = FlagOrEnv(flags.token_file, "AHPL_TOKEN_FILE");
+    if (!file.empty()) {
+      std::ifstream in(file);
+      if (!in) {
+        std::cerr << "ahpl: cannot read token file " << file << "\n";
+        std::exit(kExitUsage);
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      options.token = std::string(absl::StripAsciiWhitespace(text.str()));
+    } else {
+      options.token = FlagOrEnv("", "AHPL_TOKEN");
+    }
+  }
+  return options;
+}
+
+}  // namespace
+
+Format RunSettings::output_format() const {
+  if (flags_.format == "json") return Format::kJson;
+  if (flags_.format == "csv") return Format::kCsv;
+  return Format::kTable;
+}
+
+const sdk::ClientOptions& RunSettings::client_options() const {
+  if (!client_options_) client_options_ = Resolve(flags_);
+  return *client_options_;
+}
+
+}  // namespace ahpl::cli
