@@ -1,310 +1,32 @@
 #include "services/assessment/assessment_service.h"
 
-#include <cctype>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <map>
+#include <string>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/assessment/export_reactor.h"
+#include "services/assessment/return_requests.h"
+#include "services/assessment/return_rules.h"
 #include "services/assessment/summary.h"
 #include "services/common/field_violations.h"
-#include "services/common/log.h"
+#include "services/common/grpc_status.h"
 #include "services/common/page_token.h"
 #include "services/common/status_macros.h"
-#include "services/common/transport.h"
 #include "services/common/unary.h"
 
 namespace ahpl::assessment {
 namespace {
 
-constexpr absl::string_view kNamePrefix = "returns/";
 constexpr int kDefaultPage = 50;
 constexpr int kMaxPage = 500;
 constexpr int kMaxVersionPage = 200;
-constexpr int kExportChunk = 500;
 constexpr size_t kImportBatch = 1000;
-
-bool IsUuid(absl::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-absl::Status CheckRequestId(const std::string& request_id, absl::string_view field = "request_id") {
-  if (!IsValidRequestId(request_id)) {
-    return InvalidField(std::string(field),
-                        "a request id of 1-128 letters, digits, '.', '_', ':' or '-' is required "
-                        "(the same id makes a retry safe)");
-  }
-  return absl::OkStatus();
-}
-
-// A request without its request id, for its digest.
-template <typename Request>
-Request WithoutRequestId(const Request& request) {
-  Request copy = request;
-  copy.clear_request_id();
-  return copy;
-}
-
-}  // namespace
-
-absl::StatusOr<std::string> ReturnIdFromName(const std::string& name, absl::string_view field) {
-  if (!absl::StartsWith(name, kNamePrefix) || !IsUuid(name.substr(kNamePrefix.size()))) {
-    return InvalidField(std::string(field), "must be a return's name, \"returns/{id}\"");
-  }
-  return Lower(name.substr(kNamePrefix.size()));
-}
-
-absl::StatusOr<ReturnQuery> QueryFromFilter(const v1::ReturnFilter& f) {
-  FieldViolations v;
-  ReturnQuery q;
-  q.trust_ods_code = f.trust_ods_code();
-  q.region_code = f.region_code();
-  q.cycle = f.cycle();
-  q.status = f.status();
-  q.typology = f.typology();
-  if (!q.trust_ods_code.empty() && !IsWellFormedOdsCode(q.trust_ods_code)) {
-    v.Add("filter.trust_ods_code", "not an ODS code");
-  }
-  if (!q.region_code.empty() && !(q.region_code.size() == 3 && q.region_code[0] == 'Y')) {
-    v.Add("filter.region_code", "not a region code (e.g. \"Y56\")");
-  }
-  if (!q.cycle.empty() && !IsValidCycle(q.cycle)) v.Add("filter.cycle", "not a cycle such as \"2018-19\"");
-  if (!v1::ReturnStatus_IsValid(q.status)) v.Add("filter.status", "not a known status");
-  if (!v1::Typology_IsValid(q.typology)) v.Add("filter.typology", "not a known typology");
-  RETURN_IF_ERROR(v.ToStatus("invalid filter"));
-  return q;
-}
-
-// ---- ReturnWriter -----------------------------------------------------------
-
-absl::Status ReturnWriter::CheckWritable(const Principal& caller, const std::string& ods_code) {
-  if (caller.CoversTrust(ods_code, "")) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "this token writes returns of trust ", caller.scope, " only, not of \"", ods_code, "\""));
-}
-
-absl::StatusOr<std::string> ReturnWriter::RegionOf(const std::string& ods_code) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = regions_.find(ods_code);
-    if (it != regions_.end()) return it->second;
-  }
-  ASSIGN_OR_RETURN(std::string region, store_.RegionOf(ods_code));
-  std::lock_guard<std::mutex> lock(mu_);
-  regions_[ods_code] = region;
-  return region;
-}
-
-absl::StatusOr<bool> ReturnWriter::TrustKnown(const std::string& ods_code) {
-  if (!IsWellFormedOdsCode(ods_code)) return false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (known_trusts_.count(ods_code) > 0) return true;
-  }
-  auto trust = catalogue_.GetTrust(ods_code);
-  if (absl::IsNotFound(trust.status())) return false;
-  if (!trust.ok()) return trust.status();
-  std::lock_guard<std::mutex> lock(mu_);
-  known_trusts_.insert(ods_code);
-  return true;
-}
-
-absl::StatusOr<std::shared_ptr<const v1::Edition>> ReturnWriter::EditionOrNull(
-    const std::string& edition_id) {
-  if (edition_id.empty()) return std::shared_ptr<const v1::Edition>();
-  auto edition = catalogue_.GetEdition(edition_id);
-  if (absl::IsNotFound(edition.status())) return std::shared_ptr<const v1::Edition>();
-  return edition;
-}
-
-absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
-    const std::string& request_id, const std::string& digest, const Principal& caller) {
-  const absl::Status taken = InvalidField(
-      "request_id",
-      "this request id was already used for a different request; use a new request id for a new "
-      "change");
-  ASSIGN_OR_RETURN(auto replay, store_.FindRequest(request_id));
-  if (!replay.has_value()) return std::optional<v1::AssessmentReturn>();
-  if (replay->request_digest != digest) return taken;
-  ASSIGN_OR_RETURN(auto stored, store_.Get(replay->return_id, replay->version));
-  if (!caller.CoversTrust(stored.ret.trust_ods_code(), "")) return taken;
-  return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
-}
-
-absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(v1::AssessmentReturn content,
-                                                     Completeness completeness,
-                                                     absl::string_view prefix) {
-  ASSIGN_OR_RETURN(auto edition, EditionOrNull(content.edition_id()));
-  ASSIGN_OR_RETURN(bool trust_known, TrustKnown(content.trust_ods_code()));
-  FieldViolations v;
-  v.Merge(ValidateReturn(content, edition.get(), trust_known, completeness), prefix);
-  RETURN_IF_ERROR(v.ToStatus(completeness == Completeness::kComplete
-                                 ? "the return cannot be submitted"
-                                 : "the return cannot be stored"));
-  VersionToWrite version;
-  version.ratings = RatingsByPosition(content, *edition);
-  if (completeness == Completeness::kComplete) {
-    ASSIGN_OR_RETURN(*content.mutable_classification(), classifier_.Classify(content.arrangement()));
-  }
-  version.content = std::move(content);
-  return version;
-}
-
-absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& request_id,
-                                                        const v1::AssessmentReturn& ret, bool submit,
-                                                        const Principal& caller,
-                                                        absl::string_view prefix) {
-  RETURN_IF_ERROR(CheckWritable(caller, ret.trust_ods_code()));
-  v1::AssessmentReturn content = ClientContent(ret);
-  std::string digest = RequestDigest(submit ? "create-submitted" : "create", content);
-  ASSIGN_OR_RETURN(VersionToWrite version,
-                   Prepare(std::move(content), submit ? Completeness::kComplete : Completeness::kDraft,
-                           prefix));
-  version.status = submit ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_DRAFT;
-  version.request_id = request_id;
-  version.request_digest = std::move(digest);
-  version.written_by = caller.name;
-  return version;
-}
-
-absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& request_id,
-                                                           const v1::AssessmentReturn& ret,
-                                                           bool submit,
-                                                           const Principal& caller,
-                                                           absl::string_view prefix) {
-  // Replays are found when the request id's unique index refuses the write,
-  // so a first attempt costs no extra lookup.
-  ASSIGN_OR_RETURN(VersionToWrite version, PrepareNew(request_id, ret, submit, caller, prefix));
-  auto created = store_.Create(version);
-  if (absl::IsAlreadyExists(created.status())) {
-    ASSIGN_OR_RETURN(auto again, Replay(request_id, version.request_digest, caller));
-    if (again.has_value()) return Written{std::move(*again), true};
-  }
-  if (!created.ok()) return created.status();
-  return Written{std::move(*created), false};
-}
-
-absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
-    enum Change change, const std::string& request_id, const std::string& name,
-    const std::string& etag, const v1::AssessmentReturn* content, const std::string& reason,
-    const Principal& caller, const google::protobuf::Message& request) {
-  static constexpr const char* kKinds[] = {"update", "submit", "amend", "withdraw"};
-  const std::string digest = RequestDigest(kKinds[static_cast<int>(change)], request);
-  const bool has_content = change == Change::kUpdate || change == Change::kAmend;
-  const std::string name_field = has_content ? "assessment_return.name" : "name";
-  const std::string etag_field = has_content ? "assessment_return.etag" : "etag";
-
-  FieldViolations v;
-  auto id = ReturnIdFromName(name, name_field);
-  if (!id.ok()) v.Add(name_field, "must be a return's name, \"returns/{id}\"");
-  if (etag.empty()) v.Add(etag_field, "the etag of the version this change is based on is required");
-  if ((change == Change::kAmend || change == Change::kWithdraw) && reason.empty()) {
-    v.Add("reason", "say why the submitted return is changed");
-  }
-  if (reason.size() > kMaxReasonLength) {
-    v.Add("reason", absl::StrCat("must be at most ", kMaxReasonLength, " bytes"));
-  }
-  RETURN_IF_ERROR(v.ToStatus("invalid request"));
-
-  // A retried request finds the return moved on (stale etag or status) or
-  // its request id taken; only then is it looked up as a replay.
-  auto replay = [&]() -> absl::StatusOr<std::optional<Written>> {
-    ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest, caller));
-    if (!replayed.has_value()) return std::optional<Written>();
-    return std::optional<Written>(Written{std::move(*replayed), true});
-  };
-  ASSIGN_OR_RETURN(StoredReturn current, store_.Get(*id, 0));
-  // Another trust's return is not revealed: it is "not found".
-  if (!caller.CoversTrust(current.ret.trust_ods_code(), "")) {
-    return absl::NotFoundError(absl::StrCat("no return returns/", *id));
-  }
-  if (current.ret.etag() != etag) {
-    ASSIGN_OR_RETURN(auto replayed, replay());
-    if (replayed.has_value()) return std::move(*replayed);
-    return absl::AbortedError(absl::StrCat(
-        "stale etag: ", name, " is at version ", current.ret.version(),
-        " now; get it again, reapply the change and retry"));
-  }
-  const v1::ReturnStatus status = current.ret.status();
-  const bool needs_draft = change == Change::kUpdate || change == Change::kSubmit;
-  if (needs_draft && status != v1::RETURN_STATUS_DRAFT) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        name, " is ", v1::ReturnStatus_Name(status),
-        "; a submitted return is changed with AmendReturn or WithdrawReturn"));
-  }
-  if (!needs_draft && status != v1::RETURN_STATUS_SUBMITTED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        name, " is ", v1::ReturnStatus_Name(status), "; only a submitted return can be ",
-        change == Change::kAmend ? "amended" : "withdrawn"));
-  }
-
-  VersionToWrite version;
-  if (change == Change::kWithdraw) {
-    version.content = ClientContent(current.ret);
-    *version.content.mutable_classification() = current.ret.classification();
-    ASSIGN_OR_RETURN(auto edition, EditionOrNull(current.ret.edition_id()));
-    if (edition != nullptr) version.ratings = RatingsByPosition(version.content, *edition);
-    version.status = v1::RETURN_STATUS_WITHDRAWN;
-  } else {
-    v1::AssessmentReturn next = ClientContent(has_content ? *content : current.ret);
-    if (next.trust_ods_code() != current.ret.trust_ods_code()) {
-      return InvalidField("assessment_return.trust_ods_code",
-                          "a return's trust cannot change; create a new return instead");
-    }
-    const Completeness completeness =
-        change == Change::kUpdate ? Completeness::kDraft : Completeness::kComplete;
-    ASSIGN_OR_RETURN(version, Prepare(next, completeness, has_content ? "assessment_return" : ""));
-    version.status = change == Change::kUpdate ? v1::RETURN_STATUS_DRAFT : v1::RETURN_STATUS_SUBMITTED;
-  }
-  version.content.set_change_reason(reason);
-  version.request_id = request_id;
-  version.request_digest = digest;
-  version.written_by = caller.name;
-  auto appended = store_.Append(current.seq, *id, current.ret.version(), version);
-  if (absl::IsAlreadyExists(appended.status()) || absl::IsAborted(appended.status())) {
-    ASSIGN_OR_RETURN(auto replayed, replay());
-    if (replayed.has_value()) return std::move(*replayed);
-  }
-  if (!appended.ok()) return appended.status();
-  return Written{std::move(*appended), false};
-}
-
-// ---- AssessmentService ------------------------------------------------------
-
-namespace {
-
-// The part of `query` that `caller` may see; nullopt when none of it.
-std::optional<ReturnQuery> ScopeQuery(const Principal& caller, ReturnQuery query) {
-  switch (caller.role) {
-    case v1::ROLE_NATIONAL:
-      return query;
-    case v1::ROLE_TRUST:
-      if (!query.trust_ods_code.empty() && query.trust_ods_code != caller.scope) return std::nullopt;
-      query.trust_ods_code = caller.scope;
-      return query;
-    case v1::ROLE_REGION:
-      if (!query.region_code.empty() && query.region_code != caller.scope) return std::nullopt;
-      query.region_code = caller.scope;
-      return query;
-    default:
-      return std::nullopt;
-  }
-}
 
 }  // namespace
 
@@ -807,80 +529,6 @@ class ImportReactor final
   int64_t rejected_ = 0;
 };
 
-// Streams the matching returns page by page, reading the next page only
-// after the last one was written: memory stays at one page.
-class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportReturnsResponse> {
- public:
-  // Authorizes the caller and checks the filter on a worker, then streams
-  // what of the filter's returns the caller may see.
-  ExportReactor(AssessmentStore& store, WorkerPool& workers, grpc::CallbackServerContext* context,
-                Authorizer& authorizer, v1::ReturnFilter filter)
-      : store_(store), workers_(workers) {
-    const bool queued = workers_.TrySubmit([this, context, &authorizer, filter = std::move(filter)] {
-      auto caller = authorizer.Authorize(*context, "/ahpl.v1.AssessmentService/ExportReturns");
-      if (!caller.ok()) {
-        Finish(ToGrpcStatus(caller.status()));
-        return;
-      }
-      auto query = QueryFromFilter(filter);
-      if (!query.ok()) {
-        Finish(ToGrpcStatus(query.status()));
-        return;
-      }
-      std::optional<ReturnQuery> visible = ScopeQuery(*caller, std::move(*query));
-      if (!visible.has_value()) {
-        Finish(grpc::Status::OK);
-        return;
-      }
-      query_ = std::move(*visible);
-      NextPageNow();
-    });
-    if (!queued) {
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export"));
-    }
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
-      return;
-    }
-    NextPage();
-  }
-
-  void OnDone() override { delete this; }
-
- private:
-  void NextPage() {
-    if (!workers_.TrySubmit([this] { NextPageNow(); })) {
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export"));
-    }
-  }
-
-  // On a worker: reads and writes the next page, or finishes.
-  void NextPageNow() {
-    auto page = store_.List(query_, after_seq_, kExportChunk);
-    if (!page.ok()) {
-      Finish(ToGrpcStatus(page.status()));
-      return;
-    }
-    if (page->empty()) {
-      Finish(grpc::Status::OK);
-      return;
-    }
-    after_seq_ = page->back().seq;
-    response_.Clear();
-    for (auto& r : *page) *response_.add_returns() = std::move(r.ret);
-    StartWrite(&response_);
-  }
-
-  AssessmentStore& store_;
-  WorkerPool& workers_;
-  ReturnQuery query_;
-  int64_t after_seq_ = 0;
-  v1::ExportReturnsResponse response_;
-};
-
 }  // namespace
 
 grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse>*
@@ -964,66 +612,6 @@ grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
         *response->mutable_assessment_return() = std::move(stored.ret);
         return absl::OkStatus();
       });
-}
-
-// ---- hosting ----------------------------------------------------------------
-
-namespace {
-
-class HostedAssessment final : public HostedService {
- public:
-  HostedAssessment(ServiceContext& context, std::unique_ptr<ArrangementClassifier> classifier,
-                   std::unique_ptr<catalogue::CatalogueStore> catalogue)
-      : catalogue_(std::move(catalogue)),
-        classifier_(std::move(classifier)),
-        store_(context.pool),
-        writer_(store_, *catalogue_, *classifier_),
-        service_(store_, writer_, context.authorizer, context.workers) {}
-
-  grpc::Service* grpc_service() override { return &service_; }
-  absl::Status Reload() override { return classifier_->Reload(); }
-
- private:
-  std::unique_ptr<catalogue::CatalogueStore> catalogue_;
-  std::unique_ptr<ArrangementClassifier> classifier_;
-  AssessmentStore store_;
-  ReturnWriter writer_;
-  AssessmentService service_;
-};
-
-std::string Setting(const ServiceContext& context, const std::string& name) {
-  auto it = context.settings.find(name);
-  return it == context.settings.end() ? "" : it->second;
-}
-
-}  // namespace
-
-ServiceFactory AssessmentServiceFactory() {
-  return ServiceFactory{
-      "assessment", v1::AssessmentService::service_full_name(),
-      [](ServiceContext& context) -> absl::StatusOr<std::unique_ptr<HostedService>> {
-        auto catalogue = std::make_unique<catalogue::CatalogueStore>(context.pool);
-        std::unique_ptr<ArrangementClassifier> classifier;
-        const std::string target = Setting(context, "assessment.classification_target");
-        if (!target.empty()) {
-          ASSIGN_OR_RETURN(
-              auto credentials,
-              ChannelCredentialsFor(target, Setting(context, "assessment.classification_ca"),
-                                    Setting(context, "assessment.classification_cert"),
-                                    Setting(context, "assessment.classification_key"),
-                                    Setting(context, "assessment.classification_insecure") == "true"));
-          LogInfo("assessment classifies submissions over gRPC at ", target,
-                  Setting(context, "assessment.classification_ca").empty() ? "" : " (TLS)");
-          classifier = std::make_unique<RemoteClassifier>(
-              target, Setting(context, "assessment.classification_token"), std::move(credentials));
-        } else {
-          ASSIGN_OR_RETURN(classifier, LocalClassifier::Load(
-                                           Setting(context, "classification.ruleset_file"),
-                                           *catalogue));
-        }
-        return std::make_unique<HostedAssessment>(context, std::move(classifier),
-                                                  std::move(catalogue));
-      }};
 }
 
 }  // namespace ahpl::assessment
