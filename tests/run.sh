@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, starts a throwaway
-# PostgreSQL, lints the protos, runs every test, and removes the cluster
-# again even when tests fail. Run from anywhere, as root on a fresh machine.
+# PostgreSQL, lints the protos and checks them against the last release
+# (buf), checks the C++ changed since that release is formatted, runs every
+# test, and removes the cluster again even when tests fail. Run from anywhere, as root on a fresh machine.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,6 +24,18 @@ export AHPL_TEST_DATABASE_URL=$url
 echo "== buf lint"
 deploy/tools/node_modules/.bin/buf lint proto
 echo "protos are lint-clean"
+
+echo "== buf breaking"
+release=$(git describe --tags --abbrev=0 --match 'v*' 2>/dev/null || true)
+if [[ -n $release ]]; then
+  deploy/tools/node_modules/.bin/buf breaking proto --against ".git#tag=$release,subdir=proto"
+  echo "protos keep the API of $release"
+else
+  echo "no release tag in this clone: nothing to compare the API against"
+fi
+
+echo "== format"
+deploy/tools/format.sh --check
 
 echo "== ctest"
 ctest --test-dir build -j "$(nproc)" --output-on-failure --timeout 300

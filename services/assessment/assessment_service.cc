@@ -1,311 +1,28 @@
 #include "services/assessment/assessment_service.h"
 
-#include <cctype>
-#include <deque>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <map>
+#include <string>
 #include <utility>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/assessment/export_reactor.h"
+#include "services/assessment/import_reactor.h"
+#include "services/assessment/return_requests.h"
 #include "core/codes.h"
+#include "core/return_rules.h"
 #include "core/summary.h"
 #include "core/field_violations.h"
-#include "services/common/log.h"
 #include "services/common/page_token.h"
+#include "services/common/rpc_name.h"
 #include "core/status_macros.h"
-#include "services/common/transport.h"
 #include "services/common/unary.h"
 
 namespace ahpl::assessment {
 namespace {
 
-constexpr absl::string_view kNamePrefix = "returns/";
 constexpr int kDefaultPage = 50;
 constexpr int kMaxPage = 500;
 constexpr int kMaxVersionPage = 200;
-constexpr int kExportChunk = 500;
-constexpr size_t kImportBatch = 1000;
-
-bool IsUuid(absl::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-absl::Status CheckRequestId(const std::string& request_id, absl::string_view field = "request_id") {
-  if (!IsRequestId(request_id)) {
-    return InvalidField(std::string(field),
-                        "a request id of 1-128 letters, digits, '.', '_', ':' or '-' is required "
-                        "(the same id makes a retry safe)");
-  }
-  return absl::OkStatus();
-}
-
-// A request without its request id, for its digest.
-template <typename Request>
-Request WithoutRequestId(const Request& request) {
-  Request copy = request;
-  copy.clear_request_id();
-  return copy;
-}
-
-}  // namespace
-
-absl::StatusOr<std::string> ReturnIdFromName(const std::string& name, absl::string_view field) {
-  if (!absl::StartsWith(name, kNamePrefix) || !IsUuid(name.substr(kNamePrefix.size()))) {
-    return InvalidField(std::string(field), "must be a return's name, \"returns/{id}\"");
-  }
-  return Lower(name.substr(kNamePrefix.size()));
-}
-
-absl::StatusOr<ReturnQuery> QueryFromFilter(const v1::ReturnFilter& f) {
-  FieldViolations v;
-  ReturnQuery q;
-  q.trust_ods_code = f.trust_ods_code();
-  q.region_code = f.region_code();
-  q.cycle = f.cycle();
-  q.status = f.status();
-  q.typology = f.typology();
-  if (!q.trust_ods_code.empty() && !IsOdsCode(q.trust_ods_code)) {
-    v.Add("filter.trust_ods_code", "not an ODS code");
-  }
-  if (!q.region_code.empty() && !(q.region_code.size() == 3 && q.region_code[0] == 'Y')) {
-    v.Add("filter.region_code", "not a region code (e.g. \"Y56\")");
-  }
-  if (!q.cycle.empty() && !IsCycle(q.cycle)) v.Add("filter.cycle", "not a cycle such as \"2018-19\"");
-  if (!v1::ReturnStatus_IsValid(q.status)) v.Add("filter.status", "not a known status");
-  if (!v1::Typology_IsValid(q.typology)) v.Add("filter.typology", "not a known typology");
-  RETURN_IF_ERROR(v.ToStatus("invalid filter"));
-  return q;
-}
-
-// ---- ReturnWriter -----------------------------------------------------------
-
-absl::Status ReturnWriter::CheckWritable(const Principal& caller, const std::string& ods_code) {
-  if (caller.CoversTrust(ods_code, "")) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "this token writes returns of trust ", caller.scope, " only, not of \"", ods_code, "\""));
-}
-
-absl::StatusOr<std::string> ReturnWriter::RegionOf(const std::string& ods_code) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = regions_.find(ods_code);
-    if (it != regions_.end()) return it->second;
-  }
-  ASSIGN_OR_RETURN(std::string region, store_.RegionOf(ods_code));
-  std::lock_guard<std::mutex> lock(mu_);
-  regions_[ods_code] = region;
-  return region;
-}
-
-absl::StatusOr<bool> ReturnWriter::TrustKnown(const std::string& ods_code) {
-  if (!IsOdsCode(ods_code)) return false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (known_trusts_.count(ods_code) > 0) return true;
-  }
-  auto trust = catalogue_.GetTrust(ods_code);
-  if (absl::IsNotFound(trust.status())) return false;
-  if (!trust.ok()) return trust.status();
-  std::lock_guard<std::mutex> lock(mu_);
-  known_trusts_.insert(ods_code);
-  return true;
-}
-
-absl::StatusOr<std::shared_ptr<const v1::Edition>> ReturnWriter::EditionOrNull(
-    const std::string& edition_id) {
-  if (edition_id.empty()) return std::shared_ptr<const v1::Edition>();
-  auto edition = catalogue_.GetEdition(edition_id);
-  if (absl::IsNotFound(edition.status())) return std::shared_ptr<const v1::Edition>();
-  return edition;
-}
-
-absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
-    const std::string& request_id, const std::string& digest, const Principal& caller) {
-  const absl::Status taken = InvalidField(
-      "request_id",
-      "this request id was already used for a different request; use a new request id for a new "
-      "change");
-  ASSIGN_OR_RETURN(auto replay, store_.FindRequest(request_id));
-  if (!replay.has_value()) return std::optional<v1::AssessmentReturn>();
-  if (replay->request_digest != digest) return taken;
-  ASSIGN_OR_RETURN(auto stored, store_.Get(replay->return_id, replay->version));
-  if (!caller.CoversTrust(stored.ret.trust_ods_code(), "")) return taken;
-  return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
-}
-
-absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(v1::AssessmentReturn content,
-                                                     Completeness completeness,
-                                                     absl::string_view prefix) {
-  ASSIGN_OR_RETURN(auto edition, EditionOrNull(content.edition_id()));
-  ASSIGN_OR_RETURN(bool trust_known, TrustKnown(content.trust_ods_code()));
-  FieldViolations v;
-  v.Merge(ValidateReturn(content, edition.get(), trust_known, completeness), prefix);
-  RETURN_IF_ERROR(v.ToStatus(completeness == Completeness::kComplete
-                                 ? "the return cannot be submitted"
-                                 : "the return cannot be stored"));
-  VersionToWrite version;
-  version.ratings = RatingsByPosition(content, *edition);
-  if (completeness == Completeness::kComplete) {
-    ASSIGN_OR_RETURN(*content.mutable_classification(), classifier_.Classify(content.arrangement()));
-  }
-  version.content = std::move(content);
-  return version;
-}
-
-absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& request_id,
-                                                        const v1::AssessmentReturn& ret, bool submit,
-                                                        const Principal& caller,
-                                                        absl::string_view prefix) {
-  RETURN_IF_ERROR(CheckWritable(caller, ret.trust_ods_code()));
-  v1::AssessmentReturn content = ClientContent(ret);
-  std::string digest = RequestDigest(submit ? "create-submitted" : "create", content);
-  ASSIGN_OR_RETURN(VersionToWrite version,
-                   Prepare(std::move(content), submit ? Completeness::kComplete : Completeness::kDraft,
-                           prefix));
-  version.status = submit ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_DRAFT;
-  version.request_id = request_id;
-  version.request_digest = std::move(digest);
-  version.written_by = caller.name;
-  return version;
-}
-
-absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& request_id,
-                                                           const v1::AssessmentReturn& ret,
-                                                           bool submit,
-                                                           const Principal& caller,
-                                                           absl::string_view prefix) {
-  // Replays are found when the request id's unique index refuses the write,
-  // so a first attempt costs no extra lookup.
-  ASSIGN_OR_RETURN(VersionToWrite version, PrepareNew(request_id, ret, submit, caller, prefix));
-  auto created = store_.Create(version);
-  if (absl::IsAlreadyExists(created.status())) {
-    ASSIGN_OR_RETURN(auto again, Replay(request_id, version.request_digest, caller));
-    if (again.has_value()) return Written{std::move(*again), true};
-  }
-  if (!created.ok()) return created.status();
-  return Written{std::move(*created), false};
-}
-
-absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
-    enum Change change, const std::string& request_id, const std::string& name,
-    const std::string& etag, const v1::AssessmentReturn* content, const std::string& reason,
-    const Principal& caller, const google::protobuf::Message& request) {
-  static constexpr const char* kKinds[] = {"update", "submit", "amend", "withdraw"};
-  const std::string digest = RequestDigest(kKinds[static_cast<int>(change)], request);
-  const bool has_content = change == Change::kUpdate || change == Change::kAmend;
-  const std::string name_field = has_content ? "assessment_return.name" : "name";
-  const std::string etag_field = has_content ? "assessment_return.etag" : "etag";
-
-  FieldViolations v;
-  auto id = ReturnIdFromName(name, name_field);
-  if (!id.ok()) v.Add(name_field, "must be a return's name, \"returns/{id}\"");
-  if (etag.empty()) v.Add(etag_field, "the etag of the version this change is based on is required");
-  if ((change == Change::kAmend || change == Change::kWithdraw) && reason.empty()) {
-    v.Add("reason", "say why the submitted return is changed");
-  }
-  if (reason.size() > kMaxReasonLength) {
-    v.Add("reason", absl::StrCat("must be at most ", kMaxReasonLength, " bytes"));
-  }
-  RETURN_IF_ERROR(v.ToStatus("invalid request"));
-
-  // A retried request finds the return moved on (stale etag or status) or
-  // its request id taken; only then is it looked up as a replay.
-  auto replay = [&]() -> absl::StatusOr<std::optional<Written>> {
-    ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest, caller));
-    if (!replayed.has_value()) return std::optional<Written>();
-    return std::optional<Written>(Written{std::move(*replayed), true});
-  };
-  ASSIGN_OR_RETURN(StoredReturn current, store_.Get(*id, 0));
-  // Another trust's return is not revealed: it is "not found".
-  if (!caller.CoversTrust(current.ret.trust_ods_code(), "")) {
-    return absl::NotFoundError(absl::StrCat("no return returns/", *id));
-  }
-  if (current.ret.etag() != etag) {
-    ASSIGN_OR_RETURN(auto replayed, replay());
-    if (replayed.has_value()) return std::move(*replayed);
-    return absl::AbortedError(absl::StrCat(
-        "stale etag: ", name, " is at version ", current.ret.version(),
-        " now; get it again, reapply the change and retry"));
-  }
-  const v1::ReturnStatus status = current.ret.status();
-  const bool needs_draft = change == Change::kUpdate || change == Change::kSubmit;
-  if (needs_draft && status != v1::RETURN_STATUS_DRAFT) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        name, " is ", v1::ReturnStatus_Name(status),
-        "; a submitted return is changed with AmendReturn or WithdrawReturn"));
-  }
-  if (!needs_draft && status != v1::RETURN_STATUS_SUBMITTED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        name, " is ", v1::ReturnStatus_Name(status), "; only a submitted return can be ",
-        change == Change::kAmend ? "amended" : "withdrawn"));
-  }
-
-  VersionToWrite version;
-  if (change == Change::kWithdraw) {
-    version.content = ClientContent(current.ret);
-    *version.content.mutable_classification() = current.ret.classification();
-    ASSIGN_OR_RETURN(auto edition, EditionOrNull(current.ret.edition_id()));
-    if (edition != nullptr) version.ratings = RatingsByPosition(version.content, *edition);
-    version.status = v1::RETURN_STATUS_WITHDRAWN;
-  } else {
-    v1::AssessmentReturn next = ClientContent(has_content ? *content : current.ret);
-    if (next.trust_ods_code() != current.ret.trust_ods_code()) {
-      return InvalidField("assessment_return.trust_ods_code",
-                          "a return's trust cannot change; create a new return instead");
-    }
-    const Completeness completeness =
-        change == Change::kUpdate ? Completeness::kDraft : Completeness::kComplete;
-    ASSIGN_OR_RETURN(version, Prepare(next, completeness, has_content ? "assessment_return" : ""));
-    version.status = change == Change::kUpdate ? v1::RETURN_STATUS_DRAFT : v1::RETURN_STATUS_SUBMITTED;
-  }
-  version.content.set_change_reason(reason);
-  version.request_id = request_id;
-  version.request_digest = digest;
-  version.written_by = caller.name;
-  auto appended = store_.Append(current.seq, *id, current.ret.version(), version);
-  if (absl::IsAlreadyExists(appended.status()) || absl::IsAborted(appended.status())) {
-    ASSIGN_OR_RETURN(auto replayed, replay());
-    if (replayed.has_value()) return std::move(*replayed);
-  }
-  if (!appended.ok()) return appended.status();
-  return Written{std::move(*appended), false};
-}
-
-// ---- AssessmentService ------------------------------------------------------
-
-namespace {
-
-// The part of `query` that `caller` may see; nullopt when none of it.
-std::optional<ReturnQuery> ScopeQuery(const Principal& caller, ReturnQuery query) {
-  switch (caller.role) {
-    case v1::ROLE_NATIONAL:
-      return query;
-    case v1::ROLE_TRUST:
-      if (!query.trust_ods_code.empty() && query.trust_ods_code != caller.scope) return std::nullopt;
-      query.trust_ods_code = caller.scope;
-      return query;
-    case v1::ROLE_REGION:
-      if (!query.region_code.empty() && query.region_code != caller.scope) return std::nullopt;
-      query.region_code = caller.scope;
-      return query;
-    default:
-      return std::nullopt;
-  }
-}
 
 }  // namespace
 
@@ -327,7 +44,7 @@ grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerCo
                                                           const v1::CreateReturnRequest* request,
                                                           v1::CreateReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/CreateReturn", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         ASSIGN_OR_RETURN(auto written,
@@ -342,7 +59,7 @@ grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerCo
                                                           const v1::UpdateReturnRequest* request,
                                                           v1::UpdateReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/UpdateReturn", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, UpdateReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         const auto& ret = request->assessment_return();
@@ -359,7 +76,7 @@ grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerCo
                                                           const v1::SubmitReturnRequest* request,
                                                           v1::SubmitReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/SubmitReturn", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, SubmitReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         ASSIGN_OR_RETURN(auto written,
@@ -375,7 +92,7 @@ grpc::ServerUnaryReactor* AssessmentService::AmendReturn(grpc::CallbackServerCon
                                                          const v1::AmendReturnRequest* request,
                                                          v1::AmendReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/AmendReturn", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         const auto& ret = request->assessment_return();
@@ -392,7 +109,7 @@ grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
     grpc::CallbackServerContext* context, const v1::WithdrawReturnRequest* request,
     v1::WithdrawReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/WithdrawReturn", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         ASSIGN_OR_RETURN(auto written,
@@ -408,14 +125,13 @@ grpc::ServerUnaryReactor* AssessmentService::GetReturn(grpc::CallbackServerConte
                                                        const v1::GetReturnRequest* request,
                                                        v1::GetReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/GetReturn", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
-        auto id = ReturnIdFromName(request->name(), "name");
-        if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+        const std::string id = ReturnIdFromName(request->name(), "name", v);
         if (request->version() < 0) v.Add("version", "must not be negative (0 for the latest)");
         RETURN_IF_ERROR(v.ToStatus("invalid request"));
-        ASSIGN_OR_RETURN(auto stored, store_.Get(*id, request->version()));
+        ASSIGN_OR_RETURN(auto stored, store_.Get(id, request->version()));
         RETURN_IF_ERROR(CheckVisible(caller, stored.ret));
         *response->mutable_assessment_return() = std::move(stored.ret);
         return absl::OkStatus();
@@ -426,22 +142,18 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
     grpc::CallbackServerContext* context, const v1::ListReturnVersionsRequest* request,
     v1::ListReturnVersionsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/ListReturnVersions", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, ListReturnVersions), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
-        auto id = ReturnIdFromName(request->name(), "name");
-        if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+        const std::string id = ReturnIdFromName(request->name(), "name", v);
         if (request->page_size() < 0) v.Add("page_size", "must not be negative");
         RETURN_IF_ERROR(v.ToStatus("invalid request"));
-        ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), request->name()));
-        int64_t after_version = 0;
-        if (!after.empty() && !absl::SimpleAtoi(after, &after_version)) {
-          return InvalidField("page_token", "not a page token issued by this service");
-        }
-        ASSIGN_OR_RETURN(auto current, store_.Get(*id, 0));
+        ASSIGN_OR_RETURN(const int64_t after_version,
+                         DecodeNumericPageToken(request->page_token(), request->name()));
+        ASSIGN_OR_RETURN(auto current, store_.Get(id, 0));
         RETURN_IF_ERROR(CheckVisible(caller, current.ret));
         const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxVersionPage);
-        ASSIGN_OR_RETURN(auto versions, store_.ListVersions(*id, after_version, limit + 1));
+        ASSIGN_OR_RETURN(auto versions, store_.ListVersions(id, after_version, limit + 1));
         const bool more = static_cast<int>(versions.size()) > limit;
         if (more) versions.pop_back();
         for (auto& ver : versions) *response->add_versions() = std::move(ver);
@@ -457,16 +169,13 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
                                                          const v1::ListReturnsRequest* request,
                                                          v1::ListReturnsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/ListReturns", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, ListReturns), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         ASSIGN_OR_RETURN(ReturnQuery query, QueryFromFilter(request->filter()));
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
         const std::string fingerprint = request->filter().SerializeAsString();
-        ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), fingerprint));
-        int64_t after_seq = 0;
-        if (!after.empty() && !absl::SimpleAtoi(after, &after_seq)) {
-          return InvalidField("page_token", "not a page token issued by this service");
-        }
+        ASSIGN_OR_RETURN(const int64_t after_seq,
+                         DecodeNumericPageToken(request->page_token(), fingerprint));
         std::optional<ReturnQuery> visible = ScopeQuery(caller, std::move(query));
         if (!visible.has_value()) return absl::OkStatus();
         const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxPage);
@@ -482,408 +191,6 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
       });
 }
 
-// ---- ImportReturns ----------------------------------------------------------
-
-namespace {
-
-// Imports chunks in a two-stage pipeline: while one chunk's valid items are
-// being stored (COPY, one transaction per 1,000), the next chunk is read and
-// validated. Results go out in stream order, one response per chunk, each
-// once its chunk is stored. At most two chunks are held at a time.
-class ImportReactor final
-    : public grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse> {
- public:
-  // Reads once the caller is authorized (on a worker: it may look the
-  // token up).
-  ImportReactor(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers,
-                grpc::CallbackServerContext* context, Authorizer& authorizer)
-      : store_(store), writer_(writer), workers_(workers) {
-    Guard guard(this);
-    reading_ = true;
-    if (!workers_.TrySubmit([this, context, &authorizer] {
-          auto caller = authorizer.Authorize(*context, "/ahpl.v1.AssessmentService/ImportReturns");
-          Guard guard(this);
-          if (!caller.ok()) {
-            reading_ = false;
-            reads_done_ = true;
-            FailLocked(ToGrpcStatus(caller.status()));
-            return;
-          }
-          caller_ = std::move(*caller);
-          StartRead(&request_);
-        })) {
-      reading_ = false;
-      reads_done_ = true;
-      FailLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import"));
-    }
-  }
-
-  void OnReadDone(bool ok) override {
-    Guard guard(this);
-    reading_ = false;
-    if (!ok || failed_) {
-      reads_done_ = true;
-      MaybeFinishLocked();
-      return;
-    }
-    preparing_ = true;
-    auto chunk = std::make_shared<v1::ImportReturnsRequest>(std::move(request_));
-    request_.Clear();
-    if (!workers_.TrySubmit([this, chunk] { Prepare(*chunk); })) {
-      preparing_ = false;
-      FailLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import"));
-    }
-  }
-
-  void OnWriteDone(bool ok) override {
-    Guard guard(this);
-    writing_ = false;
-    if (!ok) {
-      FailLocked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
-      return;
-    }
-    outbox_.pop_front();
-    if (failed_) {
-      MaybeFinishLocked();
-      return;
-    }
-    WriteNextLocked();
-    MaybeReadLocked();
-    MaybeFinishLocked();
-  }
-
-  void OnDone() override { delete this; }
-
- private:
-  // Holds the reactor's lock; on leaving, releases it and only then
-  // finishes the call if a finish was decided under it. Finish may run
-  // OnDone, which deletes the reactor, so nothing touches it afterwards.
-  class Guard {
-   public:
-    explicit Guard(ImportReactor* reactor) : reactor_(reactor), lock_(reactor->mu_) {}
-    ~Guard() {
-      std::optional<grpc::Status> finish = std::move(reactor_->finish_);
-      reactor_->finish_.reset();
-      lock_.unlock();
-      if (finish.has_value()) reactor_->Finish(*finish);
-    }
-    Guard(const Guard&) = delete;
-    Guard& operator=(const Guard&) = delete;
-
-   private:
-    ImportReactor* reactor_;
-    std::unique_lock<std::mutex> lock_;
-  };
-
-  // A chunk after validation: results known so far by stream index, and the
-  // valid items to store.
-  struct Prepared {
-    std::map<int64_t, v1::ImportResult> results;
-    std::vector<int64_t> indexes;
-    std::vector<ImportRow> rows;
-  };
-
-  static v1::ImportResult ResultFor(int64_t index, const absl::Status& status) {
-    v1::ImportResult r;
-    r.set_index(index);
-    if (auto bad = BadRequestOf(status)) {
-      for (const auto& fv : bad->field_violations()) {
-        auto* v = r.add_violations();
-        v->set_field(fv.field());
-        v->set_description(fv.description());
-      }
-    } else {
-      r.add_violations()->set_description(std::string(status.message()));
-    }
-    return r;
-  }
-
-  // Stage 1, on a worker: validate and classify every item of `chunk`.
-  void Prepare(const v1::ImportReturnsRequest& chunk) {
-    auto prepared = std::make_shared<Prepared>();
-    int64_t index;
-    {
-      Guard guard(this);
-      index = next_index_;
-      next_index_ += chunk.items_size();
-    }
-    absl::Status failed;
-    std::vector<std::string> ids, found;
-    for (const auto& item : chunk.items()) ids.push_back(item.request_id());
-    std::map<std::string, Replay> replays;
-    auto known = store_.FindRequests(ids, &found);
-    if (!known.ok()) failed = known.status();
-    for (size_t i = 0; failed.ok() && i < found.size(); ++i) replays[found[i]] = (*known)[i];
-
-    for (int i = 0; failed.ok() && i < chunk.items_size(); ++i, ++index) {
-      const auto& item = chunk.items(i);
-      if (auto s = CheckRequestId(item.request_id()); !s.ok()) {
-        prepared->results[index] = ResultFor(index, s);
-        continue;
-      }
-      if (!ReturnWriter::CheckWritable(caller_, item.assessment_return().trust_ods_code()).ok()) {
-        prepared->results[index] = ResultFor(
-            index, InvalidField("assessment_return.trust_ods_code",
-                                absl::StrCat("outside this token's scope: it imports returns of "
-                                             "trust ", caller_.scope, " only")));
-        continue;
-      }
-      auto replay = replays.find(item.request_id());
-      if (replay != replays.end()) {
-        const std::string digest = RequestDigest(item.submit() ? "create-submitted" : "create",
-                                                 ClientContent(item.assessment_return()));
-        v1::ImportResult result;
-        result.set_index(index);
-        if (replay->second.request_digest == digest) {
-          result.set_name(absl::StrCat("returns/", replay->second.return_id));
-          result.set_replayed(true);
-        } else {
-          result = ResultFor(index, InvalidField("request_id",
-                                                 "this request id was already used for a "
-                                                 "different return"));
-        }
-        prepared->results[index] = std::move(result);
-        continue;
-      }
-      auto version = writer_.PrepareNew(item.request_id(), item.assessment_return(), item.submit(),
-                                        caller_, "assessment_return");
-      if (!version.ok()) {
-        if (!absl::IsInvalidArgument(version.status())) {
-          failed = version.status();
-          break;
-        }
-        prepared->results[index] = ResultFor(index, version.status());
-        continue;
-      }
-      prepared->indexes.push_back(index);
-      prepared->rows.push_back(ImportRow{std::move(*version), ""});
-    }
-
-    Guard guard(this);
-    preparing_ = false;
-    if (!failed.ok()) {
-      FailLocked(ToGrpcStatus(failed));
-      return;
-    }
-    if (failed_) {
-      MaybeFinishLocked();
-      return;
-    }
-    ready_.push_back(std::move(prepared));
-    StoreNextLocked();
-    MaybeReadLocked();
-  }
-
-  // Stage 2, on a worker: store a prepared chunk's items in batches; on a
-  // request id taken meanwhile, one at a time (replaying or refusing).
-  absl::Status Store(Prepared& p) {
-    for (size_t begin = 0; begin < p.rows.size(); begin += kImportBatch) {
-      const size_t end = std::min(p.rows.size(), begin + kImportBatch);
-      std::vector<ImportRow> rows(std::make_move_iterator(p.rows.begin() + begin),
-                                  std::make_move_iterator(p.rows.begin() + end));
-      absl::Status stored = store_.ImportBatch(rows);
-      if (!stored.ok() && !absl::IsAlreadyExists(stored)) return stored;
-      for (size_t i = 0; i < rows.size(); ++i) {
-        const int64_t index = p.indexes[begin + i];
-        v1::ImportResult r;
-        r.set_index(index);
-        if (stored.ok()) {
-          r.set_name(absl::StrCat("returns/", rows[i].return_id));
-        } else {
-          auto created = store_.Create(rows[i].version);
-          if (created.ok()) {
-            r.set_name(created->name());
-          } else if (absl::IsAlreadyExists(created.status())) {
-            auto replay = writer_.Replay(rows[i].version.request_id, rows[i].version.request_digest,
-                                         caller_);
-            if (!replay.ok() && !absl::IsInvalidArgument(replay.status())) return replay.status();
-            if (replay.ok() && replay->has_value()) {
-              r.set_name((*replay)->name());
-              r.set_replayed(true);
-            } else {
-              r = ResultFor(index, replay.ok() ? InvalidField("request_id", "request id taken")
-                                               : replay.status());
-            }
-          } else {
-            return created.status();
-          }
-        }
-        p.results[index] = std::move(r);
-      }
-    }
-    return absl::OkStatus();
-  }
-
-  void StoreNextLocked() {
-    if (storing_ || ready_.empty() || failed_) return;
-    storing_ = true;
-    auto prepared = ready_.front();
-    ready_.pop_front();
-    if (!workers_.TrySubmit([this, prepared] {
-          absl::Status stored = Store(*prepared);
-          Guard guard(this);
-          storing_ = false;
-          if (!stored.ok()) {
-            FailLocked(ToGrpcStatus(stored));
-            return;
-          }
-          if (failed_) {
-            MaybeFinishLocked();
-            return;
-          }
-          v1::ImportReturnsResponse response;
-          for (auto& [index, r] : prepared->results) {
-            if (r.violations_size() > 0) {
-              ++rejected_;
-            } else {
-              ++accepted_;
-            }
-            *response.add_results() = std::move(r);
-          }
-          response.set_accepted_count(accepted_);
-          response.set_rejected_count(rejected_);
-          outbox_.push_back(std::move(response));
-          WriteNextLocked();
-          StoreNextLocked();
-          MaybeReadLocked();
-          MaybeFinishLocked();
-        })) {
-      storing_ = false;
-      FailLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import"));
-    }
-  }
-
-  void WriteNextLocked() {
-    if (writing_ || outbox_.empty() || failed_) return;
-    writing_ = true;
-    StartWrite(&outbox_.front());
-  }
-
-  // Reads on while at most two chunks are between reading and writing.
-  void MaybeReadLocked() {
-    if (reading_ || reads_done_ || failed_ || preparing_) return;
-    if (ready_.size() + (storing_ ? 1 : 0) + outbox_.size() >= 2) return;
-    reading_ = true;
-    StartRead(&request_);
-  }
-
-  // Decides to finish once nothing of ours is in flight: with the first
-  // failure, or OK when every chunk read has been answered. The Guard
-  // finishes after releasing the lock.
-  void MaybeFinishLocked() {
-    if (finished_ || preparing_ || storing_ || writing_) return;
-    if (failed_) {
-      finished_ = true;
-      finish_ = failure_;
-      return;
-    }
-    if (!reads_done_ || !ready_.empty() || !outbox_.empty()) return;
-    finished_ = true;
-    finish_ = grpc::Status::OK;
-  }
-
-  void FailLocked(const grpc::Status& status) {
-    if (!failed_) {
-      failed_ = true;
-      failure_ = status;
-    }
-    MaybeFinishLocked();
-  }
-
-  AssessmentStore& store_;
-  ReturnWriter& writer_;
-  WorkerPool& workers_;
-  Principal caller_;  // set before the first read
-
-  std::mutex mu_;
-  v1::ImportReturnsRequest request_;
-  std::deque<std::shared_ptr<Prepared>> ready_;
-  std::deque<v1::ImportReturnsResponse> outbox_;
-  bool reading_ = false, reads_done_ = false, preparing_ = false, storing_ = false;
-  bool writing_ = false, failed_ = false, finished_ = false;
-  grpc::Status failure_;
-  std::optional<grpc::Status> finish_;
-  int64_t next_index_ = 0;
-  int64_t accepted_ = 0;
-  int64_t rejected_ = 0;
-};
-
-// Streams the matching returns page by page, reading the next page only
-// after the last one was written: memory stays at one page.
-class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportReturnsResponse> {
- public:
-  // Authorizes the caller and checks the filter on a worker, then streams
-  // what of the filter's returns the caller may see.
-  ExportReactor(AssessmentStore& store, WorkerPool& workers, grpc::CallbackServerContext* context,
-                Authorizer& authorizer, v1::ReturnFilter filter)
-      : store_(store), workers_(workers) {
-    const bool queued = workers_.TrySubmit([this, context, &authorizer, filter = std::move(filter)] {
-      auto caller = authorizer.Authorize(*context, "/ahpl.v1.AssessmentService/ExportReturns");
-      if (!caller.ok()) {
-        Finish(ToGrpcStatus(caller.status()));
-        return;
-      }
-      auto query = QueryFromFilter(filter);
-      if (!query.ok()) {
-        Finish(ToGrpcStatus(query.status()));
-        return;
-      }
-      std::optional<ReturnQuery> visible = ScopeQuery(*caller, std::move(*query));
-      if (!visible.has_value()) {
-        Finish(grpc::Status::OK);
-        return;
-      }
-      query_ = std::move(*visible);
-      NextPageNow();
-    });
-    if (!queued) {
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export"));
-    }
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
-      return;
-    }
-    NextPage();
-  }
-
-  void OnDone() override { delete this; }
-
- private:
-  void NextPage() {
-    if (!workers_.TrySubmit([this] { NextPageNow(); })) {
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export"));
-    }
-  }
-
-  // On a worker: reads and writes the next page, or finishes.
-  void NextPageNow() {
-    auto page = store_.List(query_, after_seq_, kExportChunk);
-    if (!page.ok()) {
-      Finish(ToGrpcStatus(page.status()));
-      return;
-    }
-    if (page->empty()) {
-      Finish(grpc::Status::OK);
-      return;
-    }
-    after_seq_ = page->back().seq;
-    response_.Clear();
-    for (auto& r : *page) *response_.add_returns() = std::move(r.ret);
-    StartWrite(&response_);
-  }
-
-  AssessmentStore& store_;
-  WorkerPool& workers_;
-  ReturnQuery query_;
-  int64_t after_seq_ = 0;
-  v1::ExportReturnsResponse response_;
-};
-
-}  // namespace
-
 grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse>*
 AssessmentService::ImportReturns(grpc::CallbackServerContext* context) {
   return new ImportReactor(store_, writer_, workers_, context, authorizer_);
@@ -898,14 +205,12 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
     grpc::CallbackServerContext* context, const v1::SummarizeReturnsRequest* request,
     v1::SummarizeReturnsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/SummarizeReturns", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, SummarizeReturns), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
-        if (!IsCycle(request->cycle())) v.Add("cycle", "a cycle such as \"2018-19\" is required");
-        std::string region = request->region_code();
-        if (!region.empty() && !(region.size() == 3 && region[0] == 'Y')) {
-          v.Add("region_code", "not a region code (e.g. \"Y56\")");
-        }
+        if (!IsCycle(request->cycle())) v.Add("cycle", kCycleRule);
+        std::string region = CanonicalCode(request->region_code());
+        if (!region.empty() && !IsRegionCode(region)) v.Add("region_code", kRegionCodeRule);
         if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
         RETURN_IF_ERROR(v.ToStatus("invalid summary request"));
         if (caller.role == v1::ROLE_REGION) {
@@ -921,15 +226,9 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
         }
         const int below =
             request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below();
-        v1::ReturnSummary* total = response->mutable_total();
-        total->set_cycle(request->cycle());
-        for (auto& [code, summary] : regions) {
-          MergeInto(*total, summary);
-          Finalize(summary);
-          Suppress(summary, below);
-          *response->add_regions() = std::move(summary);
-        }
-        Finalize(*total);
+        auto summaries = TotalAndSuppress(std::move(regions), request->cycle(), below);
+        for (auto& summary : summaries.regions) *response->add_regions() = std::move(summary);
+        *response->mutable_total() = std::move(summaries.total);
         return absl::OkStatus();
       });
 }
@@ -938,93 +237,27 @@ grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
     grpc::CallbackServerContext* context, const v1::BenchmarkReturnRequest* request,
     v1::BenchmarkReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, "/ahpl.v1.AssessmentService/BenchmarkReturn", workers_,
+      context, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
-        auto id = ReturnIdFromName(request->name(), "name");
-        if (!id.ok()) v.Add("name", "must be a return's name, \"returns/{id}\"");
+        const std::string id = ReturnIdFromName(request->name(), "name", v);
         if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
         RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
-        ASSIGN_OR_RETURN(StoredReturn stored, store_.Get(*id, 0));
+        ASSIGN_OR_RETURN(StoredReturn stored, store_.Get(id, 0));
         RETURN_IF_ERROR(CheckVisible(caller, stored.ret));
         ASSIGN_OR_RETURN(std::string region, writer_.RegionOf(stored.ret.trust_ods_code()));
         ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
-        v1::ReturnSummary* england = response->mutable_england();
-        england->set_cycle(stored.ret.cycle());
-        for (auto& [code, summary] : regions) {
-          MergeInto(*england, summary);
-          if (code == region) {
-            Finalize(summary);
-            Suppress(summary, request->suppress_below() == 0 ? kDefaultSuppressBelow
-                                                             : request->suppress_below());
-            *response->mutable_region() = summary;
-          }
+        auto summaries = TotalAndSuppress(
+            std::move(regions), stored.ret.cycle(),
+            request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below());
+        for (auto& summary : summaries.regions) {
+          if (summary.region_code() == region) *response->mutable_region() = std::move(summary);
         }
-        Finalize(*england);
+        *response->mutable_england() = std::move(summaries.total);
         response->set_region_code(region);
         *response->mutable_assessment_return() = std::move(stored.ret);
         return absl::OkStatus();
       });
-}
-
-// ---- hosting ----------------------------------------------------------------
-
-namespace {
-
-class HostedAssessment final : public HostedService {
- public:
-  HostedAssessment(ServiceContext& context, std::unique_ptr<ArrangementClassifier> classifier,
-                   std::unique_ptr<catalogue::CatalogueStore> catalogue)
-      : catalogue_(std::move(catalogue)),
-        classifier_(std::move(classifier)),
-        store_(context.pool),
-        writer_(store_, *catalogue_, *classifier_),
-        service_(store_, writer_, context.authorizer, context.workers) {}
-
-  grpc::Service* grpc_service() override { return &service_; }
-  absl::Status Reload() override { return classifier_->Reload(); }
-
- private:
-  std::unique_ptr<catalogue::CatalogueStore> catalogue_;
-  std::unique_ptr<ArrangementClassifier> classifier_;
-  AssessmentStore store_;
-  ReturnWriter writer_;
-  AssessmentService service_;
-};
-
-std::string Setting(const ServiceContext& context, const std::string& name) {
-  auto it = context.settings.find(name);
-  return it == context.settings.end() ? "" : it->second;
-}
-
-}  // namespace
-
-ServiceFactory AssessmentServiceFactory() {
-  return ServiceFactory{
-      "assessment", v1::AssessmentService::service_full_name(),
-      [](ServiceContext& context) -> absl::StatusOr<std::unique_ptr<HostedService>> {
-        auto catalogue = std::make_unique<catalogue::CatalogueStore>(context.pool);
-        std::unique_ptr<ArrangementClassifier> classifier;
-        const std::string target = Setting(context, "assessment.classification_target");
-        if (!target.empty()) {
-          ASSIGN_OR_RETURN(
-              auto credentials,
-              ChannelCredentialsFor(target, Setting(context, "assessment.classification_ca"),
-                                    Setting(context, "assessment.classification_cert"),
-                                    Setting(context, "assessment.classification_key"),
-                                    Setting(context, "assessment.classification_insecure") == "true"));
-          LogInfo("assessment classifies submissions over gRPC at ", target,
-                  Setting(context, "assessment.classification_ca").empty() ? "" : " (TLS)");
-          classifier = std::make_unique<RemoteClassifier>(
-              target, Setting(context, "assessment.classification_token"), std::move(credentials));
-        } else {
-          ASSIGN_OR_RETURN(classifier, LocalClassifier::Load(
-                                           Setting(context, "classification.ruleset_file"),
-                                           *catalogue));
-        }
-        return std::make_unique<HostedAssessment>(context, std::move(classifier),
-                                                  std::move(catalogue));
-      }};
 }
 
 }  // namespace ahpl::assessment

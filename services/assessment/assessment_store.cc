@@ -351,7 +351,7 @@ absl::StatusOr<std::vector<StoredReturn>> AssessmentStore::List(const ReturnQuer
   return out;
 }
 
-absl::StatusOr<std::map<std::string, v1::ReturnSummary>> AssessmentStore::Summarize(
+absl::StatusOr<std::vector<v1::ReturnSummary>> AssessmentStore::Summarize(
     const std::string& cycle, const std::string& region_code) {
   std::map<std::string, v1::ReturnSummary> out;
   RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
@@ -426,7 +426,9 @@ absl::StatusOr<std::map<std::string, v1::ReturnSummary>> AssessmentStore::Summar
     }
     return absl::OkStatus();
   }));
-  return out;
+  std::vector<v1::ReturnSummary> regions;
+  for (auto& [code, summary] : out) regions.push_back(std::move(summary));
+  return regions;
 }
 
 absl::StatusOr<std::string> AssessmentStore::RegionOf(const std::string& ods_code) {

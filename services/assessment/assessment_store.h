@@ -108,9 +108,10 @@ class AssessmentStore {
 
   // Per-region summaries (unsuppressed, not finalised) of the submitted
   // returns of `cycle`, of `region_code` only when not empty; every region
-  // with active trusts has an entry. One read transaction, aggregated in SQL.
-  absl::StatusOr<std::map<std::string, v1::ReturnSummary>> Summarize(const std::string& cycle,
-                                                                    const std::string& region_code);
+  // with active trusts has an entry, in region code order. One read
+  // transaction, aggregated in SQL.
+  absl::StatusOr<std::vector<v1::ReturnSummary>> Summarize(const std::string& cycle,
+                                                          const std::string& region_code);
 
   // The region of a trust (NOT_FOUND if the trust is unknown).
   absl::StatusOr<std::string> RegionOf(const std::string& ods_code);

@@ -8,7 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/access/access_service.h"
-#include "services/assessment/assessment_service.h"
+#include "services/assessment/hosted_assessment.h"
 #include "services/common/migrations.h"
 #include "core/status_macros.h"
 #include "services/catalogue/catalogue_seed.h"

@@ -1,0 +1,77 @@
+#include "services/assessment/export_reactor.h"
+
+#include <optional>
+#include <utility>
+
+#include "services/assessment/return_requests.h"
+#include "core/grpc_status.h"
+#include "ahpl/v1/assessment.grpc.pb.h"
+#include "services/common/rpc_name.h"
+
+namespace ahpl::assessment {
+namespace {
+
+// Returns per response.
+constexpr int kExportChunk = 500;
+
+grpc::Status Busy() {
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export");
+}
+
+}  // namespace
+
+ExportReactor::ExportReactor(AssessmentStore& store, WorkerPool& workers,
+                             grpc::CallbackServerContext* context, Authorizer& authorizer,
+                             v1::ReturnFilter filter)
+    : store_(store), workers_(workers) {
+  const bool queued = workers_.TrySubmit([this, context, &authorizer, filter = std::move(filter)] {
+    auto caller = authorizer.Authorize(*context, AHPL_RPC(AssessmentService, ExportReturns));
+    if (!caller.ok()) {
+      Finish(ToGrpcStatus(caller.status()));
+      return;
+    }
+    auto query = QueryFromFilter(filter);
+    if (!query.ok()) {
+      Finish(ToGrpcStatus(query.status()));
+      return;
+    }
+    std::optional<ReturnQuery> visible = ScopeQuery(*caller, std::move(*query));
+    if (!visible.has_value()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    query_ = std::move(*visible);
+    NextPageNow();
+  });
+  if (!queued) Finish(Busy());
+}
+
+void ExportReactor::OnWriteDone(bool ok) {
+  if (!ok) {
+    Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    return;
+  }
+  NextPage();
+}
+
+void ExportReactor::NextPage() {
+  if (!workers_.TrySubmit([this] { NextPageNow(); })) Finish(Busy());
+}
+
+void ExportReactor::NextPageNow() {
+  auto page = store_.List(query_, after_seq_, kExportChunk);
+  if (!page.ok()) {
+    Finish(ToGrpcStatus(page.status()));
+    return;
+  }
+  if (page->empty()) {
+    Finish(grpc::Status::OK);
+    return;
+  }
+  after_seq_ = page->back().seq;
+  response_.Clear();
+  for (auto& r : *page) *response_.add_returns() = std::move(r.ret);
+  StartWrite(&response_);
+}
+
+}  // namespace ahpl::assessment

@@ -1,0 +1,157 @@
+#include "services/assessment/import_reactor.h"
+
+#include <utility>
+
+#include "core/grpc_status.h"
+#include "ahpl/v1/assessment.grpc.pb.h"
+#include "services/common/rpc_name.h"
+
+namespace ahpl::assessment {
+namespace {
+
+grpc::Status Busy() {
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import");
+}
+
+}  // namespace
+
+template <typename Event>
+void ImportReactor::Handle(Event event) {
+  std::optional<grpc::Status> finish;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    event();
+    finish = AdvanceLocked();
+  }
+  // Finish may run OnDone, which deletes the reactor: nothing touches it
+  // afterwards.
+  if (finish.has_value()) Finish(*finish);
+}
+
+ImportReactor::ImportReactor(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers,
+                             grpc::CallbackServerContext* context, Authorizer& authorizer)
+    : store_(store), writer_(writer), workers_(workers) {
+  Handle([&] {
+    if (!workers_.TrySubmit([this, context, &authorizer] { Authorize(context, authorizer); })) {
+      intake_ = Intake::kEnded;
+      FailLocked(Busy());
+    }
+  });
+}
+
+void ImportReactor::Authorize(grpc::CallbackServerContext* context, Authorizer& authorizer) {
+  auto caller = authorizer.Authorize(*context, AHPL_RPC(AssessmentService, ImportReturns));
+  Handle([&] {
+    if (!caller.ok()) {
+      intake_ = Intake::kEnded;
+      FailLocked(ToGrpcStatus(caller.status()));
+      return;
+    }
+    pipeline_.emplace(store_, writer_, std::move(*caller));
+    intake_ = Intake::kIdle;
+  });
+}
+
+void ImportReactor::OnReadDone(bool ok) {
+  Handle([&] {
+    if (!ok || failure_.has_value()) {
+      intake_ = Intake::kEnded;
+      return;
+    }
+    auto chunk = std::make_shared<const v1::ImportReturnsRequest>(std::move(request_));
+    request_.Clear();
+    intake_ = Intake::kPreparing;
+    if (!workers_.TrySubmit([this, chunk] { Prepare(*chunk); })) {
+      intake_ = Intake::kEnded;
+      FailLocked(Busy());
+    }
+  });
+}
+
+void ImportReactor::Prepare(const v1::ImportReturnsRequest& chunk) {
+  auto prepared = pipeline_->Prepare(chunk);
+  Handle([&] {
+    intake_ = Intake::kIdle;
+    if (!prepared.ok()) {
+      FailLocked(ToGrpcStatus(prepared.status()));
+      return;
+    }
+    if (failure_.has_value()) return;
+    prepared_.push_back(std::make_shared<ImportPipeline::PreparedChunk>(std::move(*prepared)));
+  });
+}
+
+void ImportReactor::Store(ImportPipeline::PreparedChunk chunk) {
+  auto response = pipeline_->Store(std::move(chunk));
+  Handle([&] {
+    storing_ = false;
+    if (!response.ok()) {
+      FailLocked(ToGrpcStatus(response.status()));
+      return;
+    }
+    if (failure_.has_value()) return;
+    outbox_.push_back(std::move(*response));
+  });
+}
+
+void ImportReactor::OnWriteDone(bool ok) {
+  Handle([&] {
+    writing_ = false;
+    outbox_.pop_front();
+    if (!ok) FailLocked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+  });
+}
+
+std::optional<grpc::Status> ImportReactor::AdvanceLocked() {
+  if (finished_) return std::nullopt;
+  StartStoreLocked();
+  StartWriteLocked();
+  StartReadLocked();
+  const bool worker_or_write_in_flight = intake_ == Intake::kAuthorizing ||
+                                         intake_ == Intake::kPreparing || storing_ || writing_;
+  if (worker_or_write_in_flight) return std::nullopt;
+  if (failure_.has_value()) {
+    finished_ = true;
+    return failure_;
+  }
+  if (intake_ == Intake::kEnded && prepared_.empty() && outbox_.empty()) {
+    finished_ = true;
+    return grpc::Status::OK;
+  }
+  return std::nullopt;
+}
+
+void ImportReactor::StartStoreLocked() {
+  if (failure_.has_value() || storing_ || prepared_.empty()) return;
+  std::shared_ptr<ImportPipeline::PreparedChunk> chunk = std::move(prepared_.front());
+  prepared_.pop_front();
+  storing_ = true;
+  if (!workers_.TrySubmit([this, chunk] { Store(std::move(*chunk)); })) {
+    storing_ = false;
+    FailLocked(Busy());
+  }
+}
+
+void ImportReactor::StartWriteLocked() {
+  if (failure_.has_value() || writing_ || outbox_.empty()) return;
+  writing_ = true;
+  StartWrite(&outbox_.front());
+}
+
+void ImportReactor::StartReadLocked() {
+  if (failure_.has_value() || intake_ != Intake::kIdle) return;
+  if (ChunksHeldLocked() >= kMaxChunksHeld) return;
+  intake_ = Intake::kReading;
+  StartRead(&request_);
+}
+
+void ImportReactor::FailLocked(grpc::Status status) {
+  if (!failure_.has_value()) failure_ = std::move(status);
+}
+
+size_t ImportReactor::ChunksHeldLocked() const {
+  const bool intake_holds = intake_ == Intake::kReading || intake_ == Intake::kPreparing;
+  return (intake_holds ? 1 : 0) + prepared_.size() + (storing_ ? 1 : 0) + outbox_.size();
+}
+
+}  // namespace ahpl::assessment

@@ -1,0 +1,204 @@
+#include "services/assessment/return_writer.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/codes.h"
+#include "services/assessment/return_requests.h"
+#include "core/field_violations.h"
+#include "core/status_macros.h"
+
+namespace ahpl::assessment {
+
+absl::Status ReturnWriter::CheckWritable(const Principal& caller, const std::string& ods_code) {
+  if (caller.CoversTrust(ods_code, "")) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "this token writes returns of trust ", caller.scope, " only, not of \"", ods_code, "\""));
+}
+
+absl::StatusOr<std::string> ReturnWriter::RegionOf(const std::string& ods_code) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = regions_.find(ods_code);
+    if (it != regions_.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(std::string region, store_.RegionOf(ods_code));
+  std::lock_guard<std::mutex> lock(mu_);
+  regions_[ods_code] = region;
+  return region;
+}
+
+absl::StatusOr<bool> ReturnWriter::TrustKnown(const std::string& ods_code) {
+  if (!IsOdsCode(ods_code)) return false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (known_trusts_.count(ods_code) > 0) return true;
+  }
+  auto trust = catalogue_.GetTrust(ods_code);
+  if (absl::IsNotFound(trust.status())) return false;
+  if (!trust.ok()) return trust.status();
+  std::lock_guard<std::mutex> lock(mu_);
+  known_trusts_.insert(ods_code);
+  return true;
+}
+
+absl::StatusOr<std::shared_ptr<const v1::Edition>> ReturnWriter::EditionOrNull(
+    const std::string& edition_id) {
+  if (edition_id.empty()) return std::shared_ptr<const v1::Edition>();
+  auto edition = catalogue_.GetEdition(edition_id);
+  if (absl::IsNotFound(edition.status())) return std::shared_ptr<const v1::Edition>();
+  return edition;
+}
+
+absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
+    const std::string& request_id, const std::string& digest, const Principal& caller) {
+  const absl::Status taken = InvalidField(
+      "request_id",
+      "this request id was already used for a different request; use a new request id for a new "
+      "change");
+  ASSIGN_OR_RETURN(auto replay, store_.FindRequest(request_id));
+  if (!replay.has_value()) return std::optional<v1::AssessmentReturn>();
+  if (replay->request_digest != digest) return taken;
+  ASSIGN_OR_RETURN(auto stored, store_.Get(replay->return_id, replay->version));
+  if (!caller.CoversTrust(stored.ret.trust_ods_code(), "")) return taken;
+  return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
+}
+
+absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(v1::AssessmentReturn content,
+                                                     Completeness completeness,
+                                                     absl::string_view prefix) {
+  ASSIGN_OR_RETURN(auto edition, EditionOrNull(content.edition_id()));
+  ASSIGN_OR_RETURN(bool trust_known, TrustKnown(content.trust_ods_code()));
+  FieldViolations v;
+  v.Merge(ValidateReturn(content, edition.get(), trust_known, completeness), prefix);
+  RETURN_IF_ERROR(v.ToStatus(completeness == Completeness::kComplete
+                                 ? "the return cannot be submitted"
+                                 : "the return cannot be stored"));
+  VersionToWrite version;
+  version.ratings = RatingsByPosition(content, *edition);
+  if (completeness == Completeness::kComplete) {
+    ASSIGN_OR_RETURN(*content.mutable_classification(), classifier_.Classify(content.arrangement()));
+  }
+  version.content = std::move(content);
+  return version;
+}
+
+absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& request_id,
+                                                        const v1::AssessmentReturn& ret, bool submit,
+                                                        const Principal& caller,
+                                                        absl::string_view prefix) {
+  RETURN_IF_ERROR(CheckWritable(caller, ret.trust_ods_code()));
+  v1::AssessmentReturn content = ClientContent(ret);
+  std::string digest = RequestDigest(submit ? "create-submitted" : "create", content);
+  ASSIGN_OR_RETURN(VersionToWrite version,
+                   Prepare(std::move(content), submit ? Completeness::kComplete : Completeness::kDraft,
+                           prefix));
+  version.status = submit ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_DRAFT;
+  version.request_id = request_id;
+  version.request_digest = std::move(digest);
+  version.written_by = caller.name;
+  return version;
+}
+
+absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& request_id,
+                                                           const v1::AssessmentReturn& ret,
+                                                           bool submit,
+                                                           const Principal& caller,
+                                                           absl::string_view prefix) {
+  // Replays are found when the request id's unique index refuses the write,
+  // so a first attempt costs no extra lookup.
+  ASSIGN_OR_RETURN(VersionToWrite version, PrepareNew(request_id, ret, submit, caller, prefix));
+  auto created = store_.Create(version);
+  if (absl::IsAlreadyExists(created.status())) {
+    ASSIGN_OR_RETURN(auto again, Replay(request_id, version.request_digest, caller));
+    if (again.has_value()) return Written{std::move(*again), true};
+  }
+  if (!created.ok()) return created.status();
+  return Written{std::move(*created), false};
+}
+
+absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
+    enum Change change, const std::string& request_id, const std::string& name,
+    const std::string& etag, const v1::AssessmentReturn* content, const std::string& reason,
+    const Principal& caller, const google::protobuf::Message& request) {
+  static constexpr const char* kKinds[] = {"update", "submit", "amend", "withdraw"};
+  const std::string digest = RequestDigest(kKinds[static_cast<int>(change)], request);
+  const bool has_content = change == Change::kUpdate || change == Change::kAmend;
+  const std::string name_field = has_content ? "assessment_return.name" : "name";
+  const std::string etag_field = has_content ? "assessment_return.etag" : "etag";
+
+  FieldViolations v;
+  const std::string id = ReturnIdFromName(name, name_field, v);
+  if (etag.empty()) v.Add(etag_field, "the etag of the version this change is based on is required");
+  if ((change == Change::kAmend || change == Change::kWithdraw) && reason.empty()) {
+    v.Add("reason", "say why the submitted return is changed");
+  }
+  if (reason.size() > kMaxReasonLength) {
+    v.Add("reason", absl::StrCat("must be at most ", kMaxReasonLength, " bytes"));
+  }
+  RETURN_IF_ERROR(v.ToStatus("invalid request"));
+
+  // A retried request finds the return moved on (stale etag or status) or
+  // its request id taken; only then is it looked up as a replay.
+  auto replay = [&]() -> absl::StatusOr<std::optional<Written>> {
+    ASSIGN_OR_RETURN(auto replayed, Replay(request_id, digest, caller));
+    if (!replayed.has_value()) return std::optional<Written>();
+    return std::optional<Written>(Written{std::move(*replayed), true});
+  };
+  ASSIGN_OR_RETURN(StoredReturn current, store_.Get(id, 0));
+  // Another trust's return is not revealed: it is "not found".
+  if (!caller.CoversTrust(current.ret.trust_ods_code(), "")) {
+    return absl::NotFoundError(absl::StrCat("no return returns/", id));
+  }
+  if (current.ret.etag() != etag) {
+    ASSIGN_OR_RETURN(auto replayed, replay());
+    if (replayed.has_value()) return std::move(*replayed);
+    return absl::AbortedError(absl::StrCat(
+        "stale etag: ", name, " is at version ", current.ret.version(),
+        " now; get it again, reapply the change and retry"));
+  }
+  const v1::ReturnStatus status = current.ret.status();
+  const bool needs_draft = change == Change::kUpdate || change == Change::kSubmit;
+  if (needs_draft && status != v1::RETURN_STATUS_DRAFT) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        name, " is ", v1::ReturnStatus_Name(status),
+        "; a submitted return is changed with AmendReturn or WithdrawReturn"));
+  }
+  if (!needs_draft && status != v1::RETURN_STATUS_SUBMITTED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        name, " is ", v1::ReturnStatus_Name(status), "; only a submitted return can be ",
+        change == Change::kAmend ? "amended" : "withdrawn"));
+  }
+
+  VersionToWrite version;
+  if (change == Change::kWithdraw) {
+    version.content = ClientContent(current.ret);
+    *version.content.mutable_classification() = current.ret.classification();
+    ASSIGN_OR_RETURN(auto edition, EditionOrNull(current.ret.edition_id()));
+    if (edition != nullptr) version.ratings = RatingsByPosition(version.content, *edition);
+    version.status = v1::RETURN_STATUS_WITHDRAWN;
+  } else {
+    v1::AssessmentReturn next = ClientContent(has_content ? *content : current.ret);
+    if (next.trust_ods_code() != current.ret.trust_ods_code()) {
+      return InvalidField("assessment_return.trust_ods_code",
+                          "a return's trust cannot change; create a new return instead");
+    }
+    const Completeness completeness =
+        change == Change::kUpdate ? Completeness::kDraft : Completeness::kComplete;
+    ASSIGN_OR_RETURN(version, Prepare(next, completeness, has_content ? "assessment_return" : ""));
+    version.status = change == Change::kUpdate ? v1::RETURN_STATUS_DRAFT : v1::RETURN_STATUS_SUBMITTED;
+  }
+  version.content.set_change_reason(reason);
+  version.request_id = request_id;
+  version.request_digest = digest;
+  version.written_by = caller.name;
+  auto appended = store_.Append(current.seq, id, current.ret.version(), version);
+  if (absl::IsAlreadyExists(appended.status()) || absl::IsAborted(appended.status())) {
+    ASSIGN_OR_RETURN(auto replayed, replay());
+    if (replayed.has_value()) return std::move(*replayed);
+  }
+  if (!appended.ok()) return appended.status();
+  return Written{std::move(*appended), false};
+}
+
+}  // namespace ahpl::assessment

@@ -1,0 +1,90 @@
+// Writes returns for the unary handlers and the import stream: creates them,
+// appends their versions, and answers a retried request with what it wrote.
+#ifndef AHPL_SERVICES_ASSESSMENT_RETURN_WRITER_H_
+#define AHPL_SERVICES_ASSESSMENT_RETURN_WRITER_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <google/protobuf/message.h>
+
+#include "ahpl/v1/assessment.pb.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/assessment/arrangement_classifier.h"
+#include "services/assessment/assessment_store.h"
+#include "core/return_rules.h"
+#include "services/catalogue/catalogue_store.h"
+#include "services/common/access.h"
+
+namespace ahpl::assessment {
+
+class ReturnWriter {
+ public:
+  ReturnWriter(AssessmentStore& store, catalogue::CatalogueStore& catalogue,
+               ArrangementClassifier& classifier)
+      : store_(store), catalogue_(catalogue), classifier_(classifier) {}
+
+  // A written return and whether it was a replay of an earlier request.
+  struct Written {
+    v1::AssessmentReturn ret;
+    bool replayed = false;
+  };
+
+  // Validates `ret` (paths under `prefix`) and creates it as a draft, or
+  // submitted when `submit`.
+  absl::StatusOr<Written> Create(const std::string& request_id, const v1::AssessmentReturn& ret,
+                                 bool submit, const Principal& caller, absl::string_view prefix);
+
+  // The validated, classified version a new return would have (for batch
+  // import); replays and request id reuse are the caller's to check.
+  // PERMISSION_DENIED when `caller` may not write the return's trust.
+  absl::StatusOr<VersionToWrite> PrepareNew(const std::string& request_id,
+                                            const v1::AssessmentReturn& ret, bool submit,
+                                            const Principal& caller, absl::string_view prefix);
+
+  enum class Change { kUpdate, kSubmit, kAmend, kWithdraw };
+  // Appends a version to the return `name` last seen at `etag`; NOT_FOUND
+  // when `caller` may not see the return.
+  absl::StatusOr<Written> Change(Change change, const std::string& request_id,
+                                 const std::string& name, const std::string& etag,
+                                 const v1::AssessmentReturn* content, const std::string& reason,
+                                 const Principal& caller, const google::protobuf::Message& request);
+
+  // The version `request_id` wrote, if its digest matches; INVALID_ARGUMENT
+  // if the id was used for a different request or by another trust.
+  absl::StatusOr<std::optional<v1::AssessmentReturn>> Replay(const std::string& request_id,
+                                                             const std::string& digest,
+                                                             const Principal& caller);
+
+  // OK when `caller` may write returns of trust `ods_code`;
+  // PERMISSION_DENIED otherwise.
+  static absl::Status CheckWritable(const Principal& caller, const std::string& ods_code);
+
+  // The region of trust `ods_code` (cached).
+  absl::StatusOr<std::string> RegionOf(const std::string& ods_code);
+
+  // Whether `ods_code` is in the register (known codes are cached).
+  absl::StatusOr<bool> TrustKnown(const std::string& ods_code);
+
+ private:
+  absl::StatusOr<std::shared_ptr<const v1::Edition>> EditionOrNull(const std::string& edition_id);
+  absl::StatusOr<VersionToWrite> Prepare(v1::AssessmentReturn content, Completeness completeness,
+                                         absl::string_view prefix);
+
+  AssessmentStore& store_;
+  catalogue::CatalogueStore& catalogue_;
+  ArrangementClassifier& classifier_;
+  std::mutex mu_;
+  std::set<std::string> known_trusts_;
+  std::map<std::string, std::string> regions_;
+};
+
+}  // namespace ahpl::assessment
+
+#endif  // AHPL_SERVICES_ASSESSMENT_RETURN_WRITER_H_
