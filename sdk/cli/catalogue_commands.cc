@@ -3,14 +3,13 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "ahpl/sdk/catalogue_client.h"
+#include "core/files.h"
 
 namespace ahpl::cli {
 namespace {
@@ -177,12 +176,10 @@ int ShowTrust(const RunSettings& settings, const std::string& code) {
 }
 
 int Publish(const RunSettings& settings, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return ReportError(absl::NotFoundError(absl::StrCat("cannot read ", path)));
-  std::stringstream text;
-  text << in.rdbuf();
+  auto text = ReadFile(path);
+  if (!text.ok()) return ReportError(text.status());
   v1::Edition edition;
-  const auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), &edition);
+  const auto parsed = google::protobuf::util::JsonStringToMessage(*text, &edition);
   if (!parsed.ok()) {
     return ReportError(absl::InvalidArgumentError(
         absl::StrCat(path, ": not an edition in proto3 JSON: ", parsed.message().as_string())));

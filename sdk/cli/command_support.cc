@@ -12,23 +12,6 @@
 
 namespace ahpl::cli {
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string JsonLine(const google::protobuf::Message& message) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!json.empty() && json.back() == '\n') json.pop_back();
-  return json;
-}
-
 int ReportViolations(const absl::Status& status, const std::string& path, const std::string& json,
                      absl::string_view strip_prefix) {
   auto lines = JsonPathLines(json);

@@ -1,5 +1,5 @@
-// Pieces several ahpl command families share: reading and parsing input files,
-// printing field violations against the lines of a JSON file, one-line JSON,
+// Pieces several ahpl command families share: parsing input files, printing
+// field violations against the lines of a JSON file,
 // the filter flags of `return list` and `export`, and the endpoints of
 // `aggregate` and `report regions`.
 #ifndef AHPL_SDK_CLI_COMMAND_SUPPORT_H_
@@ -18,13 +18,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "ahpl/v1/assessment.pb.h"
+#include "core/files.h"
+#include "core/json.h"
 #include "sdk/cli/json_paths.h"
 #include "sdk/cli/run_settings.h"
 
 namespace ahpl::cli {
-
-// The whole of the file at `path`.
-absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 // Parses proto3 JSON, naming the line of a syntax error.
 template <typename Message>
@@ -39,9 +38,6 @@ absl::StatusOr<Message> ParseJson(const std::string& json, const std::string& wh
   }
   return message;
 }
-
-// `message` as proto3 JSON on one line, with the proto field names.
-std::string JsonLine(const google::protobuf::Message& message);
 
 // Prints the violations in `status` with the lines of `json` (read from
 // `path`) they refer to, after removing `strip_prefix` from each field path;

@@ -144,7 +144,7 @@ int Export(const RunSettings& settings, const FilterFlags& flags, const std::str
   auto status = client.Export(*filter, [&](const v1::AssessmentReturn& r) {
     ++n;
     if (!csv) {
-      out << JsonLine(r) << "\n";
+      out << ToJson(r) << "\n";
       return;
     }
     std::vector<std::string> ratings;

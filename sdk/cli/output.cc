@@ -1,11 +1,11 @@
 #include "sdk/cli/output.h"
 
-#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <iostream>
 
 #include "core/field_violations.h"
+#include "core/json.h"
 
 namespace ahpl::cli {
 namespace {
@@ -69,12 +69,7 @@ void Table::Print(Format format, std::ostream& out) const {
 }
 
 void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  out << json;
+  out << ToJson(message, JsonLayout::kPretty);
 }
 
 int ReportError(const absl::Status& status) {

@@ -1,6 +1,5 @@
 #include "sdk/cli/return_commands.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <iostream>
@@ -11,6 +10,7 @@
 #include "core/codes.h"
 #include "core/return_rules.h"
 #include "sdk/cli/command_support.h"
+#include "core/json.h"
 
 namespace ahpl::cli {
 namespace {
@@ -19,7 +19,7 @@ using google::protobuf::util::TimeUtil;
 
 void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format format) {
   if (format == Format::kJson) {
-    for (const auto& r : returns) std::cout << JsonLine(r) << "\n";
+    for (const auto& r : returns) std::cout << ToJson(r) << "\n";
     return;
   }
   Table t({"name", "trust", "cycle", "status", "version", "typology", "updated"});
@@ -52,13 +52,7 @@ int Template(const RunSettings& settings, const std::string& edition_id, const s
   auto* leader = arrangement->mutable_senior_leader();
   leader->set_band(v1::BAND_UNSPECIFIED);
   leader->set_whole_time_equivalent(1.0);
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(r, &json, options);
-  std::cout << json;
+  std::cout << ToJson(r, JsonLayout::kPretty, /*with_defaults=*/true);
   return kExitOk;
 }
 
@@ -163,7 +157,7 @@ int History(const RunSettings& settings, const std::string& name) {
   auto versions = client.History(name);
   if (!versions.ok()) return ReportError(versions.status());
   if (settings.output_format() == Format::kJson) {
-    for (const auto& v : *versions) std::cout << JsonLine(v) << "\n";
+    for (const auto& v : *versions) std::cout << ToJson(v) << "\n";
     return kExitOk;
   }
   Table t({"version", "status", "written", "by", "reason", "typology"});

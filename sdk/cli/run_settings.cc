@@ -1,12 +1,11 @@
 #include "sdk/cli/run_settings.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "core/files.h"
 
 namespace ahpl::cli {
 namespace {
@@ -39,14 +38,12 @@ sdk::ClientOptions Resolve(const GlobalOptions& flags) {
   if (options.token.empty()) {
     const std::string file = FlagOrEnv(flags.token_file, "AHPL_TOKEN_FILE");
     if (!file.empty()) {
-      std::ifstream in(file);
-      if (!in) {
+      auto token = ReadSecretFile(file);
+      if (!token.ok()) {
         std::cerr << "ahpl: cannot read token file " << file << "\n";
         std::exit(kExitUsage);
       }
-      std::stringstream text;
-      text << in.rdbuf();
-      options.token = std::string(absl::StripAsciiWhitespace(text.str()));
+      options.token = std::move(*token);
     } else {
       options.token = FlagOrEnv("", "AHPL_TOKEN");
     }

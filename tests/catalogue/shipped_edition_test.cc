@@ -2,22 +2,20 @@
 // (the project's verbatim copy in docs/spec), read at test time.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
 
 #include "services/catalogue/catalogue_seed.h"
+#include "core/files.h"
 
 namespace ahpl::catalogue {
 namespace {
 
 std::string Spec() {
-  std::ifstream in(AHPL_SPEC_PATH);
-  EXPECT_TRUE(in.good()) << "spec not found at " << AHPL_SPEC_PATH;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto spec = ReadFile(AHPL_SPEC_PATH);
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  return spec.ok() ? *spec : "";
 }
 
 // Each board question is a bold line ending in "?", under a "## " heading.

@@ -2,12 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "tests/classification/fixtures.h"
 #include "tests/support/status_matchers.h"
+#include "core/files.h"
 
 namespace ahpl::classification {
 namespace {
@@ -24,10 +23,9 @@ TEST(RulesetTest, ShippedRulesetCompilesAgainstItsEdition) {
 }
 
 TEST(RulesetTest, EveryRuleCitesTheSpecVerbatim) {
-  std::ifstream in(AHPL_SPEC_PATH);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string spec = ss.str();
+  auto read = ReadFile(AHPL_SPEC_PATH);
+  ASSERT_TRUE(read.ok()) << read.status();
+  const std::string spec = *read;
   auto rules = testing::ShippedRules();
   std::vector<std::string> rationales;
   for (const auto& r : rules->ruleset().typology_rules()) rationales.push_back(r.rationale());
