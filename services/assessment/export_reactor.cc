@@ -7,16 +7,13 @@
 #include "core/grpc_status.h"
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "services/common/rpc_name.h"
+#include "services/common/unary.h"
 
 namespace ahpl::assessment {
 namespace {
 
 // Returns per response.
 constexpr int kExportChunk = 500;
-
-grpc::Status Busy() {
-  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the export");
-}
 
 }  // namespace
 
@@ -43,19 +40,19 @@ ExportReactor::ExportReactor(AssessmentStore& store, WorkerPool& workers,
     query_ = std::move(*visible);
     NextPageNow();
   });
-  if (!queued) Finish(Busy());
+  if (!queued) Finish(ServerBusy());
 }
 
 void ExportReactor::OnWriteDone(bool ok) {
   if (!ok) {
-    Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    Finish(ClientGone());
     return;
   }
   NextPage();
 }
 
 void ExportReactor::NextPage() {
-  if (!workers_.TrySubmit([this] { NextPageNow(); })) Finish(Busy());
+  if (!workers_.TrySubmit([this] { NextPageNow(); })) Finish(ServerBusy());
 }
 
 void ExportReactor::NextPageNow() {

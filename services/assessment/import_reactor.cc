@@ -5,15 +5,9 @@
 #include "core/grpc_status.h"
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "services/common/rpc_name.h"
+#include "services/common/unary.h"
 
 namespace ahpl::assessment {
-namespace {
-
-grpc::Status Busy() {
-  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry the import");
-}
-
-}  // namespace
 
 template <typename Event>
 void ImportReactor::Handle(Event event) {
@@ -34,7 +28,7 @@ ImportReactor::ImportReactor(AssessmentStore& store, ReturnWriter& writer, Worke
   Handle([&] {
     if (!workers_.TrySubmit([this, context, &authorizer] { Authorize(context, authorizer); })) {
       intake_ = Intake::kEnded;
-      FailLocked(Busy());
+      FailLocked(ServerBusy());
     }
   });
 }
@@ -63,7 +57,7 @@ void ImportReactor::OnReadDone(bool ok) {
     intake_ = Intake::kPreparing;
     if (!workers_.TrySubmit([this, chunk] { Prepare(*chunk); })) {
       intake_ = Intake::kEnded;
-      FailLocked(Busy());
+      FailLocked(ServerBusy());
     }
   });
 }
@@ -98,7 +92,7 @@ void ImportReactor::OnWriteDone(bool ok) {
   Handle([&] {
     writing_ = false;
     outbox_.pop_front();
-    if (!ok) FailLocked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    if (!ok) FailLocked(ClientGone());
   });
 }
 
@@ -128,7 +122,7 @@ void ImportReactor::StartStoreLocked() {
   storing_ = true;
   if (!workers_.TrySubmit([this, chunk] { Store(std::move(*chunk)); })) {
     storing_ = false;
-    FailLocked(Busy());
+    FailLocked(ServerBusy());
   }
 }
 

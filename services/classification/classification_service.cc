@@ -45,7 +45,7 @@ class BatchReactor final
     if (!workers.TrySubmit([this, context, &authorizer, &method] {
           Begin(authorizer.Authorize(*context, method).status());
         })) {
-      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry"));
+      Finish(ServerBusy());
     }
   }
 
@@ -84,7 +84,7 @@ class BatchReactor final
 
   void OnWriteDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      Finish(ClientGone());
       return;
     }
     StartRead(&request_);

@@ -15,6 +15,18 @@
 
 namespace ahpl {
 
+// The answer when the worker queue is full: RESOURCE_EXHAUSTED, which
+// clients retry with backoff (the SDK does).
+inline grpc::Status ServerBusy() {
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                      "server busy: too many requests waiting; retry with backoff");
+}
+
+// The answer to a stream whose client stopped reading or writing.
+inline grpc::Status ClientGone() {
+  return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+}
+
 // Finishes the call at once with `status`.
 inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
                                              const absl::Status& status) {
@@ -38,8 +50,7 @@ inline grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(work()));
   });
   if (!queued) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                 "server busy: too many requests waiting; retry with backoff"));
+    reactor->Finish(ServerBusy());
   }
   return reactor;
 }
