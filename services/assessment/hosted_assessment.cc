@@ -38,11 +38,6 @@ class HostedAssessment final : public HostedService {
   AssessmentService service_;
 };
 
-std::string Setting(const ServiceContext& context, const std::string& name) {
-  auto it = context.settings.find(name);
-  return it == context.settings.end() ? "" : it->second;
-}
-
 }  // namespace
 
 ServiceFactory AssessmentServiceFactory() {
@@ -51,22 +46,19 @@ ServiceFactory AssessmentServiceFactory() {
       [](ServiceContext& context) -> absl::StatusOr<std::unique_ptr<HostedService>> {
         auto catalogue = std::make_unique<catalogue::CatalogueStore>(context.pool);
         std::unique_ptr<ArrangementClassifier> classifier;
-        const std::string target = Setting(context, "assessment.classification_target");
-        if (!target.empty()) {
-          ASSIGN_OR_RETURN(
-              auto credentials,
-              ChannelCredentialsFor(target, Setting(context, "assessment.classification_ca"),
-                                    Setting(context, "assessment.classification_cert"),
-                                    Setting(context, "assessment.classification_key"),
-                                    Setting(context, "assessment.classification_insecure") == "true"));
-          LogInfo("assessment classifies submissions over gRPC at ", target,
-                  Setting(context, "assessment.classification_ca").empty() ? "" : " (TLS)");
-          classifier = std::make_unique<RemoteClassifier>(
-              target, Setting(context, "assessment.classification_token"), std::move(credentials));
+        const RemoteClassificationSettings& remote = context.settings.assessment.classification;
+        if (!remote.target.empty()) {
+          ASSIGN_OR_RETURN(auto credentials,
+                           ChannelCredentialsFor(remote.target, remote.ca_file, remote.cert_file,
+                                                 remote.key_file, remote.insecure));
+          LogInfo("assessment classifies submissions over gRPC at ", remote.target,
+                  remote.ca_file.empty() ? "" : " (TLS)");
+          classifier =
+              std::make_unique<RemoteClassifier>(remote.target, remote.token, std::move(credentials));
         } else {
-          ASSIGN_OR_RETURN(classifier, LocalClassifier::Load(
-                                           Setting(context, "classification.ruleset_file"),
-                                           *catalogue));
+          ASSIGN_OR_RETURN(classifier,
+                           LocalClassifier::Load(context.settings.classification.ruleset_file,
+                                                 *catalogue));
         }
         return std::make_unique<HostedAssessment>(context, std::move(classifier),
                                                   std::move(catalogue));

@@ -6,12 +6,9 @@
 
 namespace ahpl::assessment {
 
-// How ServiceHost creates the assessment service. Setting
-// "assessment.classification_target" (host:port) classifies over gRPC, with
-// the classifier token in "assessment.classification_token", over TLS
-// trusting "assessment.classification_ca" (presenting
-// "assessment.classification_cert"/"_key" when set);
-// otherwise in process with the ruleset ("classification.ruleset_file").
+// How ServiceHost creates the assessment service: it classifies submissions
+// over gRPC when settings.assessment.classification names a target,
+// otherwise in process with settings.classification's ruleset.
 ServiceFactory AssessmentServiceFactory();
 
 }  // namespace ahpl::assessment

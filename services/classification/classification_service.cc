@@ -247,9 +247,8 @@ ServiceFactory ClassificationServiceFactory() {
   return ServiceFactory{
       "classification", v1::ClassificationService::service_full_name(),
       [](ServiceContext& context) -> absl::StatusOr<std::unique_ptr<HostedService>> {
-        auto it = context.settings.find("classification.ruleset_file");
         auto hosted = std::make_unique<HostedClassification>(
-            context, it == context.settings.end() ? "" : it->second);
+            context, context.settings.classification.ruleset_file);
         RETURN_IF_ERROR(hosted->Start(context.authorizer, context.workers));
         return hosted;
       }};

@@ -55,9 +55,9 @@ class ClassificationService final : public v1::ClassificationService::CallbackSe
 absl::StatusOr<std::shared_ptr<const CompiledRuleset>> LoadRuleset(
     const std::string& ruleset_file, catalogue::CatalogueStore& editions);
 
-// How ServiceHost creates the classification service. Setting
-// "classification.ruleset_file" replaces the shipped ruleset; Reload()
-// reads it again.
+// How ServiceHost creates the classification service:
+// settings.classification.ruleset_file, when set, replaces the shipped
+// ruleset; Reload() reads it again.
 ServiceFactory ClassificationServiceFactory();
 
 }  // namespace ahpl::classification

@@ -21,6 +21,7 @@
 #include "services/common/access.h"
 #include "services/common/embedded_file.h"
 #include "services/common/pg_pool.h"
+#include "services/common/service_settings.h"
 #include "services/common/transport.h"
 #include "services/common/worker_pool.h"
 
@@ -32,8 +33,8 @@ struct ServiceContext {
   WorkerPool& workers;
   // Authenticates callers and applies the access policy.
   Authorizer& authorizer;
-  // Service-specific settings by name, e.g. "classification.ruleset_file".
-  const std::map<std::string, std::string>& settings;
+  // Each service's own settings.
+  const ServiceSettings& settings;
 };
 
 // A service the host can serve.
@@ -74,7 +75,7 @@ struct HostOptions {
   // Loads reference data after the migrations, before the services start.
   std::function<absl::Status(PgPool&)> seed;
   // Passed to the services (ServiceContext::settings).
-  std::map<std::string, std::string> settings;
+  ServiceSettings settings;
 };
 
 // Process-wide settings for a process that serves calls (ahpl-server, and

@@ -130,20 +130,18 @@ int main(int argc, char** argv) {
   if (grace < 0) Fail("--shutdown_grace_seconds must not be negative");
   options.shutdown_grace = absl::Seconds(grace);
   if (!absl::GetFlag(FLAGS_classification_target).empty()) {
-    options.settings["assessment.classification_target"] = absl::GetFlag(FLAGS_classification_target);
+    ahpl::RemoteClassificationSettings& remote = options.settings.assessment.classification;
+    remote.target = absl::GetFlag(FLAGS_classification_target);
     if (absl::GetFlag(FLAGS_classification_token_file).empty()) {
       Fail("--classification_target needs --classification_token_file (a classifier token)");
     }
-    options.settings["assessment.classification_token"] =
-        SecretFromFile(absl::GetFlag(FLAGS_classification_token_file));
-    options.settings["assessment.classification_ca"] = absl::GetFlag(FLAGS_classification_ca);
-    options.settings["assessment.classification_cert"] = absl::GetFlag(FLAGS_tls_cert);
-    options.settings["assessment.classification_key"] = absl::GetFlag(FLAGS_tls_key);
-    if (absl::GetFlag(FLAGS_insecure)) options.settings["assessment.classification_insecure"] = "true";
+    remote.token = SecretFromFile(absl::GetFlag(FLAGS_classification_token_file));
+    remote.ca_file = absl::GetFlag(FLAGS_classification_ca);
+    remote.cert_file = absl::GetFlag(FLAGS_tls_cert);
+    remote.key_file = absl::GetFlag(FLAGS_tls_key);
+    remote.insecure = absl::GetFlag(FLAGS_insecure);
   }
-  if (!absl::GetFlag(FLAGS_ruleset_file).empty()) {
-    options.settings["classification.ruleset_file"] = absl::GetFlag(FLAGS_ruleset_file);
-  }
+  options.settings.classification.ruleset_file = absl::GetFlag(FLAGS_ruleset_file);
 
   auto services = ahpl::SelectServices(absl::GetFlag(FLAGS_services));
   if (!services.ok()) Fail(std::string(services.status().message()));

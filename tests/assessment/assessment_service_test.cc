@@ -749,8 +749,8 @@ TEST(AssessmentRemoteClassificationTest, SubmissionIsClassifiedOverGrpcWhenServi
   ahpl::testing::TestDatabase db;
   HostOptions options = DefaultHostOptions(db.url());
   options.listen_address = "127.0.0.1:0";
-  options.settings["assessment.classification_target"] = classifier.address();
-  options.settings["assessment.classification_token"] = classifier.Token(v1::ROLE_CLASSIFIER);
+  options.settings.assessment.classification.target = classifier.address();
+  options.settings.assessment.classification.token = classifier.Token(v1::ROLE_CLASSIFIER);
   auto host = ServiceHost::Start(std::move(options), *SelectServices("assessment"));
   ASSERT_TRUE(host.ok()) << host.status();
   sdk::ClientOptions client;

@@ -208,7 +208,7 @@ TEST(ClassificationReloadTest, ReloadSwapsTheRulesetAndKeepsTheOldOneOnError) {
   ahpl::testing::TestDatabase db;
   HostOptions options = DefaultHostOptions(db.url());
   options.listen_address = "127.0.0.1:0";
-  options.settings["classification.ruleset_file"] = path;
+  options.settings.classification.ruleset_file = path;
   auto host = ServiceHost::Start(std::move(options), *SelectServices("classification"));
   ASSERT_TRUE(host.ok()) << host.status();
   sdk::ClientOptions client;

@@ -165,12 +165,12 @@ TEST(ServerToServerTlsTest, SubmissionsAreClassifiedOverMutualTls) {
   testing::TestDatabase db;
   HostOptions assessment = DefaultHostOptions(db.url());
   assessment.listen_address = "127.0.0.1:0";
-  assessment.settings["assessment.classification_target"] = target;
-  assessment.settings["assessment.classification_token"] =
-      testing::MakeToken(classification_db.url(), v1::ROLE_CLASSIFIER);
-  assessment.settings["assessment.classification_ca"] = Certs()("ca.pem");
-  assessment.settings["assessment.classification_cert"] = Certs()("client.pem");
-  assessment.settings["assessment.classification_key"] = Certs()("client.key");
+  RemoteClassificationSettings& remote = assessment.settings.assessment.classification;
+  remote.target = target;
+  remote.token = testing::MakeToken(classification_db.url(), v1::ROLE_CLASSIFIER);
+  remote.ca_file = Certs()("ca.pem");
+  remote.cert_file = Certs()("client.pem");
+  remote.key_file = Certs()("client.key");
   auto host = ServiceHost::Start(std::move(assessment), *SelectServices("assessment"));
   ASSERT_TRUE(host.ok()) << host.status();
 
