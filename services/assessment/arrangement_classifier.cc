@@ -26,7 +26,7 @@ absl::StatusOr<std::unique_ptr<LocalClassifier>> LocalClassifier::Load(
 
 absl::Status LocalClassifier::Reload() {
   ASSIGN_OR_RETURN(auto rules, classification::LoadRuleset(ruleset_file_, editions_));
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   rules_ = std::move(rules);
   return absl::OkStatus();
 }
@@ -35,7 +35,7 @@ absl::StatusOr<v1::StoredClassification> LocalClassifier::Classify(
     const v1::LeadershipArrangement& arrangement) {
   std::shared_ptr<const classification::CompiledRuleset> rules;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     rules = rules_;
   }
   ASSIGN_OR_RETURN(auto result, classification::Classify(*rules, arrangement,

@@ -5,12 +5,13 @@
 #define AHPL_SERVICES_ASSESSMENT_ARRANGEMENT_CLASSIFIER_H_
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "ahpl/v1/assessment.pb.h"
 #include "ahpl/sdk/classification_client.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/classification/ruleset.h"
 
@@ -42,8 +43,8 @@ class LocalClassifier final : public ArrangementClassifier {
       : ruleset_file_(std::move(ruleset_file)), editions_(editions) {}
   std::string ruleset_file_;
   catalogue::CatalogueStore& editions_;
-  std::mutex mu_;
-  std::shared_ptr<const classification::CompiledRuleset> rules_;
+  absl::Mutex mu_;
+  std::shared_ptr<const classification::CompiledRuleset> rules_ ABSL_GUARDED_BY(mu_);
 };
 
 // Calls a ClassificationService at `target` (host:port) with the bearer

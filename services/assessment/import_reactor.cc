@@ -9,14 +9,9 @@
 
 namespace ahpl::assessment {
 
-template <typename Event>
-void ImportReactor::Handle(Event event) {
-  std::optional<grpc::Status> finish;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    event();
-    finish = AdvanceLocked();
-  }
+void ImportReactor::AdvanceAndUnlock() {
+  const std::optional<grpc::Status> finish = AdvanceLocked();
+  mu_.Unlock();
   // Finish may run OnDone, which deletes the reactor: nothing touches it
   // afterwards.
   if (finish.has_value()) Finish(*finish);
@@ -25,75 +20,92 @@ void ImportReactor::Handle(Event event) {
 ImportReactor::ImportReactor(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers,
                              grpc::CallbackServerContext* context, Authorizer& authorizer)
     : store_(store), writer_(writer), workers_(workers) {
-  Handle([&] {
-    if (!workers_.TrySubmit([this, context, &authorizer] { Authorize(context, authorizer); })) {
-      intake_ = Intake::kEnded;
-      FailLocked(ServerBusy());
-    }
-  });
+  mu_.Lock();
+  if (!workers_.TrySubmit([this, context, &authorizer] { Authorize(context, authorizer); })) {
+    intake_ = Intake::kEnded;
+    FailLocked(ServerBusy());
+  }
+  AdvanceAndUnlock();
 }
 
 void ImportReactor::Authorize(grpc::CallbackServerContext* context, Authorizer& authorizer) {
   auto caller = authorizer.Authorize(*context, AHPL_RPC(AssessmentService, ImportReturns));
-  Handle([&] {
-    if (!caller.ok()) {
-      intake_ = Intake::kEnded;
-      FailLocked(ToGrpcStatus(caller.status()));
-      return;
-    }
-    pipeline_.emplace(store_, writer_, std::move(*caller));
-    intake_ = Intake::kIdle;
-  });
+  mu_.Lock();
+  AuthorizedLocked(std::move(caller));
+  AdvanceAndUnlock();
+}
+
+void ImportReactor::AuthorizedLocked(absl::StatusOr<Principal> caller) {
+  if (!caller.ok()) {
+    intake_ = Intake::kEnded;
+    FailLocked(ToGrpcStatus(caller.status()));
+    return;
+  }
+  pipeline_.emplace(store_, writer_, std::move(*caller));
+  intake_ = Intake::kIdle;
 }
 
 void ImportReactor::OnReadDone(bool ok) {
-  Handle([&] {
-    if (!ok || failure_.has_value()) {
-      intake_ = Intake::kEnded;
-      return;
-    }
-    auto chunk = std::make_shared<const v1::ImportReturnsRequest>(std::move(request_));
-    request_.Clear();
-    intake_ = Intake::kPreparing;
-    if (!workers_.TrySubmit([this, chunk] { Prepare(*chunk); })) {
-      intake_ = Intake::kEnded;
-      FailLocked(ServerBusy());
-    }
-  });
+  mu_.Lock();
+  ReadDoneLocked(ok);
+  AdvanceAndUnlock();
+}
+
+void ImportReactor::ReadDoneLocked(bool ok) {
+  if (!ok || failure_.has_value()) {
+    intake_ = Intake::kEnded;
+    return;
+  }
+  auto chunk = std::make_shared<const v1::ImportReturnsRequest>(std::move(request_));
+  request_.Clear();
+  intake_ = Intake::kPreparing;
+  if (!workers_.TrySubmit([this, chunk] { Prepare(*chunk); })) {
+    intake_ = Intake::kEnded;
+    FailLocked(ServerBusy());
+  }
 }
 
 void ImportReactor::Prepare(const v1::ImportReturnsRequest& chunk) {
+  // pipeline_ is set before the first read and not changed afterwards.
   auto prepared = pipeline_->Prepare(chunk);
-  Handle([&] {
-    intake_ = Intake::kIdle;
-    if (!prepared.ok()) {
-      FailLocked(ToGrpcStatus(prepared.status()));
-      return;
-    }
-    if (failure_.has_value()) return;
-    prepared_.push_back(std::make_shared<ImportPipeline::PreparedChunk>(std::move(*prepared)));
-  });
+  mu_.Lock();
+  PreparedLocked(std::move(prepared));
+  AdvanceAndUnlock();
+}
+
+void ImportReactor::PreparedLocked(absl::StatusOr<ImportPipeline::PreparedChunk> prepared) {
+  intake_ = Intake::kIdle;
+  if (!prepared.ok()) {
+    FailLocked(ToGrpcStatus(prepared.status()));
+    return;
+  }
+  if (failure_.has_value()) return;
+  prepared_.push_back(std::make_shared<ImportPipeline::PreparedChunk>(std::move(*prepared)));
 }
 
 void ImportReactor::Store(ImportPipeline::PreparedChunk chunk) {
   auto response = pipeline_->Store(std::move(chunk));
-  Handle([&] {
-    storing_ = false;
-    if (!response.ok()) {
-      FailLocked(ToGrpcStatus(response.status()));
-      return;
-    }
-    if (failure_.has_value()) return;
-    outbox_.push_back(std::move(*response));
-  });
+  mu_.Lock();
+  StoredLocked(std::move(response));
+  AdvanceAndUnlock();
+}
+
+void ImportReactor::StoredLocked(absl::StatusOr<v1::ImportReturnsResponse> response) {
+  storing_ = false;
+  if (!response.ok()) {
+    FailLocked(ToGrpcStatus(response.status()));
+    return;
+  }
+  if (failure_.has_value()) return;
+  outbox_.push_back(std::move(*response));
 }
 
 void ImportReactor::OnWriteDone(bool ok) {
-  Handle([&] {
-    writing_ = false;
-    outbox_.pop_front();
-    if (!ok) FailLocked(ClientGone());
-  });
+  mu_.Lock();
+  writing_ = false;
+  outbox_.pop_front();
+  if (!ok) FailLocked(ClientGone());
+  AdvanceAndUnlock();
 }
 
 std::optional<grpc::Status> ImportReactor::AdvanceLocked() {

@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ahpl/v1/assessment.pb.h"
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/import_pipeline.h"
@@ -47,20 +49,28 @@ class ImportReactor final
   // One chunk stored (or written) while the next is prepared.
   static constexpr size_t kMaxChunksHeld = 2;
 
-  // Applies `event` to the state under mu_, starts what may start now, and
-  // after releasing mu_ finishes the call if it is over.
-  template <typename Event>
-  void Handle(Event event);
+  // Every event locks mu_, applies itself to the state (a ...Locked
+  // method), then calls AdvanceAndUnlock: it starts what may start now,
+  // releases mu_ and, if the call is over, finishes it.
+  void AdvanceAndUnlock() ABSL_UNLOCK_FUNCTION(mu_);
   // Starts the next store, write and read that may start; the status to
   // finish with once the call is over.
-  std::optional<grpc::Status> AdvanceLocked();
-  void StartStoreLocked();
-  void StartWriteLocked();
-  void StartReadLocked();
+  std::optional<grpc::Status> AdvanceLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void StartStoreLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void StartWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void StartReadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Records the call's first failure.
-  void FailLocked(grpc::Status status);
+  void FailLocked(grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Chunks read and not yet written, counting one being read.
-  size_t ChunksHeldLocked() const;
+  size_t ChunksHeldLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // The events' effects on the state.
+  void AuthorizedLocked(absl::StatusOr<Principal> caller) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReadDoneLocked(bool ok) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void PreparedLocked(absl::StatusOr<ImportPipeline::PreparedChunk> prepared)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void StoredLocked(absl::StatusOr<v1::ImportReturnsResponse> response)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Worker tasks.
   void Authorize(grpc::CallbackServerContext* context, Authorizer& authorizer);
@@ -83,15 +93,20 @@ class ImportReactor final
   // no worker task and no write is in flight: with failure_ when set, else
   // OK when intake_ is kEnded and prepared_ and outbox_ are empty. A read
   // still outstanding at a failure ends with ok = false after Finish.
-  std::mutex mu_;
-  Intake intake_ = Intake::kAuthorizing;
-  v1::ImportReturnsRequest request_;  // the chunk being read
-  std::deque<std::shared_ptr<ImportPipeline::PreparedChunk>> prepared_;  // waiting to be stored
-  bool storing_ = false;
-  std::deque<v1::ImportReturnsResponse> outbox_;  // stored; the front is written first
-  bool writing_ = false;                         // outbox_.front() is being written
-  std::optional<grpc::Status> failure_;
-  bool finished_ = false;  // Finish was decided (and runs outside mu_)
+  absl::Mutex mu_;
+  Intake intake_ ABSL_GUARDED_BY(mu_) = Intake::kAuthorizing;
+  // The chunk being read.
+  v1::ImportReturnsRequest request_ ABSL_GUARDED_BY(mu_);
+  // Prepared chunks waiting to be stored.
+  std::deque<std::shared_ptr<ImportPipeline::PreparedChunk>> prepared_ ABSL_GUARDED_BY(mu_);
+  bool storing_ ABSL_GUARDED_BY(mu_) = false;
+  // Stored chunks' answers; the front is written first.
+  std::deque<v1::ImportReturnsResponse> outbox_ ABSL_GUARDED_BY(mu_);
+  // outbox_.front() is being written.
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> failure_ ABSL_GUARDED_BY(mu_);
+  // Finish was decided (and runs outside mu_).
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ahpl::assessment

@@ -18,12 +18,12 @@ absl::Status ReturnWriter::CheckWritable(const Principal& caller, const std::str
 
 absl::StatusOr<std::string> ReturnWriter::RegionOf(const std::string& ods_code) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     auto it = regions_.find(ods_code);
     if (it != regions_.end()) return it->second;
   }
   ASSIGN_OR_RETURN(std::string region, store_.RegionOf(ods_code));
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   regions_[ods_code] = region;
   return region;
 }
@@ -31,13 +31,13 @@ absl::StatusOr<std::string> ReturnWriter::RegionOf(const std::string& ods_code) 
 absl::StatusOr<bool> ReturnWriter::TrustKnown(const std::string& ods_code) {
   if (!IsOdsCode(ods_code)) return false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (known_trusts_.count(ods_code) > 0) return true;
   }
   auto trust = catalogue_.GetTrust(ods_code);
   if (absl::IsNotFound(trust.status())) return false;
   if (!trust.ok()) return trust.status();
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   known_trusts_.insert(ods_code);
   return true;
 }

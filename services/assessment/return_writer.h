@@ -5,7 +5,6 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,6 +12,8 @@
 #include <google/protobuf/message.h>
 
 #include "ahpl/v1/assessment.pb.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -80,9 +81,11 @@ class ReturnWriter {
   AssessmentStore& store_;
   catalogue::CatalogueStore& catalogue_;
   ArrangementClassifier& classifier_;
-  std::mutex mu_;
-  std::set<std::string> known_trusts_;
-  std::map<std::string, std::string> regions_;
+  // Caches of register lookups (bounded by the register: only codes found
+  // there are kept).
+  absl::Mutex mu_;
+  std::set<std::string> known_trusts_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> regions_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ahpl::assessment
