@@ -70,8 +70,11 @@ absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Connect(Options options) {
   if (!first.ok()) return first.status();
   auto slot = std::make_unique<Slot>();
   slot->conn = std::move(*first);
-  pool->open_ = 1;
-  pool->idle_.push_back(std::move(slot));
+  {
+    absl::MutexLock lock(&pool->mu_);
+    pool->open_ = 1;
+    pool->idle_.push_back(std::move(slot));
+  }
   return pool;
 }
 
@@ -90,7 +93,7 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() const {
 }
 
 void PgPool::RegisterStatements(const std::vector<PreparedStatement>& statements) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   for (const auto& s : statements) {
     bool known = false;
     for (const auto& existing : statements_) {
@@ -108,7 +111,7 @@ void PgPool::RegisterStatements(const std::vector<PreparedStatement>& statements
 void PgPool::PrepareMissing(Slot& slot) {
   std::vector<PreparedStatement> missing;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     missing.assign(statements_.begin() + slot.prepared, statements_.end());
   }
   for (const auto& s : missing) {
@@ -118,46 +121,40 @@ void PgPool::PrepareMissing(Slot& slot) {
 }
 
 absl::StatusOr<std::unique_ptr<PgPool::Slot>> PgPool::Acquire() {
-  std::unique_lock<std::mutex> lock(mu_);
-  const auto deadline = absl::Now() + options_.acquire_timeout;
-  for (;;) {
+  {
+    absl::MutexLock lock(&mu_);
+    // The condition as it stands at the deadline, re-checked on every wake.
+    if (!mu_.AwaitWithTimeout(absl::Condition(this, &PgPool::CanLeaseLocked),
+                              options_.acquire_timeout)) {
+      return absl::ResourceExhaustedError("no database connection free in time");
+    }
     if (!idle_.empty()) {
       auto slot = std::move(idle_.back());
       idle_.pop_back();
       return slot;
     }
-    if (open_ < options_.size) {
-      ++open_;
-      lock.unlock();
-      auto conn = Open();
-      if (!conn.ok()) {
-        lock.lock();
-        --open_;
-        released_.notify_one();
-        return conn.status();
-      }
-      auto slot = std::make_unique<Slot>();
-      slot->conn = std::move(*conn);
-      return slot;
-    }
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration() ||
-        released_.wait_for(lock, absl::ToChronoNanoseconds(left)) == std::cv_status::timeout) {
-      if (idle_.empty() && open_ >= options_.size) {
-        return absl::ResourceExhaustedError("no database connection free in time");
-      }
-    }
+    ++open_;  // room for one more: counted now, opened without the lock
   }
+  auto conn = Open();
+  if (!conn.ok()) {
+    // Releasing mu_ lets a waiter take the room back.
+    absl::MutexLock lock(&mu_);
+    --open_;
+    return conn.status();
+  }
+  auto slot = std::make_unique<Slot>();
+  slot->conn = std::move(*conn);
+  return slot;
 }
 
 void PgPool::Release(std::unique_ptr<Slot> slot, bool broken) {
-  std::lock_guard<std::mutex> lock(mu_);
+  // Releasing mu_ wakes a waiter in Acquire whose condition now holds.
+  absl::MutexLock lock(&mu_);
   if (broken || !slot->conn->is_open()) {
     --open_;
   } else {
     idle_.push_back(std::move(slot));
   }
-  released_.notify_one();
 }
 
 absl::Status PgPool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn) {

@@ -3,19 +3,19 @@
 #ifndef AHPL_SERVICES_COMMON_PG_POOL_H_
 #define AHPL_SERVICES_COMMON_PG_POOL_H_
 
-#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include <pqxx/pqxx>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace ahpl {
@@ -29,6 +29,9 @@ struct PreparedStatement {
 // Isolation level of a pooled transaction.
 enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
 
+// Every method may be called from any number of threads at once: each call
+// leases a connection of its own, and the pool's bookkeeping (idle
+// connections, their count, the registered statements) is guarded by mu_.
 class PgPool {
  public:
   struct Options {
@@ -52,7 +55,8 @@ class PgPool {
   // Adds statements prepared on every connection, now and later. A name
   // registered again with the same SQL is ignored (several stores may share
   // one pool); with other SQL it is a programming error and aborts.
-  void RegisterStatements(const std::vector<PreparedStatement>& statements);
+  void RegisterStatements(const std::vector<PreparedStatement>& statements)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Runs `fn` on a leased connection. Database exceptions become statuses.
   absl::Status WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn);
@@ -82,17 +86,24 @@ class PgPool {
   };
 
   explicit PgPool(Options options);
-  absl::StatusOr<std::unique_ptr<Slot>> Acquire();
-  void Release(std::unique_ptr<Slot> slot, bool broken);
+  // Waits (up to acquire_timeout) for an idle connection or room to open
+  // one. Releasing mu_ wakes the waiters whose condition holds, so Release
+  // has nothing to notify.
+  absl::StatusOr<std::unique_ptr<Slot>> Acquire() ABSL_LOCKS_EXCLUDED(mu_);
+  void Release(std::unique_ptr<Slot> slot, bool broken) ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Open() const;
-  void PrepareMissing(Slot& slot);
+  // `slot` is leased to the caller, so only the statement list needs mu_.
+  void PrepareMissing(Slot& slot) ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether Acquire can lease at once.
+  bool CanLeaseLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !idle_.empty() || open_ < options_.size;
+  }
 
   const Options options_;
-  std::mutex mu_;
-  std::condition_variable released_;
-  std::vector<std::unique_ptr<Slot>> idle_;
-  size_t open_ = 0;  // connections idle or leased
-  std::vector<PreparedStatement> statements_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Slot>> idle_ ABSL_GUARDED_BY(mu_);
+  size_t open_ ABSL_GUARDED_BY(mu_) = 0;  // connections idle or leased
+  std::vector<PreparedStatement> statements_ ABSL_GUARDED_BY(mu_);
 };
 
 // Maps a database exception to a status: lost connections are UNAVAILABLE,

@@ -11,20 +11,18 @@ WorkerPool::WorkerPool(size_t threads, size_t max_queued) : max_queued_(max_queu
 
 WorkerPool::~WorkerPool() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    // Releasing mu_ wakes every worker (their condition now holds).
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  ready_.notify_all();
   for (auto& t : threads_) t.join();
 }
 
 bool WorkerPool::TrySubmit(std::function<void()> task) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ || queue_.size() >= max_queued_) return false;
-    queue_.push_back(std::move(task));
-  }
-  ready_.notify_one();
+  // Releasing mu_ wakes a waiting worker.
+  absl::MutexLock lock(&mu_);
+  if (stopping_ || queue_.size() >= max_queued_) return false;
+  queue_.push_back(std::move(task));
   return true;
 }
 
@@ -32,8 +30,7 @@ void WorkerPool::Work() {
   for (;;) {
     std::function<void()> task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      absl::MutexLock lock(&mu_, absl::Condition(this, &WorkerPool::TaskOrStoppingLocked));
       if (queue_.empty()) return;
       task = std::move(queue_.front());
       queue_.pop_front();
