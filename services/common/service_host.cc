@@ -104,10 +104,12 @@ void ServiceHost::SetServing(bool serving) {
 }
 
 void ServiceHost::MonitorHealth() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+  }
   std::unique_ptr<pqxx::connection> conn;
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
+  for (;;) {
     bool ok = false;
     try {
       if (conn == nullptr || !conn->is_open()) {
@@ -119,21 +121,20 @@ void ServiceHost::MonitorHealth() {
     } catch (const std::exception&) {
       conn.reset();
     }
-    lock.lock();
-    if (stopping_) break;
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
     SetServing(ok);
-    stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(options_.health_interval),
-                      [this] { return stopping_; });
+    // True (and at once) when Shutdown sets stopping_.
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.health_interval)) return;
   }
 }
 
 void ServiceHost::Shutdown() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (stopping_) return;
     stopping_ = true;
   }
-  stop_cv_.notify_all();
   if (health_thread_.joinable()) health_thread_.join();
   if (server_ != nullptr) {
     if (auto* health = server_->GetHealthCheckService()) health->Shutdown();

@@ -5,18 +5,18 @@
 #define AHPL_SERVICES_COMMON_SERVICE_HOST_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/access.h"
 #include "services/common/embedded_file.h"
@@ -100,7 +100,7 @@ class ServiceHost {
   int port() const { return port_; }
   // Stops accepting calls, lets calls in flight finish within the grace
   // period, then cancels the rest. Idempotent.
-  void Shutdown();
+  void Shutdown() ABSL_LOCKS_EXCLUDED(mu_);
   // Whether the last health probe reached the database.
   bool serving() const { return serving_.load(); }
   // Asks every hosted service to reload; the first error, if any.
@@ -108,7 +108,9 @@ class ServiceHost {
 
  private:
   ServiceHost() = default;
-  void MonitorHealth();
+  // The health thread: probes the database every health_interval until
+  // Shutdown.
+  void MonitorHealth() ABSL_LOCKS_EXCLUDED(mu_);
   void SetServing(bool serving);
 
   HostOptions options_;
@@ -120,9 +122,9 @@ class ServiceHost {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> serving_{false};
-  std::mutex mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
+  absl::Mutex mu_;
+  // Set once by Shutdown; releasing mu_ then wakes the health thread.
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread health_thread_;
 };
 
