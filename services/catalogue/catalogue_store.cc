@@ -103,14 +103,14 @@ CatalogueStore::CatalogueStore(PgPool& pool) : pool_(pool) {
 
 absl::StatusOr<std::shared_ptr<const v1::Edition>> CatalogueStore::Cache(v1::Edition edition) {
   auto shared = std::make_shared<const v1::Edition>(std::move(edition));
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto [it, inserted] = editions_.emplace(shared->id(), shared);
   return it->second;
 }
 
 std::shared_ptr<const v1::Edition> CatalogueStore::CachedEdition(
     const std::string& edition_id) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::ReaderMutexLock lock(&mu_);
   auto it = editions_.find(edition_id);
   return it == editions_.end() ? nullptr : it->second;
 }

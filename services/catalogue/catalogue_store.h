@@ -5,13 +5,14 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ahpl/v1/catalogue.pb.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "services/catalogue/trust_register.h"
 #include "services/common/access.h"
 #include "services/common/pg_pool.h"
@@ -47,9 +48,11 @@ class CatalogueStore {
 
   // The edition with `edition_id` (NOT_FOUND if none). Published editions
   // never change, so they are cached once read.
-  absl::StatusOr<std::shared_ptr<const v1::Edition>> GetEdition(const std::string& edition_id);
+  absl::StatusOr<std::shared_ptr<const v1::Edition>> GetEdition(const std::string& edition_id)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // The cached edition, if this process has read it already.
-  std::shared_ptr<const v1::Edition> CachedEdition(const std::string& edition_id) const;
+  std::shared_ptr<const v1::Edition> CachedEdition(const std::string& edition_id) const
+      ABSL_LOCKS_EXCLUDED(mu_);
   // The id of the most recently published edition (NOT_FOUND if none).
   absl::StatusOr<std::string> LatestEditionId();
   // Editions newest first, after `after_key` (empty for the first page).
@@ -69,11 +72,13 @@ class CatalogueStore {
   absl::StatusOr<v1::Trust> GetTrust(const std::string& ods_code);
 
  private:
-  absl::StatusOr<std::shared_ptr<const v1::Edition>> Cache(v1::Edition edition);
+  // Caches `edition`; an edition cached meanwhile under its id wins.
+  absl::StatusOr<std::shared_ptr<const v1::Edition>> Cache(v1::Edition edition)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   PgPool& pool_;
-  mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const v1::Edition>> editions_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<const v1::Edition>> editions_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ahpl::catalogue

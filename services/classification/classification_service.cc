@@ -117,7 +117,7 @@ ClassificationService::ClassificationService(std::shared_ptr<const CompiledRules
 }
 
 void ClassificationService::Replace(std::shared_ptr<const CompiledRuleset> rules) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   current_.store(rules.get(), std::memory_order_release);
   loaded_.push_back(std::move(rules));
 }

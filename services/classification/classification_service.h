@@ -6,11 +6,12 @@
 
 #include <memory>
 #include <atomic>
-#include <mutex>
 #include <vector>
 #include <string>
 
 #include "ahpl/v1/classification.grpc.pb.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/classification/ruleset.h"
 #include "services/common/service_host.h"
@@ -26,7 +27,7 @@ class ClassificationService final : public v1::ClassificationService::CallbackSe
   // The ruleset calls use from now on; calls under way keep the one they
   // started with. Replaced rulesets are kept until the service goes, so a
   // call never takes a lock or a reference count to read the rules.
-  void Replace(std::shared_ptr<const CompiledRuleset> rules);
+  void Replace(std::shared_ptr<const CompiledRuleset> rules) ABSL_LOCKS_EXCLUDED(mu_);
   const CompiledRuleset& rules() const { return *current_.load(std::memory_order_acquire); }
 
   grpc::ServerUnaryReactor* ClassifyArrangement(grpc::CallbackServerContext* context,
@@ -45,8 +46,9 @@ class ClassificationService final : public v1::ClassificationService::CallbackSe
   catalogue::CatalogueStore& editions_;
   Authorizer& authorizer_;
   WorkerPool& workers_;
-  std::mutex mu_;  // guards loaded_
-  std::vector<std::shared_ptr<const CompiledRuleset>> loaded_;
+  absl::Mutex mu_;
+  std::vector<std::shared_ptr<const CompiledRuleset>> loaded_ ABSL_GUARDED_BY(mu_);
+  // Stored under mu_ (so it is always one of loaded_), read without it.
   std::atomic<const CompiledRuleset*> current_;
 };
 
