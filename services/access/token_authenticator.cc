@@ -49,11 +49,15 @@ TokenAuthenticator::TokenAuthenticator(PgPool& pool, std::string database_url)
 
 TokenAuthenticator::~TokenAuthenticator() {
   {
-    std::lock_guard<std::mutex> lock(stop_mu_);
+    absl::MutexLock lock(&stop_mu_);
     stopping_ = true;
   }
-  stop_cv_.notify_all();
   listener_.join();
+}
+
+bool TokenAuthenticator::stopping() const {
+  absl::MutexLock lock(&stop_mu_);
+  return stopping_;
 }
 
 absl::StatusOr<Principal> TokenAuthenticator::Decide(const Known& known,
@@ -128,9 +132,7 @@ void TokenAuthenticator::ClearCache() {
 
 void TokenAuthenticator::Listen() {
   bool warned = false;
-  std::unique_lock<std::mutex> stop_lock(stop_mu_);
-  while (!stopping_) {
-    stop_lock.unlock();
+  while (!stopping()) {
     try {
       pqxx::connection conn(database_url_);
       RevocationReceiver receiver(conn, [this](int64_t id) { Forget(id); });
@@ -138,13 +140,7 @@ void TokenAuthenticator::Listen() {
       listening_ = true;
       if (warned) LogInfo("hearing token revocations again");
       warned = false;
-      for (;;) {
-        {
-          std::lock_guard<std::mutex> lock(stop_mu_);
-          if (stopping_) break;
-        }
-        conn.await_notification(0, 200000);
-      }
+      while (!stopping()) conn.await_notification(0, 200000);
     } catch (const std::exception& e) {
       if (!warned) {
         LogError("not hearing token revocations (every call checks its token in the database "
@@ -154,8 +150,9 @@ void TokenAuthenticator::Listen() {
     }
     listening_ = false;
     ClearCache();
-    stop_lock.lock();
-    stop_cv_.wait_for(stop_lock, std::chrono::seconds(1), [this] { return stopping_; });
+    // A second before reconnecting, or less when the destructor stops us.
+    absl::MutexLock lock(&stop_mu_);
+    stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1));
   }
 }
 

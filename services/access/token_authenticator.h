@@ -6,12 +6,11 @@
 #define AHPL_SERVICES_ACCESS_TOKEN_AUTHENTICATOR_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "services/access/access_store.h"
@@ -30,10 +29,11 @@ class TokenAuthenticator final : public Authorizer {
   TokenAuthenticator& operator=(const TokenAuthenticator&) = delete;
 
   absl::StatusOr<Principal> Authorize(const grpc::ServerContextBase& context,
-                                      absl::string_view method) override;
+                                      absl::string_view method) override ABSL_LOCKS_EXCLUDED(mu_);
   std::optional<absl::StatusOr<Principal>> AuthorizeFromCache(
-      const grpc::ServerContextBase& context, absl::string_view method) override;
-  void Forget(int64_t token_id) override;
+      const grpc::ServerContextBase& context, absl::string_view method) override
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void Forget(int64_t token_id) override ABSL_LOCKS_EXCLUDED(mu_);
 
   // Whether revocations are being heard (and tokens cached); for tests.
   bool listening() const { return listening_.load(); }
@@ -43,8 +43,10 @@ class TokenAuthenticator final : public Authorizer {
   using Known = std::optional<TokenRecord>;
 
   absl::StatusOr<Principal> Decide(const Known& known, absl::string_view method) const;
-  void Listen();
-  void ClearCache();
+  // The listener thread: hears revocations until the destructor stops it.
+  void Listen() ABSL_LOCKS_EXCLUDED(mu_, stop_mu_);
+  void ClearCache() ABSL_LOCKS_EXCLUDED(mu_);
+  bool stopping() const ABSL_LOCKS_EXCLUDED(stop_mu_);
 
   AccessStore store_;
   const std::string database_url_;
@@ -54,9 +56,10 @@ class TokenAuthenticator final : public Authorizer {
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<bool> listening_{false};
 
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stopping_ = false;
+  mutable absl::Mutex stop_mu_;
+  // Set once by the destructor; releasing stop_mu_ then wakes the listener
+  // if it is waiting to reconnect.
+  bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
   std::thread listener_;
 };
 
