@@ -69,12 +69,12 @@ void TestServer::StoreTokenLocked(const std::string& secret, v1::Role role,
 }
 
 void TestServer::InstallToken(const std::string& secret, v1::Role role, const std::string& scope) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (installed_.insert(secret).second) StoreTokenLocked(secret, role, scope);
 }
 
 std::string TestServer::Token(v1::Role role, const std::string& scope) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto& token = tokens_[{role, scope}];
   if (token.empty()) {
     auto secret = access::NewTokenSecret();

@@ -5,13 +5,14 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "ahpl/sdk/client_options.h"
 #include "ahpl/v1/access.pb.h"
 #include "services/access/access_store.h"
@@ -30,15 +31,17 @@ class TestServer {
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   // A channel whose calls carry a token of `role` (scope: an ODS or region
   // code for trust and region tokens).
-  std::shared_ptr<grpc::Channel> ChannelAs(v1::Role role, const std::string& scope = "");
+  std::shared_ptr<grpc::Channel> ChannelAs(v1::Role role, const std::string& scope = "")
+      ABSL_LOCKS_EXCLUDED(mu_);
   // SDK options reaching this server with such a token.
   sdk::ClientOptions ClientOptionsAs(v1::Role role = v1::ROLE_NATIONAL,
-                                     const std::string& scope = "");
+                                     const std::string& scope = "") ABSL_LOCKS_EXCLUDED(mu_);
   // The secret of a token of `role` and `scope`, made once per server.
-  std::string Token(v1::Role role, const std::string& scope = "");
+  std::string Token(v1::Role role, const std::string& scope = "") ABSL_LOCKS_EXCLUDED(mu_);
   // Stores `secret` as a token of `role` (once), for tests that reach
   // several servers with one token.
-  void InstallToken(const std::string& secret, v1::Role role, const std::string& scope = "");
+  void InstallToken(const std::string& secret, v1::Role role, const std::string& scope = "")
+      ABSL_LOCKS_EXCLUDED(mu_);
   const std::string& address() const { return address_; }
   TestDatabase& database() { return database_; }
   ServiceHost& host() { return *host_; }
@@ -47,16 +50,18 @@ class TestServer {
   TestDatabase database_;
   std::unique_ptr<ServiceHost> host_;
   std::string address_;
-  // Stores a token of `secret`; aborts on failure. Needs mu_.
-  void StoreTokenLocked(const std::string& secret, v1::Role role, const std::string& scope);
+  // Stores a token of `secret`; aborts on failure.
+  void StoreTokenLocked(const std::string& secret, v1::Role role, const std::string& scope)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::shared_ptr<grpc::Channel> channel_;
-  std::mutex mu_;
-  std::map<std::pair<int, std::string>, std::string> tokens_;
-  std::set<std::string> installed_;
-  // Where tokens are stored, straight in the server's database.
-  std::unique_ptr<PgPool> tokens_pool_;
-  std::unique_ptr<access::AccessStore> tokens_store_;
+  absl::Mutex mu_;
+  std::map<std::pair<int, std::string>, std::string> tokens_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> installed_ ABSL_GUARDED_BY(mu_);
+  // Where tokens are stored, straight in the server's database; made by the
+  // first StoreTokenLocked.
+  std::unique_ptr<PgPool> tokens_pool_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<access::AccessStore> tokens_store_ ABSL_GUARDED_BY(mu_);
 };
 
 // Makes a token of `role` and `scope` in the database at `database_url`;
