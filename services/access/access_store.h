@@ -30,6 +30,10 @@ struct AuditQuery {
   std::optional<absl::Time> start_time, end_time;
 };
 
+// Thread safety: every method may be called from any number of threads at
+// once (one store serves all of a server's handlers and its authenticator).
+// The store holds no state of its own: each call takes a pooled connection
+// for its duration.
 class AccessStore {
  public:
   explicit AccessStore(PgPool& pool);

@@ -71,6 +71,9 @@ struct ImportRow {
   std::string return_id;  // filled in by ImportBatch
 };
 
+// Thread safety: every method may be called from any number of threads at
+// once. The store holds no state of its own: each call takes a pooled
+// connection for its duration.
 class AssessmentStore {
  public:
   explicit AssessmentStore(PgPool& pool);

@@ -33,6 +33,11 @@ struct Published {
   bool created = false;  // false when identical content was already there
 };
 
+// Thread safety: every method may be called from any number of threads at
+// once (one store serves all of a server's handlers). Each call that reads or
+// writes the database takes a pooled connection of its own for its duration;
+// the only state the store holds, the cache of published editions, is
+// guarded by mu_.
 class CatalogueStore {
  public:
   // Registers the store's prepared statements with `pool`.
