@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, starts a throwaway
 # PostgreSQL, lints the protos and checks them against the last release
-# (buf), checks the C++ changed since that release is formatted, runs every
-# test, and removes the cluster again even when tests fail. Run from anywhere, as root on a fresh machine.
+# (buf), checks the locking annotations (clang's thread-safety analysis) and
+# that the C++ changed since that release is formatted, runs every test, and
+# removes the cluster again even when tests fail. Run from anywhere, as root on a fresh machine.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +25,9 @@ export AHPL_TEST_DATABASE_URL=$url
 echo "== buf lint"
 deploy/tools/node_modules/.bin/buf lint proto
 echo "protos are lint-clean"
+
+echo "== thread safety"
+deploy/tools/thread-safety.sh
 
 echo "== buf breaking"
 release=$(git describe --tags --abbrev=0 --match 'v*' 2>/dev/null || true)

@@ -22,6 +22,10 @@ packages=(
   libcli11-dev
   # the style check of tests/run.sh (deploy/tools/format.sh)
   clang-format
+  # the lock check of tests/run.sh (deploy/tools/thread-safety.sh): clang's
+  # -Wthread-safety analysis of the ABSL_GUARDED_BY annotations, which gcc
+  # ignores
+  clang-14
 )
 
 missing=()
