@@ -65,8 +65,9 @@ absl::StatusOr<Principal> TokenAuthenticator::Decide(const Known& known,
   if (!known.has_value()) return absl::UnauthenticatedError("unknown access token");
   if (known->revoked) return absl::UnauthenticatedError("this access token has been revoked");
   if (known->expire_time.has_value() && *known->expire_time <= absl::Now()) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "this access token expired at ", absl::FormatTime(*known->expire_time, absl::UTCTimeZone())));
+    return absl::UnauthenticatedError(
+        absl::StrCat("this access token expired at ",
+                     absl::FormatTime(*known->expire_time, absl::UTCTimeZone())));
   }
   if (absl::Status s = CheckRole(known->principal.role, method); !s.ok()) return s;
   return known->principal;
@@ -143,8 +144,10 @@ void TokenAuthenticator::Listen() {
       while (!stopping()) conn.await_notification(0, 200000);
     } catch (const std::exception& e) {
       if (!warned) {
-        LogError("not hearing token revocations (every call checks its token in the database "
-                 "until this recovers): ", e.what());
+        LogError(
+            "not hearing token revocations (every call checks its token in the database "
+            "until this recovers): ",
+            e.what());
         warned = true;
       }
     }

@@ -7,8 +7,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "core/status_macros.h"
 #include "core/json.h"
+#include "core/status_macros.h"
 
 namespace ahpl::catalogue {
 namespace {
@@ -24,8 +24,7 @@ const std::vector<PreparedStatement>& Statements() {
       {"catalogue_audit_publish",
        "INSERT INTO audit_events (actor, token_id, actor_role, action, resource) "
        "VALUES ($1, $2, $3, 'edition.published', $4)"},
-      {"catalogue_edition_digest",
-       "SELECT content_sha256 FROM editions WHERE edition_id = $1"},
+      {"catalogue_edition_digest", "SELECT content_sha256 FROM editions WHERE edition_id = $1"},
       {"catalogue_insert_section",
        "INSERT INTO edition_sections (edition_id, section_id, position, title) "
        "VALUES ($1, $2, $3, $4)"},
@@ -124,9 +123,9 @@ absl::StatusOr<Published> CatalogueStore::PublishEdition(const v1::Edition& edit
   bool created = false;
   int64_t publish_micros = 0;
   RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
-    const auto inserted = tx.exec_prepared("catalogue_insert_edition", content.id(),
-                                           content.title(), content.questions_size(), json,
-                                           fingerprint);
+    const auto inserted =
+        tx.exec_prepared("catalogue_insert_edition", content.id(), content.title(),
+                         content.questions_size(), json, fingerprint);
     if (inserted.empty()) {
       const auto digest = tx.exec_prepared("catalogue_edition_digest", content.id());
       if (!digest.empty() && digest[0][0].as<std::string>() == fingerprint) {
@@ -219,7 +218,8 @@ absl::StatusOr<Page<v1::EditionSummary>> CatalogueStore::ListEditions(const std:
     for (const auto& row : r) {
       if (static_cast<int>(page.items.size()) == limit) {
         const auto& last = page.items.back();
-        page.last_key = EditionKey(TimeUtil::TimestampToMicroseconds(last.publish_time()), last.id());
+        page.last_key =
+            EditionKey(TimeUtil::TimestampToMicroseconds(last.publish_time()), last.id());
         break;
       }
       v1::EditionSummary s;
@@ -241,10 +241,12 @@ absl::Status CatalogueStore::ReplaceTrustRegister(const std::vector<TrustRecord>
     for (const auto& [code, name] : regions) {
       tx.exec_prepared("catalogue_upsert_region", code, name);
     }
-    tx.exec("CREATE TEMP TABLE trust_register_incoming (ods_code text, name text, "
-            "region_code text, trust_type text) ON COMMIT DROP");
-    pqxx::stream_to stream(tx, "trust_register_incoming",
-                           std::vector<std::string>{"ods_code", "name", "region_code", "trust_type"});
+    tx.exec(
+        "CREATE TEMP TABLE trust_register_incoming (ods_code text, name text, "
+        "region_code text, trust_type text) ON COMMIT DROP");
+    pqxx::stream_to stream(
+        tx, "trust_register_incoming",
+        std::vector<std::string>{"ods_code", "name", "region_code", "trust_type"});
     for (const auto& r : records) {
       stream << std::make_tuple(r.ods_code, r.name, r.region_code, r.trust_type);
     }

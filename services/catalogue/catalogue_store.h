@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "ahpl/v1/catalogue.pb.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "ahpl/v1/catalogue.pb.h"
 #include "services/catalogue/trust_register.h"
 #include "services/common/access.h"
 #include "services/common/pg_pool.h"
@@ -48,8 +48,7 @@ class CatalogueStore {
   // different content under a published id is ALREADY_EXISTS. A new
   // edition's audit row, naming `actor`, is written in the same transaction.
   absl::StatusOr<Published> PublishEdition(const v1::Edition& edition,
-                                           const std::string& fingerprint,
-                                           const Principal& actor);
+                                           const std::string& fingerprint, const Principal& actor);
 
   // The edition with `edition_id` (NOT_FOUND if none). Published editions
   // never change, so they are cached once read.

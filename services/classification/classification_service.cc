@@ -3,13 +3,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "services/classification/classifier.h"
 #include "core/field_violations.h"
-#include "services/common/log.h"
+#include "core/files.h"
 #include "core/status_macros.h"
+#include "services/classification/classifier.h"
+#include "services/common/log.h"
 #include "services/common/rpc_name.h"
 #include "services/common/unary.h"
-#include "core/files.h"
 
 namespace ahpl::classification {
 namespace {
@@ -28,9 +28,8 @@ absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
 // Classifies a stream of chunks; each chunk's results are written before the
 // next chunk is read, so memory stays at one chunk whatever the stream's
 // length.
-class BatchReactor final
-    : public grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest,
-                                     v1::ClassifyArrangementsResponse> {
+class BatchReactor final : public grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest,
+                                                          v1::ClassifyArrangementsResponse> {
  public:
   // Reads once the caller is authorized: from memory at once, or after a
   // token lookup on a worker.
@@ -125,21 +124,20 @@ void ClassificationService::Replace(std::shared_ptr<const CompiledRuleset> rules
 grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
     grpc::CallbackServerContext* context, const v1::ClassifyArrangementRequest* request,
     v1::ClassifyArrangementResponse* response) {
-  return ServeAuthorized(
-      context, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement), workers_,
-      [this, request, response](const Principal&) -> absl::Status {
-        if (!v1::ClassificationView_IsValid(request->view())) {
-          return InvalidField("view", "not a known view");
-        }
-        absl::Status classified =
-            ClassifyInto(rules(), request->arrangement(), request->view(),
-                         *response->mutable_classification(), *response->mutable_findings());
-        if (!classified.ok()) {
-          response->Clear();
-          return Prefixed(classified, "arrangement");
-        }
-        return absl::OkStatus();
-      });
+  return ServeAuthorized(context, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement),
+                         workers_, [this, request, response](const Principal&) -> absl::Status {
+                           if (!v1::ClassificationView_IsValid(request->view())) {
+                             return InvalidField("view", "not a known view");
+                           }
+                           absl::Status classified = ClassifyInto(
+                               rules(), request->arrangement(), request->view(),
+                               *response->mutable_classification(), *response->mutable_findings());
+                           if (!classified.ok()) {
+                             response->Clear();
+                             return Prefixed(classified, "arrangement");
+                           }
+                           return absl::OkStatus();
+                         });
 }
 
 grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest, v1::ClassifyArrangementsResponse>*
@@ -152,14 +150,16 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
     v1::EvaluateReturnResponse* response) {
   const CompiledRuleset& rules = this->rules();
   auto evaluate = [&rules, request, response](const v1::Edition& edition) -> absl::Status {
-    ASSIGN_OR_RETURN(*response, Evaluate(rules, edition, request->arrangement(), request->answers()));
+    ASSIGN_OR_RETURN(*response,
+                     Evaluate(rules, edition, request->arrangement(), request->answers()));
     return absl::OkStatus();
   };
   const std::string& method = AHPL_RPC(ClassificationService, EvaluateReturn);
   const std::string& edition_id = request->edition_id();
   if (edition_id.empty() || edition_id == rules.edition().id()) {
-    return ServeAuthorized(context, authorizer_, method, workers_,
-                           [&rules, evaluate](const Principal&) { return evaluate(rules.edition()); });
+    return ServeAuthorized(
+        context, authorizer_, method, workers_,
+        [&rules, evaluate](const Principal&) { return evaluate(rules.edition()); });
   }
   if (auto cached = editions_.CachedEdition(edition_id)) {
     return ServeAuthorized(context, authorizer_, method, workers_,
@@ -167,13 +167,14 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
   }
   return RunAuthorized(context, authorizer_, method, workers_,
                        [this, edition_id, evaluate](const Principal&) -> absl::Status {
-    auto edition = editions_.GetEdition(edition_id);
-    if (absl::IsNotFound(edition.status())) {
-      return InvalidField("edition_id", absl::StrCat("no published edition \"", edition_id, "\""));
-    }
-    if (!edition.ok()) return edition.status();
-    return evaluate(**edition);
-  });
+                         auto edition = editions_.GetEdition(edition_id);
+                         if (absl::IsNotFound(edition.status())) {
+                           return InvalidField("edition_id", absl::StrCat("no published edition \"",
+                                                                          edition_id, "\""));
+                         }
+                         if (!edition.ok()) return edition.status();
+                         return evaluate(**edition);
+                       });
 }
 
 grpc::ServerUnaryReactor* ClassificationService::GetRuleset(grpc::CallbackServerContext* context,
@@ -193,18 +194,20 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleset>> LoadRuleset(
     ASSIGN_OR_RETURN(ruleset, ShippedRuleset());
   } else {
     auto text = ReadFile(ruleset_file);
-    if (!text.ok()) return absl::NotFoundError(absl::StrCat("cannot read ruleset file ", ruleset_file));
+    if (!text.ok())
+      return absl::NotFoundError(absl::StrCat("cannot read ruleset file ", ruleset_file));
     auto parsed = ParseRuleset(*text);
     if (!parsed.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(ruleset_file, ": ", parsed.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(ruleset_file, ": ", parsed.status().message()));
     }
     ruleset = std::move(*parsed);
   }
   auto edition = editions.GetEdition(ruleset.edition_id());
   if (!edition.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "ruleset ", ruleset.version(), " needs catalogue edition ", ruleset.edition_id(), ": ",
-        edition.status().message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("ruleset ", ruleset.version(), " needs catalogue edition ",
+                     ruleset.edition_id(), ": ", edition.status().message()));
   }
   return CompiledRuleset::Compile(std::move(ruleset), **edition);
 }
@@ -222,7 +225,8 @@ class HostedClassification final : public HostedService {
     ASSIGN_OR_RETURN(auto rules, LoadRuleset(ruleset_file_, store_));
     LogInfo("classification ruleset ", rules->ruleset().version(), " over edition ",
             rules->edition().id());
-    service_ = std::make_unique<ClassificationService>(std::move(rules), store_, authorizer, workers);
+    service_ =
+        std::make_unique<ClassificationService>(std::move(rules), store_, authorizer, workers);
     return absl::OkStatus();
   }
 

@@ -4,14 +4,14 @@
 #ifndef AHPL_SERVICES_CLASSIFICATION_CLASSIFICATION_SERVICE_H_
 #define AHPL_SERVICES_CLASSIFICATION_CLASSIFICATION_SERVICE_H_
 
-#include <memory>
 #include <atomic>
-#include <vector>
+#include <memory>
 #include <string>
+#include <vector>
 
-#include "ahpl/v1/classification.grpc.pb.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "ahpl/v1/classification.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/classification/ruleset.h"
 #include "services/common/service_host.h"

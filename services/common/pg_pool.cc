@@ -175,8 +175,8 @@ absl::Status PgPool::WithConnection(const std::function<absl::Status(pqxx::conne
   return status;
 }
 
-absl::Status PgPool::InTransaction(
-    const std::function<absl::Status(pqxx::transaction_base&)>& fn, Isolation isolation) {
+absl::Status PgPool::InTransaction(const std::function<absl::Status(pqxx::transaction_base&)>& fn,
+                                   Isolation isolation) {
   absl::Status status;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     bool retry = false;
@@ -217,8 +217,7 @@ absl::Status PgPool::InTransaction(
   return status;
 }
 
-absl::Status PgPool::Statement(
-    const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
+absl::Status PgPool::Statement(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
   return WithConnection([&](pqxx::connection& conn) -> absl::Status {
     pqxx::nontransaction tx(conn);
     return fn(tx);

@@ -9,9 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "core/status_macros.h"
 #include "services/common/log.h"
 #include "services/common/migrations.h"
-#include "core/status_macros.h"
 
 namespace ahpl {
 
@@ -22,7 +22,8 @@ void PrepareServingProcess() {
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     HostOptions options, std::vector<ServiceFactory> services) {
   if (options.database_url.empty()) {
-    return absl::InvalidArgumentError("no database URL given (--database_url or AHPL_DATABASE_URL)");
+    return absl::InvalidArgumentError(
+        "no database URL given (--database_url or AHPL_DATABASE_URL)");
   }
   if (services.empty()) return absl::InvalidArgumentError("no services to host");
   if (!options.authorizer) return absl::InvalidArgumentError("no authorizer to check callers with");
@@ -57,8 +58,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   for (auto& factory : services) {
     auto service = factory.create(context);
     if (!service.ok()) {
-      return absl::Status(service.status().code(),
-                          absl::StrCat("starting ", factory.name, ": ", service.status().message()));
+      return absl::Status(service.status().code(), absl::StrCat("starting ", factory.name, ": ",
+                                                                service.status().message()));
     }
     builder.RegisterService((*service)->grpc_service());
     host->services_.push_back(std::move(*service));

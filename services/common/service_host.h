@@ -50,8 +50,8 @@ class HostedService {
 
 // How to make one service, by its short name (e.g. "catalogue").
 struct ServiceFactory {
-  std::string name;            // short name used by --services
-  std::string grpc_name;       // full name, e.g. "ahpl.v1.CatalogueService"
+  std::string name;       // short name used by --services
+  std::string grpc_name;  // full name, e.g. "ahpl.v1.CatalogueService"
   std::function<absl::StatusOr<std::unique_ptr<HostedService>>(ServiceContext&)> create;
 };
 
