@@ -27,8 +27,13 @@ constexpr int kMaxVersionPage = 200;
 }  // namespace
 
 AssessmentService::AssessmentService(AssessmentStore& store, ReturnWriter& writer,
-                                     Authorizer& authorizer, WorkerPool& workers)
-    : store_(store), writer_(writer), authorizer_(authorizer), workers_(workers) {}
+                                     Authorizer& authorizer, WorkerPool& workers,
+                                     const PageTokenCodec& page_tokens)
+    : store_(store),
+      writer_(writer),
+      authorizer_(authorizer),
+      workers_(workers),
+      page_tokens_(page_tokens) {}
 
 absl::Status AssessmentService::CheckVisible(const Principal& caller,
                                              const v1::AssessmentReturn& ret) {
@@ -149,7 +154,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
         if (request->page_size() < 0) v.Add("page_size", "must not be negative");
         RETURN_IF_ERROR(v.ToStatus("invalid request"));
         ASSIGN_OR_RETURN(const int64_t after_version,
-                         DecodeNumericPageToken(request->page_token(), request->name()));
+                         page_tokens_.DecodeNumeric(request->page_token(), request->name()));
         ASSIGN_OR_RETURN(auto current, store_.Get(id, 0));
         RETURN_IF_ERROR(CheckVisible(caller, current.ret));
         const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxVersionPage);
@@ -158,7 +163,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
         if (more) versions.pop_back();
         for (auto& ver : versions) *response->add_versions() = std::move(ver);
         if (more) {
-          response->set_next_page_token(EncodePageToken(
+          response->set_next_page_token(page_tokens_.Encode(
               request->name(), std::to_string(response->versions().rbegin()->version())));
         }
         return absl::OkStatus();
@@ -175,7 +180,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
         const std::string fingerprint = request->filter().SerializeAsString();
         ASSIGN_OR_RETURN(const int64_t after_seq,
-                         DecodeNumericPageToken(request->page_token(), fingerprint));
+                         page_tokens_.DecodeNumeric(request->page_token(), fingerprint));
         std::optional<ReturnQuery> visible = ScopeQuery(caller, std::move(query));
         if (!visible.has_value()) return absl::OkStatus();
         const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxPage);
@@ -185,7 +190,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
         for (auto& r : page) *response->add_returns() = std::move(r.ret);
         if (more) {
           response->set_next_page_token(
-              EncodePageToken(fingerprint, std::to_string(page.back().seq)));
+              page_tokens_.Encode(fingerprint, std::to_string(page.back().seq)));
         }
         return absl::OkStatus();
       });

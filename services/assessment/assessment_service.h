@@ -10,6 +10,7 @@
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"
+#include "services/common/page_token.h"
 #include "services/common/worker_pool.h"
 
 namespace ahpl::assessment {
@@ -17,7 +18,7 @@ namespace ahpl::assessment {
 class AssessmentService final : public v1::AssessmentService::CallbackService {
  public:
   AssessmentService(AssessmentStore& store, ReturnWriter& writer, Authorizer& authorizer,
-                    WorkerPool& workers);
+                    WorkerPool& workers, const PageTokenCodec& page_tokens);
 
   grpc::ServerUnaryReactor* CreateReturn(grpc::CallbackServerContext* context,
                                          const v1::CreateReturnRequest* request,
@@ -63,6 +64,7 @@ class AssessmentService final : public v1::AssessmentService::CallbackService {
   ReturnWriter& writer_;
   Authorizer& authorizer_;
   WorkerPool& workers_;
+  const PageTokenCodec& page_tokens_;
 };
 
 }  // namespace ahpl::assessment

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "services/common/access.h"
 #include "services/common/embedded_file.h"
+#include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/service_settings.h"
 #include "services/common/transport.h"
@@ -35,6 +36,9 @@ struct ServiceContext {
   Authorizer& authorizer;
   // Each service's own settings.
   const ServiceSettings& settings;
+  // Signs and verifies page tokens with the key every server on the
+  // database shares.
+  const PageTokenCodec& page_tokens;
 };
 
 // A service the host can serve.
@@ -116,6 +120,7 @@ class ServiceHost {
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<PageTokenCodec> page_tokens_;
   std::vector<std::unique_ptr<HostedService>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
