@@ -109,6 +109,8 @@ class ServiceHost {
   bool serving() const { return serving_.load(); }
   // Asks every hosted service to reload; the first error, if any.
   absl::Status Reload();
+  // The authorizer every hosted service checks callers with.
+  Authorizer& authorizer() { return *authorizer_; }
 
  private:
   ServiceHost() = default;
