@@ -25,7 +25,10 @@ constexpr int kMaxAuditPage = 1000;
 constexpr size_t kMaxDescription = 200;
 constexpr size_t kMaxResource = 200;
 constexpr size_t kMaxScope = 16;
-constexpr absl::Duration kMaxTimeToLive = absl::Hours(24 * 3660);
+// The longest a token may live: a year's reporting cycle and a month to
+// spare (docs/access.md). Longer-lived access is a new token.
+constexpr int kMaxTimeToLiveDays = 400;
+constexpr absl::Duration kMaxTimeToLive = absl::Hours(24 * kMaxTimeToLiveDays);
 
 const char* const kAuditActions[] = {
     "return.created",    "return.updated",   "return.submitted", "return.amended",
@@ -87,9 +90,15 @@ absl::StatusOr<v1::CreateTokenResponse> CreateToken(AccessStore& store,
   std::optional<absl::Duration> ttl;
   if (request.has_time_to_live()) {
     const auto& d = request.time_to_live();
+    // A well-formed Duration has seconds and nanos of one sign, nanos
+    // below a second; anything else is refused rather than summed.
+    const bool well_formed = d.nanos() > -1000000000 && d.nanos() < 1000000000 &&
+                             !(d.seconds() > 0 && d.nanos() < 0) &&
+                             !(d.seconds() < 0 && d.nanos() > 0);
     ttl = absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-    if (*ttl <= absl::ZeroDuration() || *ttl > kMaxTimeToLive) {
-      v.Add("time_to_live", "must be positive and at most ten years (unset for no expiry)");
+    if (!well_formed || *ttl <= absl::ZeroDuration() || *ttl > kMaxTimeToLive) {
+      v.Add("time_to_live", absl::StrCat("must be more than zero and at most ", kMaxTimeToLiveDays,
+                                         " days (leave it unset for no expiry)"));
     }
   }
   RETURN_IF_ERROR(v.ToStatus("the token cannot be created"));
