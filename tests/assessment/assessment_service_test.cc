@@ -895,5 +895,47 @@ TEST_F(AssessmentServiceTest, OutOfScopeAndMissingReturnsAndVersionsReadTheSame)
   EXPECT_EQ(response.assessment_return().version(), 1);
 }
 
+TEST_F(AssessmentServiceTest, RegionFiltersArePatternFree) {
+  // What a person might type to match many regions: refused by the code
+  // rule, never handed to SQL as a pattern.
+  for (const std::string bad : {"Y5%", "y5%", "Y5_", "%", "Y%", "Y56%"}) {
+    {
+      grpc::ClientContext context;
+      SetDeadline(context);
+      v1::ListReturnsRequest request;
+      request.mutable_filter()->set_region_code(bad);
+      v1::ListReturnsResponse response;
+      const auto status = stub_->ListReturns(&context, request, &response);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+      EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"filter.region_code"})) << bad;
+    }
+    {
+      grpc::ClientContext context;
+      SetDeadline(context);
+      v1::ExportReturnsRequest request;
+      request.mutable_filter()->set_region_code(bad);
+      auto reader = stub_->ExportReturns(&context, request);
+      v1::ExportReturnsResponse chunk;
+      int chunks = 0;
+      while (reader->Read(&chunk)) ++chunks;
+      const auto status = reader->Finish();
+      EXPECT_EQ(chunks, 0) << bad;
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+      EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"filter.region_code"})) << bad;
+    }
+    {
+      grpc::ClientContext context;
+      SetDeadline(context);
+      v1::SummarizeReturnsRequest request;
+      request.set_cycle("2018-19");
+      request.set_region_code(bad);
+      v1::SummarizeReturnsResponse response;
+      const auto status = stub_->SummarizeReturns(&context, request, &response);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+      EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"region_code"})) << bad;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ahpl
