@@ -25,7 +25,10 @@ constexpr int kMaxAuditPage = 1000;
 constexpr size_t kMaxDescription = 200;
 constexpr size_t kMaxResource = 200;
 constexpr size_t kMaxScope = 16;
-constexpr absl::Duration kMaxTimeToLive = absl::Hours(24 * 3660);
+// The longest a token may live: a year's reporting cycle and a month to
+// spare (docs/access.md). Longer-lived access is a new token.
+constexpr int kMaxTimeToLiveDays = 400;
+constexpr absl::Duration kMaxTimeToLive = absl::Hours(24 * kMaxTimeToLiveDays);
 
 const char* const kAuditActions[] = {
     "return.created",    "return.updated",   "return.submitted", "return.amended",
@@ -87,9 +90,15 @@ absl::StatusOr<v1::CreateTokenResponse> CreateToken(AccessStore& store,
   std::optional<absl::Duration> ttl;
   if (request.has_time_to_live()) {
     const auto& d = request.time_to_live();
+    // A well-formed Duration has seconds and nanos of one sign, nanos
+    // below a second; anything else is refused rather than summed.
+    const bool well_formed = d.nanos() > -1000000000 && d.nanos() < 1000000000 &&
+                             !(d.seconds() > 0 && d.nanos() < 0) &&
+                             !(d.seconds() < 0 && d.nanos() > 0);
     ttl = absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-    if (*ttl <= absl::ZeroDuration() || *ttl > kMaxTimeToLive) {
-      v.Add("time_to_live", "must be positive and at most ten years (unset for no expiry)");
+    if (!well_formed || *ttl <= absl::ZeroDuration() || *ttl > kMaxTimeToLive) {
+      v.Add("time_to_live", absl::StrCat("must be more than zero and at most ", kMaxTimeToLiveDays,
+                                         " days (leave it unset for no expiry)"));
     }
   }
   RETURN_IF_ERROR(v.ToStatus("the token cannot be created"));
@@ -101,8 +110,9 @@ absl::StatusOr<v1::CreateTokenResponse> CreateToken(AccessStore& store,
   return response;
 }
 
-AccessService::AccessService(AccessStore& store, Authorizer& authorizer, WorkerPool& workers)
-    : store_(store), authorizer_(authorizer), workers_(workers) {}
+AccessService::AccessService(AccessStore& store, Authorizer& authorizer, WorkerPool& workers,
+                             const PageTokenCodec& page_tokens)
+    : store_(store), authorizer_(authorizer), workers_(workers), page_tokens_(page_tokens) {}
 
 grpc::ServerUnaryReactor* AccessService::CreateToken(grpc::CallbackServerContext* context,
                                                      const v1::CreateTokenRequest* request,
@@ -123,7 +133,7 @@ grpc::ServerUnaryReactor* AccessService::ListTokens(grpc::CallbackServerContext*
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
         const std::string filter = request->include_inactive() ? "tokens:all" : "tokens:active";
         ASSIGN_OR_RETURN(const int64_t before_id,
-                         DecodeNumericPageToken(request->page_token(), filter));
+                         page_tokens_.DecodeNumeric(request->page_token(), filter));
         const int limit = ClampPageSize(request->page_size(), kDefaultTokenPage, kMaxTokenPage);
         ASSIGN_OR_RETURN(auto tokens,
                          store_.ListTokens(request->include_inactive(), before_id, limit + 1));
@@ -132,7 +142,7 @@ grpc::ServerUnaryReactor* AccessService::ListTokens(grpc::CallbackServerContext*
         for (auto& t : tokens) *response->add_tokens() = std::move(t);
         if (more) {
           ASSIGN_OR_RETURN(int64_t last, TokenIdFromName(response->tokens().rbegin()->name(), "name"));
-          response->set_next_page_token(EncodePageToken(filter, std::to_string(last)));
+          response->set_next_page_token(page_tokens_.Encode(filter, std::to_string(last)));
         }
         return absl::OkStatus();
       });
@@ -193,7 +203,7 @@ grpc::ServerUnaryReactor* AccessService::ListAuditEvents(
         RETURN_IF_ERROR(v.ToStatus("invalid audit request"));
         const std::string fingerprint = f.SerializeAsString();
         ASSIGN_OR_RETURN(const int64_t after_id,
-                         DecodeNumericPageToken(request->page_token(), fingerprint));
+                         page_tokens_.DecodeNumeric(request->page_token(), fingerprint));
         const int limit = ClampPageSize(request->page_size(), kDefaultAuditPage, kMaxAuditPage);
         ASSIGN_OR_RETURN(auto events, store_.ListAuditEvents(q, after_id, limit + 1));
         const bool more = static_cast<int>(events.size()) > limit;
@@ -201,7 +211,7 @@ grpc::ServerUnaryReactor* AccessService::ListAuditEvents(
         for (auto& e : events) *response->add_events() = std::move(e);
         if (more) {
           response->set_next_page_token(
-              EncodePageToken(fingerprint, std::to_string(response->events().rbegin()->id())));
+              page_tokens_.Encode(fingerprint, std::to_string(response->events().rbegin()->id())));
         }
         return absl::OkStatus();
       });
@@ -222,7 +232,8 @@ namespace {
 class HostedAccess final : public HostedService {
  public:
   explicit HostedAccess(ServiceContext& context)
-      : store_(context.pool), service_(store_, context.authorizer, context.workers) {}
+      : store_(context.pool),
+        service_(store_, context.authorizer, context.workers, context.page_tokens) {}
   grpc::Service* grpc_service() override { return &service_; }
 
  private:

@@ -10,7 +10,8 @@ namespace ahpl::access {
 
 class AccessService final : public v1::AccessService::CallbackService {
  public:
-  AccessService(AccessStore& store, Authorizer& authorizer, WorkerPool& workers);
+  AccessService(AccessStore& store, Authorizer& authorizer, WorkerPool& workers,
+                const PageTokenCodec& page_tokens);
 
   grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* context,
                                         const v1::CreateTokenRequest* request,
@@ -32,6 +33,7 @@ class AccessService final : public v1::AccessService::CallbackService {
   AccessStore& store_;
   Authorizer& authorizer_;
   WorkerPool& workers_;
+  const PageTokenCodec& page_tokens_;
 };
 
 // Validates a token request and creates the token as `actor`: shared by the

@@ -30,7 +30,8 @@ const std::vector<PreparedStatement>& Statements() {
            "a AS (INSERT INTO audit_events (actor, token_id, actor_role, action, resource) "
            "SELECT $6, $8, $9, 'token.created', 'tokens/' || t.id FROM t) "
            "SELECT ",
-           kTokenColumns, " FROM t")},
+           kTokenColumns, ", pg_notify('", kTokenChannel, "', '", kTokenCreatedPrefix,
+           "' || encode(t.token_hash, 'hex')) FROM t")},
       {"access_revoke_token",
        "WITH t AS (UPDATE access_tokens SET revoke_time = clock_timestamp(), revoked_by = $2 "
        "WHERE id = $1 AND revoke_time IS NULL RETURNING id), "

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "ahpl/v1/access.pb.h"
 #include "services/common/access.h"
@@ -38,9 +39,9 @@ class AccessStore {
  public:
   explicit AccessStore(PgPool& pool);
 
-  // Stores a token by the hash of its secret, with its audit row, in one
-  // statement. `scope` must already be checked against the register
-  // (a foreign key refuses an unknown one anyway).
+  // Stores a token by the hash of its secret, with its audit row and its
+  // announcement on kTokenChannel, in one statement. `scope` must already be checked against the
+  // register (a foreign key refuses an unknown one anyway).
   absl::StatusOr<v1::AccessToken> CreateToken(const std::string& secret_hash, v1::Role role,
                                               const std::string& scope,
                                               const std::string& description,
@@ -76,8 +77,12 @@ class AccessStore {
   PgPool& pool_;
 };
 
-// The PostgreSQL channel revocations are announced on.
+// The PostgreSQL channel token changes are announced on, in the
+// transaction of the change: a revocation's payload is the token's id, a
+// creation's is kTokenCreatedPrefix and the hex SHA-256 of its secret (so
+// servers forget having found that secret unknown).
 inline constexpr const char* kTokenChannel = "ahpl_access_tokens";
+inline constexpr absl::string_view kTokenCreatedPrefix = "created:";
 
 }  // namespace ahpl::access
 

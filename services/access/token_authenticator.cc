@@ -1,11 +1,16 @@
 #include "services/access/token_authenticator.h"
 
+#include <functional>
 #include <utility>
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "services/access/access_policy.h"
 #include "services/access/token_secret.h"
@@ -14,8 +19,8 @@
 namespace ahpl::access {
 namespace {
 
-// Beyond this many cached secrets the cache starts again (bounds memory
-// against callers sending many made-up tokens).
+// Beyond this many cached tokens the cache starts again (bounds memory;
+// only tokens that exist are cached here).
 constexpr size_t kMaxCached = 50000;
 
 absl::string_view AuthorizationHeader(const grpc::ServerContextBase& context) {
@@ -25,25 +30,52 @@ absl::string_view AuthorizationHeader(const grpc::ServerContextBase& context) {
   return absl::string_view(it->second.data(), it->second.size());
 }
 
-// Calls `on_revoked` with each token id announced on kTokenChannel.
-class RevocationReceiver final : public pqxx::notification_receiver {
+// The answer over the limit of failed lookups.
+absl::Status TooManyFailures(absl::Duration wait) {
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "too many unknown access tokens from this address; retry ",
+      wait == absl::InfiniteDuration() ? std::string("later")
+                                       : absl::StrCat("in ", absl::FormatDuration(wait))));
+}
+
+// Hands each announcement on kTokenChannel to `on_revoked` (a token id) or
+// `on_created` (the hash of a new token's secret).
+class TokenChangeReceiver final : public pqxx::notification_receiver {
  public:
-  RevocationReceiver(pqxx::connection_base& conn, std::function<void(int64_t)> on_revoked)
-      : pqxx::notification_receiver(conn, kTokenChannel), on_revoked_(std::move(on_revoked)) {}
+  TokenChangeReceiver(pqxx::connection_base& conn, std::function<void(int64_t)> on_revoked,
+                      std::function<void(const std::string&)> on_created)
+      : pqxx::notification_receiver(conn, kTokenChannel),
+        on_revoked_(std::move(on_revoked)),
+        on_created_(std::move(on_created)) {}
 
   void operator()(const std::string& payload, int) override {
+    absl::string_view rest = payload;
+    if (absl::ConsumePrefix(&rest, kTokenCreatedPrefix)) {
+      if (rest.size() != 64) return;
+      for (char c : rest) {
+        if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return;
+      }
+      on_created_(absl::HexStringToBytes(rest));
+      return;
+    }
     int64_t id = 0;
     if (absl::SimpleAtoi(payload, &id)) on_revoked_(id);
   }
 
  private:
   std::function<void(int64_t)> on_revoked_;
+  std::function<void(const std::string&)> on_created_;
 };
 
 }  // namespace
 
-TokenAuthenticator::TokenAuthenticator(PgPool& pool, std::string database_url)
-    : store_(pool), database_url_(std::move(database_url)) {
+TokenAuthenticator::TokenAuthenticator(PgPool& pool, std::string database_url,
+                                       AuthenticatorOptions options)
+    : store_(pool),
+      database_url_(std::move(database_url)),
+      failures_(options.max_remembered_failures, options.failure_memory),
+      peers_(options.failed_lookup_burst, options.failed_lookups_per_second,
+             options.max_tracked_peers) {
   listener_ = std::thread([this] { Listen(); });
 }
 
@@ -60,29 +92,42 @@ bool TokenAuthenticator::stopping() const {
   return stopping_;
 }
 
-absl::StatusOr<Principal> TokenAuthenticator::Decide(const Known& known,
-                                                     absl::string_view method) const {
-  if (!known.has_value()) return absl::UnauthenticatedError("unknown access token");
+absl::StatusOr<Principal> TokenAuthenticator::Decide(const TokenRecord* known,
+                                                     absl::string_view method) {
+  if (known == nullptr) return absl::UnauthenticatedError("unknown access token");
   if (known->revoked) return absl::UnauthenticatedError("this access token has been revoked");
   if (known->expire_time.has_value() && *known->expire_time <= absl::Now()) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("this access token expired at ",
-                     absl::FormatTime(*known->expire_time, absl::UTCTimeZone())));
+    return absl::UnauthenticatedError(absl::StrCat(
+        "this access token expired at ", absl::FormatTime(*known->expire_time, absl::UTCTimeZone())));
   }
   if (absl::Status s = CheckRole(known->principal.role, method); !s.ok()) return s;
   return known->principal;
+}
+
+std::optional<absl::StatusOr<Principal>> TokenAuthenticator::FromMemory(const std::string& hash,
+                                                                        absl::string_view method,
+                                                                        uint64_t* generation) {
+  absl::ReaderMutexLock lock(&mu_);
+  if (generation != nullptr) *generation = generation_;
+  if (!listening_.load()) return std::nullopt;
+  auto it = cache_.find(hash);
+  if (it != cache_.end()) return Decide(&it->second, method);
+  // Said as a lookup would say it.
+  if (failures_.Contains(hash, absl::Now())) return Decide(nullptr, method);
+  return std::nullopt;
 }
 
 std::optional<absl::StatusOr<Principal>> TokenAuthenticator::AuthorizeFromCache(
     const grpc::ServerContextBase& context, absl::string_view method) {
   auto secret = SecretFromAuthorization(AuthorizationHeader(context));
   if (!secret.ok()) return absl::StatusOr<Principal>(secret.status());
-  if (!listening_.load()) return std::nullopt;
-  const std::string hash = HashTokenSecret(*secret);
-  absl::ReaderMutexLock lock(&mu_);
-  auto it = cache_.find(hash);
-  if (it == cache_.end()) return std::nullopt;
-  return Decide(it->second, method);
+  if (auto known = FromMemory(HashTokenSecret(*secret), method, nullptr)) return known;
+  absl::Duration wait;
+  {
+    absl::MutexLock lock(&peers_mu_);
+    if (peers_.HasToken(PeerKey(context.peer()), absl::Now(), &wait)) return std::nullopt;
+  }
+  return absl::StatusOr<Principal>(TooManyFailures(wait));
 }
 
 absl::StatusOr<Principal> TokenAuthenticator::Authorize(const grpc::ServerContextBase& context,
@@ -90,34 +135,54 @@ absl::StatusOr<Principal> TokenAuthenticator::Authorize(const grpc::ServerContex
   auto secret = SecretFromAuthorization(AuthorizationHeader(context));
   if (!secret.ok()) return secret.status();
   const std::string hash = HashTokenSecret(*secret);
-  uint64_t generation;
+  uint64_t generation = 0;
+  if (auto known = FromMemory(hash, method, &generation)) return *std::move(known);
+
+  // A lookup is paid for from the caller's budget up front (so concurrent
+  // calls cannot overdraw it) and refunded unless it finds nothing.
+  const std::string peer = PeerKey(context.peer());
   {
-    absl::ReaderMutexLock lock(&mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end() && listening_.load()) return Decide(it->second, method);
-    generation = generation_;
+    absl::Duration wait;
+    absl::MutexLock lock(&peers_mu_);
+    if (!peers_.TryTake(peer, absl::Now(), &wait)) return TooManyFailures(wait);
   }
+  ++lookups_;
   auto found = store_.FindToken(hash);
+  if (!found.ok() || found->has_value()) {
+    absl::MutexLock lock(&peers_mu_);
+    peers_.Refund(peer, absl::Now());
+  }
   if (!found.ok()) {
     return absl::UnavailableError(
         absl::StrCat("cannot check the access token now: ", found.status().message()));
   }
   if (listening_.load()) {
     absl::MutexLock lock(&mu_);
-    // A revocation or reconnection since the lookup may have made it stale.
+    // A revocation, creation or reconnection since the lookup may have made
+    // it stale.
     if (generation_ == generation) {
-      if (cache_.size() >= kMaxCached) cache_.clear();
-      cache_.emplace(hash, *found);
+      if (found->has_value()) {
+        if (cache_.size() >= kMaxCached) cache_.clear();
+        cache_.emplace(hash, **found);
+      } else {
+        failures_.Add(hash, absl::Now());
+      }
     }
   }
-  return Decide(*found, method);
+  return Decide(found->has_value() ? &**found : nullptr, method);
+}
+
+void TokenAuthenticator::Created(const std::string& hash) {
+  absl::MutexLock lock(&mu_);
+  ++generation_;
+  failures_.Remove(hash);
 }
 
 void TokenAuthenticator::Forget(int64_t token_id) {
   absl::MutexLock lock(&mu_);
   ++generation_;
   for (auto it = cache_.begin(); it != cache_.end();) {
-    if (it->second.has_value() && it->second->principal.token_id == token_id) {
+    if (it->second.principal.token_id == token_id) {
       cache_.erase(it++);
     } else {
       ++it;
@@ -129,6 +194,7 @@ void TokenAuthenticator::ClearCache() {
   absl::MutexLock lock(&mu_);
   ++generation_;
   cache_.clear();
+  failures_.Clear();
 }
 
 void TokenAuthenticator::Listen() {
@@ -136,7 +202,9 @@ void TokenAuthenticator::Listen() {
   while (!stopping()) {
     try {
       pqxx::connection conn(database_url_);
-      RevocationReceiver receiver(conn, [this](int64_t id) { Forget(id); });
+      TokenChangeReceiver receiver(
+          conn, [this](int64_t id) { Forget(id); },
+          [this](const std::string& hash) { Created(hash); });
       ClearCache();
       listening_ = true;
       if (warned) LogInfo("hearing token revocations again");

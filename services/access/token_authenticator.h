@@ -2,10 +2,16 @@
 // Tokens are looked up by hash once and then answered from memory; a
 // revocation reaches every server at once through PostgreSQL's
 // LISTEN/NOTIFY, and while that channel is down nothing is cached.
+// Made-up tokens are kept from the database: a secret found unknown is
+// remembered for a while (until a token with it is created, which is
+// announced on the same channel), and each caller address may make only a
+// few lookups that find nothing (a token bucket); beyond that it is told
+// RESOURCE_EXHAUSTED without a lookup.
 #ifndef AHPL_SERVICES_ACCESS_TOKEN_AUTHENTICATOR_H_
 #define AHPL_SERVICES_ACCESS_TOKEN_AUTHENTICATOR_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -13,16 +19,32 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "services/access/access_store.h"
+#include "services/access/auth_throttle.h"
 #include "services/common/access.h"
 
 namespace ahpl::access {
 
+// Limits on what unknown tokens may cost (docs/access.md gives the reasons).
+struct AuthenticatorOptions {
+  // Lookups finding no token that one caller address may make at once...
+  double failed_lookup_burst = 20;
+  // ...and how many more per second after that.
+  double failed_lookups_per_second = 1;
+  // Caller addresses tracked at most (beyond: one shared bucket).
+  size_t max_tracked_peers = 10000;
+  // Unknown secrets remembered (answered from memory), and for how long.
+  size_t max_remembered_failures = 10000;
+  absl::Duration failure_memory = absl::Minutes(10);
+};
+
 class TokenAuthenticator final : public Authorizer {
  public:
-  // Tokens read through `pool`; revocations heard on a connection of its
-  // own to `database_url`.
-  TokenAuthenticator(PgPool& pool, std::string database_url);
+  // Tokens read through `pool`; revocations and creations heard on a
+  // connection of its own to `database_url`.
+  TokenAuthenticator(PgPool& pool, std::string database_url,
+                     AuthenticatorOptions options = AuthenticatorOptions());
   ~TokenAuthenticator() override;
 
   TokenAuthenticator(const TokenAuthenticator&) = delete;
@@ -37,13 +59,18 @@ class TokenAuthenticator final : public Authorizer {
 
   // Whether revocations are being heard (and tokens cached); for tests.
   bool listening() const { return listening_.load(); }
+  // Tokens looked up in the database so far; for tests.
+  uint64_t database_lookups() const { return lookups_.load(); }
 
  private:
-  // What is known of a secret's hash; a null record means no such token.
-  using Known = std::optional<TokenRecord>;
-
-  absl::StatusOr<Principal> Decide(const Known& known, absl::string_view method) const;
-  // The listener thread: hears revocations until the destructor stops it.
+  static absl::StatusOr<Principal> Decide(const TokenRecord* known, absl::string_view method);
+  // Memory only: the answer for `hash` if known, else nullopt.
+  std::optional<absl::StatusOr<Principal>> FromMemory(const std::string& hash,
+                                                      absl::string_view method,
+                                                      uint64_t* generation) ABSL_LOCKS_EXCLUDED(mu_);
+  // A token with secret hash `hash` was created (somewhere).
+  void Created(const std::string& hash) ABSL_LOCKS_EXCLUDED(mu_);
+  // The listener thread: hears revocations and new tokens until the destructor stops it.
   void Listen() ABSL_LOCKS_EXCLUDED(mu_, stop_mu_);
   void ClearCache() ABSL_LOCKS_EXCLUDED(mu_);
   bool stopping() const ABSL_LOCKS_EXCLUDED(stop_mu_);
@@ -52,9 +79,14 @@ class TokenAuthenticator final : public Authorizer {
   const std::string database_url_;
 
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Known> cache_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, TokenRecord> cache_ ABSL_GUARDED_BY(mu_);
+  RecentFailures failures_ ABSL_GUARDED_BY(mu_);
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<bool> listening_{false};
+
+  absl::Mutex peers_mu_;
+  PeerBuckets peers_ ABSL_GUARDED_BY(peers_mu_);
+  std::atomic<uint64_t> lookups_{0};
 
   mutable absl::Mutex stop_mu_;
   // Set once by the destructor; releasing stop_mu_ then wakes the listener

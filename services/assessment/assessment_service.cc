@@ -27,17 +27,25 @@ constexpr int kMaxVersionPage = 200;
 }  // namespace
 
 AssessmentService::AssessmentService(AssessmentStore& store, ReturnWriter& writer,
-                                     Authorizer& authorizer, WorkerPool& workers)
-    : store_(store), writer_(writer), authorizer_(authorizer), workers_(workers) {}
+                                     Authorizer& authorizer, WorkerPool& workers,
+                                     const PageTokenCodec& page_tokens)
+    : store_(store),
+      writer_(writer),
+      authorizer_(authorizer),
+      workers_(workers),
+      page_tokens_(page_tokens) {}
 
-absl::Status AssessmentService::CheckVisible(const Principal& caller,
-                                             const v1::AssessmentReturn& ret) {
-  std::string region;
-  if (caller.role == v1::ROLE_REGION) {
-    ASSIGN_OR_RETURN(region, writer_.RegionOf(ret.trust_ods_code()));
+absl::StatusOr<OwnedVersion> AssessmentService::ReadVisible(const Principal& caller,
+                                                            const std::string& id,
+                                                            int64_t version) {
+  ASSIGN_OR_RETURN(std::optional<OwnedVersion> found, store_.GetWithOwner(id, version));
+  if (found.has_value() && found->stored.has_value() &&
+      caller.CoversTrust(found->trust_ods_code, found->region_code)) {
+    return *std::move(found);
   }
-  if (caller.CoversTrust(ret.trust_ods_code(), region)) return absl::OkStatus();
-  return absl::NotFoundError(absl::StrCat("no return ", ret.name()));
+  return absl::NotFoundError(absl::StrCat("no return returns/", id,
+                                          version == 0 ? "" : absl::StrCat(" version ", version),
+                                          " visible to this token"));
 }
 
 grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerContext* context,
@@ -131,9 +139,8 @@ grpc::ServerUnaryReactor* AssessmentService::GetReturn(grpc::CallbackServerConte
         const std::string id = ReturnIdFromName(request->name(), "name", v);
         if (request->version() < 0) v.Add("version", "must not be negative (0 for the latest)");
         RETURN_IF_ERROR(v.ToStatus("invalid request"));
-        ASSIGN_OR_RETURN(auto stored, store_.Get(id, request->version()));
-        RETURN_IF_ERROR(CheckVisible(caller, stored.ret));
-        *response->mutable_assessment_return() = std::move(stored.ret);
+        ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, request->version()));
+        *response->mutable_assessment_return() = std::move(found.stored->ret);
         return absl::OkStatus();
       });
 }
@@ -149,16 +156,15 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
         if (request->page_size() < 0) v.Add("page_size", "must not be negative");
         RETURN_IF_ERROR(v.ToStatus("invalid request"));
         ASSIGN_OR_RETURN(const int64_t after_version,
-                         DecodeNumericPageToken(request->page_token(), request->name()));
-        ASSIGN_OR_RETURN(auto current, store_.Get(id, 0));
-        RETURN_IF_ERROR(CheckVisible(caller, current.ret));
+                         page_tokens_.DecodeNumeric(request->page_token(), request->name()));
+        RETURN_IF_ERROR(ReadVisible(caller, id, 0).status());
         const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxVersionPage);
         ASSIGN_OR_RETURN(auto versions, store_.ListVersions(id, after_version, limit + 1));
         const bool more = static_cast<int>(versions.size()) > limit;
         if (more) versions.pop_back();
         for (auto& ver : versions) *response->add_versions() = std::move(ver);
         if (more) {
-          response->set_next_page_token(EncodePageToken(
+          response->set_next_page_token(page_tokens_.Encode(
               request->name(), std::to_string(response->versions().rbegin()->version())));
         }
         return absl::OkStatus();
@@ -175,7 +181,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
         const std::string fingerprint = request->filter().SerializeAsString();
         ASSIGN_OR_RETURN(const int64_t after_seq,
-                         DecodeNumericPageToken(request->page_token(), fingerprint));
+                         page_tokens_.DecodeNumeric(request->page_token(), fingerprint));
         std::optional<ReturnQuery> visible = ScopeQuery(caller, std::move(query));
         if (!visible.has_value()) return absl::OkStatus();
         const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxPage);
@@ -185,7 +191,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
         for (auto& r : page) *response->add_returns() = std::move(r.ret);
         if (more) {
           response->set_next_page_token(
-              EncodePageToken(fingerprint, std::to_string(page.back().seq)));
+              page_tokens_.Encode(fingerprint, std::to_string(page.back().seq)));
         }
         return absl::OkStatus();
       });
@@ -243,9 +249,9 @@ grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
         const std::string id = ReturnIdFromName(request->name(), "name", v);
         if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
         RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
-        ASSIGN_OR_RETURN(StoredReturn stored, store_.Get(id, 0));
-        RETURN_IF_ERROR(CheckVisible(caller, stored.ret));
-        ASSIGN_OR_RETURN(std::string region, writer_.RegionOf(stored.ret.trust_ods_code()));
+        ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
+        StoredReturn& stored = *found.stored;
+        const std::string& region = found.region_code;
         ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
         auto summaries = TotalAndSuppress(
             std::move(regions), stored.ret.cycle(),

@@ -10,6 +10,7 @@
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"
+#include "services/common/page_token.h"
 #include "services/common/worker_pool.h"
 
 namespace ahpl::assessment {
@@ -17,7 +18,7 @@ namespace ahpl::assessment {
 class AssessmentService final : public v1::AssessmentService::CallbackService {
  public:
   AssessmentService(AssessmentStore& store, ReturnWriter& writer, Authorizer& authorizer,
-                    WorkerPool& workers);
+                    WorkerPool& workers, const PageTokenCodec& page_tokens);
 
   grpc::ServerUnaryReactor* CreateReturn(grpc::CallbackServerContext* context,
                                          const v1::CreateReturnRequest* request,
@@ -55,14 +56,20 @@ class AssessmentService final : public v1::AssessmentService::CallbackService {
                                             v1::BenchmarkReturnResponse* response) override;
 
  private:
-  // OK when `caller` may see `ret`; NOT_FOUND (as if it did not exist)
-  // otherwise.
-  absl::Status CheckVisible(const Principal& caller, const v1::AssessmentReturn& ret);
+  // Return `id` at `version` (0: the latest), with its owner, when `caller`
+  // may see it. NOT_FOUND otherwise, in the same words whether the return
+  // does not exist, belongs to a trust outside the caller's scope (whatever
+  // version is asked for) or lacks the version, after the same single
+  // statement on each path: nothing tells a caller whether another trust's
+  // return, or how many versions of it, exist.
+  absl::StatusOr<OwnedVersion> ReadVisible(const Principal& caller, const std::string& id,
+                                           int64_t version);
 
   AssessmentStore& store_;
   ReturnWriter& writer_;
   Authorizer& authorizer_;
   WorkerPool& workers_;
+  const PageTokenCodec& page_tokens_;
 };
 
 }  // namespace ahpl::assessment

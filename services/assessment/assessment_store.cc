@@ -116,6 +116,14 @@ const std::vector<PreparedStatement>& Statements() {
        Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
            "WHERE r.id = $1::uuid AND v.version = CASE WHEN $2 = 0 THEN r.current_version "
            "ELSE $2 END")},
+      // Every column of the version may be NULL (no such version); the
+      // owner's trust and region follow kColumns.
+      {"assessment_get_with_owner",
+       Sql(", r.trust_ods_code, coalesce(t.region_code, '') FROM returns r "
+           "LEFT JOIN trusts t ON t.ods_code = r.trust_ods_code "
+           "LEFT JOIN return_versions v ON v.return_seq = r.seq "
+           "AND v.version = CASE WHEN $2 = 0 THEN r.current_version ELSE $2 END "
+           "WHERE r.id = $1::uuid")},
       {"assessment_versions",
        Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
            "WHERE r.id = $1::uuid AND v.version > $2 ORDER BY v.version LIMIT $3")},
@@ -321,6 +329,22 @@ absl::StatusOr<StoredReturn> AssessmentStore::Get(const std::string& return_id, 
                                                            return_id));
   }
   return *found;
+}
+
+absl::StatusOr<std::optional<OwnedVersion>> AssessmentStore::GetWithOwner(
+    const std::string& return_id, int64_t version) {
+  std::optional<OwnedVersion> found;
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto r = tx.exec_prepared("assessment_get_with_owner", return_id, version);
+    if (r.empty()) return absl::OkStatus();
+    const pqxx::row& row = r[0];
+    found.emplace();
+    found->trust_ods_code = row[10].as<std::string>();
+    found->region_code = row[11].as<std::string>();
+    if (!row[4].is_null()) found->stored = FromRow(row);
+    return absl::OkStatus();
+  }));
+  return found;
 }
 
 absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentStore::ListVersions(

@@ -40,6 +40,16 @@ struct StoredReturn {
   int64_t seq = 0;
 };
 
+// A return's owner and, if it exists, one of its versions: what a reader's
+// visibility is decided on.
+struct OwnedVersion {
+  std::string trust_ods_code;
+  // The trust's region in the register now ("" if the register lacks it).
+  std::string region_code;
+  // The version asked for; nullopt when the return has no such version.
+  std::optional<StoredReturn> stored;
+};
+
 // Which returns a listing or export covers (empty/zero: any).
 struct ReturnQuery {
   std::string trust_ods_code;
@@ -94,6 +104,13 @@ class AssessmentStore {
 
   // A return at `version` (0: the latest). NOT_FOUND if either is unknown.
   absl::StatusOr<StoredReturn> Get(const std::string& return_id, int64_t version);
+
+  // Return `return_id` with its owner and its version `version` (0: the
+  // latest), in one statement whatever exists, so that answering "not
+  // found" costs the same whether the return, or the version, exists or
+  // not; nullopt when there is no such return.
+  absl::StatusOr<std::optional<OwnedVersion>> GetWithOwner(const std::string& return_id,
+                                                           int64_t version);
 
   // Versions of a return after `after_version`, oldest first.
   absl::StatusOr<std::vector<v1::AssessmentReturn>> ListVersions(const std::string& return_id,

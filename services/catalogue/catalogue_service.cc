@@ -34,8 +34,8 @@ absl::Status CheckEditionId(const std::string& id) {
 }  // namespace
 
 CatalogueService::CatalogueService(CatalogueStore& store, Authorizer& authorizer,
-                                   WorkerPool& workers)
-    : store_(store), authorizer_(authorizer), workers_(workers) {}
+                                   WorkerPool& workers, const PageTokenCodec& page_tokens)
+    : store_(store), authorizer_(authorizer), workers_(workers), page_tokens_(page_tokens) {}
 
 absl::StatusOr<std::shared_ptr<const v1::Edition>> CatalogueService::ResolveEdition(
     const std::string& edition_id) {
@@ -69,7 +69,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerCon
                                                          v1::ListEditionsResponse* response) {
   return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListEditions), workers_, [this, request, response](const Principal&) -> absl::Status {
     RETURN_IF_ERROR(CheckPageSize(request->page_size()));
-    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), "editions"));
+    ASSIGN_OR_RETURN(std::string after, page_tokens_.Decode(request->page_token(), "editions"));
     const int limit = ClampPageSize(request->page_size(), kDefaultEditionPage, kMaxEditionPage);
     auto page = store_.ListEditions(after, limit);
     if (absl::IsInvalidArgument(page.status())) {
@@ -78,7 +78,7 @@ grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerCon
     if (!page.ok()) return page.status();
     for (auto& e : page->items) *response->add_editions() = std::move(e);
     if (!page->last_key.empty()) {
-      response->set_next_page_token(EncodePageToken("editions", page->last_key));
+      response->set_next_page_token(page_tokens_.Encode("editions", page->last_key));
     }
     return absl::OkStatus();
   });
@@ -139,11 +139,13 @@ grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerConte
     if (request->page_size() < 0) violations.Add("page_size", "must not be negative");
     RETURN_IF_ERROR(violations.ToStatus("invalid ListTrusts request"));
     const std::string filter = absl::StrCat("trusts:", region);
-    ASSIGN_OR_RETURN(std::string after, DecodePageToken(request->page_token(), filter));
+    ASSIGN_OR_RETURN(std::string after, page_tokens_.Decode(request->page_token(), filter));
     const int limit = ClampPageSize(request->page_size(), kDefaultTrustPage, kMaxTrustPage);
     ASSIGN_OR_RETURN(auto page, store_.ListTrusts(region, after, limit));
     for (auto& t : page.items) *response->add_trusts() = std::move(t);
-    if (!page.last_key.empty()) response->set_next_page_token(EncodePageToken(filter, page.last_key));
+    if (!page.last_key.empty()) {
+      response->set_next_page_token(page_tokens_.Encode(filter, page.last_key));
+    }
     response->set_total_size(page.total);
     return absl::OkStatus();
   });
@@ -189,7 +191,8 @@ namespace {
 class HostedCatalogue final : public HostedService {
  public:
   explicit HostedCatalogue(ServiceContext& context)
-      : store_(context.pool), service_(store_, context.authorizer, context.workers) {}
+      : store_(context.pool),
+        service_(store_, context.authorizer, context.workers, context.page_tokens) {}
   grpc::Service* grpc_service() override { return &service_; }
 
  private:

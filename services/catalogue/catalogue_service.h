@@ -14,7 +14,8 @@ namespace ahpl::catalogue {
 
 class CatalogueService final : public v1::CatalogueService::CallbackService {
  public:
-  CatalogueService(CatalogueStore& store, Authorizer& authorizer, WorkerPool& workers);
+  CatalogueService(CatalogueStore& store, Authorizer& authorizer, WorkerPool& workers,
+                   const PageTokenCodec& page_tokens);
 
   grpc::ServerUnaryReactor* GetEdition(grpc::CallbackServerContext* context,
                                        const v1::GetEditionRequest* request,
@@ -48,6 +49,7 @@ class CatalogueService final : public v1::CatalogueService::CallbackService {
   CatalogueStore& store_;
   Authorizer& authorizer_;
   WorkerPool& workers_;
+  const PageTokenCodec& page_tokens_;
 };
 
 // How ServiceHost creates the catalogue service: its store and handlers.

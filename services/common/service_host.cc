@@ -12,6 +12,7 @@
 #include "core/status_macros.h"
 #include "services/common/log.h"
 #include "services/common/migrations.h"
+#include "services/common/page_token_store.h"
 
 namespace ahpl {
 
@@ -43,10 +44,14 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
           " applied now)");
 
   if (opts.seed) RETURN_IF_ERROR(opts.seed(*host->pool_));
+  ASSIGN_OR_RETURN(std::string page_token_key, LoadPageTokenKey(*host->pool_));
+  ASSIGN_OR_RETURN(PageTokenCodec page_tokens, PageTokenCodec::Create(std::move(page_token_key)));
+  host->page_tokens_ = std::make_unique<PageTokenCodec>(std::move(page_tokens));
 
   host->workers_ = std::make_unique<WorkerPool>(opts.pool_size, opts.max_queued_requests);
   host->authorizer_ = opts.authorizer(*host->pool_, opts.database_url);
-  ServiceContext context{*host->pool_, *host->workers_, *host->authorizer_, opts.settings};
+  ServiceContext context{*host->pool_, *host->workers_, *host->authorizer_, opts.settings,
+                         *host->page_tokens_};
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

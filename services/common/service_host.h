@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "services/common/access.h"
 #include "services/common/embedded_file.h"
+#include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/service_settings.h"
 #include "services/common/transport.h"
@@ -35,6 +36,9 @@ struct ServiceContext {
   Authorizer& authorizer;
   // Each service's own settings.
   const ServiceSettings& settings;
+  // Signs and verifies page tokens with the key every server on the
+  // database shares.
+  const PageTokenCodec& page_tokens;
 };
 
 // A service the host can serve.
@@ -105,6 +109,8 @@ class ServiceHost {
   bool serving() const { return serving_.load(); }
   // Asks every hosted service to reload; the first error, if any.
   absl::Status Reload();
+  // The authorizer every hosted service checks callers with.
+  Authorizer& authorizer() { return *authorizer_; }
 
  private:
   ServiceHost() = default;
@@ -118,6 +124,7 @@ class ServiceHost {
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<PageTokenCodec> page_tokens_;
   std::vector<std::unique_ptr<HostedService>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

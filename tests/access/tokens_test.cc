@@ -7,8 +7,11 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdint>
 #include <set>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "ahpl/sdk/access_client.h"
 #include "ahpl/sdk/catalogue_client.h"
@@ -109,6 +112,60 @@ TEST_F(TokensTest, CreationNamesEveryBadField) {
                 .as<int>(),
             0)
       << "no token was made";
+}
+
+TEST_F(TokensTest, LifetimesArePositiveAndAtMost400Days) {
+  auto stub = v1::AccessService::NewStub(server_.ChannelAs(v1::ROLE_ADMIN));
+  auto create = [&](int64_t seconds, int32_t nanos, v1::CreateTokenResponse* response) {
+    v1::CreateTokenRequest request;
+    request.set_role(v1::ROLE_CLASSIFIER);
+    request.set_description("lifetime " + std::to_string(seconds) + "s " + std::to_string(nanos));
+    request.mutable_time_to_live()->set_seconds(seconds);
+    request.mutable_time_to_live()->set_nanos(nanos);
+    grpc::ClientContext context;
+    ahpl::testing::SetDeadline(context);
+    return stub->CreateToken(&context, request, response);
+  };
+  constexpr int64_t kDay = 86400;
+  const std::vector<std::pair<int64_t, int32_t>> refused = {
+      {10 * 365 * kDay, 0},  // ten years
+      {401 * kDay, 0},       // a day over the limit
+      {400 * kDay, 1},       // a nanosecond over
+      {0, 0},                // zero, set
+      {-5, 0},               // negative
+      {-400 * kDay, 0},
+      {0, -1},          // a negative nanosecond
+      {1, -999999999},  // signs that disagree (not a Duration)
+      {-1, 999999999},
+      {1, 1000000000},  // nanos out of range
+      {INT64_MAX, 0},
+      {INT64_MIN, 0}};
+  for (const auto& [seconds, nanos] : refused) {
+    v1::CreateTokenResponse response;
+    const auto status = create(seconds, nanos, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << seconds << "s " << nanos;
+    EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"time_to_live"}))
+        << seconds << "s " << nanos;
+  }
+  pqxx::connection conn(server_.database().url());
+  {
+    pqxx::read_transaction tx(conn);
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM access_tokens WHERE description LIKE 'lifetime%'")[0][0]
+                  .as<int>(),
+              0)
+        << "no token was made";
+  }
+
+  for (const auto& [seconds, nanos] :
+       std::vector<std::pair<int64_t, int32_t>>{{400 * kDay, 0}, {1, 0}, {0, 1}}) {
+    v1::CreateTokenResponse response;
+    const auto status = create(seconds, nanos, &response);
+    ASSERT_TRUE(status.ok()) << seconds << "s " << nanos << ": " << status.error_message();
+    EXPECT_TRUE(response.token().has_expire_time());
+    const int64_t lived =
+        response.token().expire_time().seconds() - response.token().create_time().seconds();
+    EXPECT_NEAR(static_cast<double>(lived), static_cast<double>(seconds), 1.0);
+  }
 }
 
 TEST_F(TokensTest, DescriptionsAreStoredVerbatimNeverExecuted) {

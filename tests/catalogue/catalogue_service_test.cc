@@ -246,6 +246,20 @@ TEST_F(CatalogueServiceTest, ListTrustsRefusesBadInput) {
   }
 }
 
+TEST_F(CatalogueServiceTest, ListTrustsRegionFilterIsPatternFree) {
+  for (const std::string bad : {"Y5%", "y5%", "Y5_", "%", "Y56%"}) {
+    grpc::ClientContext context;
+    SetDeadline(context);
+    v1::ListTrustsRequest request;
+    request.set_region_code(bad);
+    v1::ListTrustsResponse response;
+    const auto status = stub_->ListTrusts(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"region_code"})) << bad;
+    EXPECT_EQ(response.trusts_size(), 0) << bad;
+  }
+}
+
 TEST_F(CatalogueServiceTest, GetTrustByOdsCode) {
   grpc::ClientContext context;
   SetDeadline(context);
