@@ -199,7 +199,8 @@ int Publish(const RunSettings& settings, const std::string& path) {
 }  // namespace
 
 void AddCatalogueCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
-  auto* catalogue = app.add_subcommand("catalogue", "Read the question catalogue and trust register");
+  auto* catalogue =
+      app.add_subcommand("catalogue", "Read the question catalogue and trust register");
   catalogue->require_subcommand(1);
 
   auto edition_id = std::make_shared<std::string>();
@@ -220,8 +221,9 @@ void AddCatalogueCommands(CLI::App& app, const RunSettings& settings, int& exit_
   professions->add_option("--edition", *edition_id, "Edition id (default: the latest)");
   professions->callback([&, edition_id] { exit_code = ShowProfessions(settings, *edition_id); });
 
-  catalogue->add_subcommand("editions", "Published editions, newest first")
-      ->callback([&] { exit_code = ShowEditions(settings); });
+  catalogue->add_subcommand("editions", "Published editions, newest first")->callback([&] {
+    exit_code = ShowEditions(settings);
+  });
   catalogue->add_subcommand("regions", "NHS England regions with their trust counts")
       ->callback([&] { exit_code = ShowRegions(settings); });
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "ahpl/v1/assessment.pb.h"
 #include "ahpl/v1/catalogue.pb.h"
-#include "absl/status/statusor.h"
 
 namespace ahpl::cli {
 

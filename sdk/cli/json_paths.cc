@@ -121,8 +121,9 @@ class Scanner {
     }
     if (c == '"') return String(nullptr);
     const size_t start = pos_;
-    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
-                                   text_[pos_] == '-' || text_[pos_] == '+' || text_[pos_] == '.')) {
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '-' ||
+            text_[pos_] == '+' || text_[pos_] == '.')) {
       ++pos_;
     }
     if (pos_ == start) return Error(absl::StrCat("unexpected character '", std::string(1, c), "'"));

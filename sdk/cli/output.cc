@@ -1,6 +1,5 @@
 #include "sdk/cli/output.h"
 
-
 #include <algorithm>
 #include <iostream>
 

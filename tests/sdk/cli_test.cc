@@ -65,7 +65,8 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, ShowGroupsTheTwelveQuestionsBySection) {
   const CliRun run = Cli("catalogue show");
   ASSERT_EQ(run.exit_code, 0) << run.out;
-  EXPECT_NE(run.out.find("5. Challenges - AHP leadership challenges"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("5. Challenges - AHP leadership challenges"), std::string::npos)
+      << run.out;
   EXPECT_NE(run.out.find("Q12 Do your current leadership arrangements"), std::string::npos);
   EXPECT_NE(run.out.find("[a \"yes\" signals a gap]"), std::string::npos);
 }
@@ -95,16 +96,17 @@ TEST_F(CliTest, ExitCodesDistinguishFailures) {
 
 TEST_F(CliTest, ChangingAPublishedEditionIsAConflict) {
   // Different content under the published id 2018-06.
-  const std::string path = WriteTemp("changed.json",
-  "{\"id\": \"2018-06\", \"title\": \"t\", \"attribution\": \"a\", "
-             "\"sections\": [{\"id\": \"s\", \"position\": 1, \"title\": \"S\"}], "
-             "\"questions\": [{\"id\": \"q\", \"section_id\": \"s\", \"position\": 1, "
-             "\"text\": \"Q?\", \"polarity\": \"POLARITY_YES_IS_STRENGTH\"}], "
-             "\"scale\": {\"points\": [{\"value\": 1, \"code\": \"no\", \"label\": \"No\"}, "
-             "{\"value\": 2, \"code\": \"yes\", \"label\": \"Yes\"}], \"yes_threshold\": 2}, "
-             "\"professions\": [{\"profession\": \"PROFESSION_PARAMEDIC\", \"code\": \"p\", "
-             "\"name\": \"paramedics\"}], \"bands\": [{\"band\": \"BAND_8A\", \"code\": \"8a\", "
-             "\"label\": \"8a\", \"rank\": 1}]}");
+  const std::string path =
+      WriteTemp("changed.json",
+                "{\"id\": \"2018-06\", \"title\": \"t\", \"attribution\": \"a\", "
+                "\"sections\": [{\"id\": \"s\", \"position\": 1, \"title\": \"S\"}], "
+                "\"questions\": [{\"id\": \"q\", \"section_id\": \"s\", \"position\": 1, "
+                "\"text\": \"Q?\", \"polarity\": \"POLARITY_YES_IS_STRENGTH\"}], "
+                "\"scale\": {\"points\": [{\"value\": 1, \"code\": \"no\", \"label\": \"No\"}, "
+                "{\"value\": 2, \"code\": \"yes\", \"label\": \"Yes\"}], \"yes_threshold\": 2}, "
+                "\"professions\": [{\"profession\": \"PROFESSION_PARAMEDIC\", \"code\": \"p\", "
+                "\"name\": \"paramedics\"}], \"bands\": [{\"band\": \"BAND_8A\", \"code\": \"8a\", "
+                "\"label\": \"8a\", \"rank\": 1}]}");
   const CliRun run = AsAdmin("catalogue publish " + path);
   EXPECT_EQ(run.exit_code, 7) << run.out;
   EXPECT_NE(run.out.find("ALREADY_EXISTS"), std::string::npos) << run.out;
@@ -116,8 +118,9 @@ TEST_F(CliTest, PublishReportsEveryViolationByField) {
       R"({"id": "2030-01", "title": "t", "questions": [{"id": "q", "section_id": "none"}]})");
   const CliRun run = AsAdmin("catalogue publish " + path);
   EXPECT_EQ(run.exit_code, 3) << run.out;
-  for (const char* field : {"edition.attribution", "edition.sections", "edition.questions[0].section_id",
-                            "edition.questions[0].text", "edition.scale.points"}) {
+  for (const char* field :
+       {"edition.attribution", "edition.sections", "edition.questions[0].section_id",
+        "edition.questions[0].text", "edition.scale.points"}) {
     EXPECT_NE(run.out.find(std::string("  ") + field + ":"), std::string::npos) << field << run.out;
   }
   const CliRun malformed = AsAdmin("catalogue publish /nonexistent/edition.json");
@@ -179,18 +182,22 @@ TEST_F(CliReturnTest, ValidateNamesTheLineOfEachProblem) {
   EXPECT_EQ(run.exit_code, 3) << run.out;
   int line = 1;
   for (size_t i = 0; i < rating; ++i) line += text[i] == '\n';
-  EXPECT_NE(run.out.find(path + ":" + std::to_string(line) + ": answers[2].rating"), std::string::npos)
+  EXPECT_NE(run.out.find(path + ":" + std::to_string(line) + ": answers[2].rating"),
+            std::string::npos)
       << run.out;
   EXPECT_EQ(Cli("return validate " + WriteTemp("good.json", DemoReturn())).exit_code, 0);
 }
 
 TEST_F(CliReturnTest, MalformedJsonAndWrongTypesAreClearErrors) {
-  const CliRun malformed = Cli("return validate " + WriteTemp("broken.json", "{\n  \"cycle\": \"2018-19\",\n  \"answers\": [1,,2]\n}"));
+  const CliRun malformed =
+      Cli("return validate " +
+          WriteTemp("broken.json", "{\n  \"cycle\": \"2018-19\",\n  \"answers\": [1,,2]\n}"));
   EXPECT_EQ(malformed.exit_code, 3);
   EXPECT_NE(malformed.out.find("line 3"), std::string::npos) << malformed.out;
   const CliRun wrong_type = Cli("return validate " + WriteTemp("type.json", "{\"cycle\": 2018}"));
   EXPECT_EQ(wrong_type.exit_code, 3) << wrong_type.out;
-  const CliRun unknown = Cli("return validate " + WriteTemp("unknown.json", "{\"colour\": \"red\"}"));
+  const CliRun unknown =
+      Cli("return validate " + WriteTemp("unknown.json", "{\"colour\": \"red\"}"));
   EXPECT_EQ(unknown.exit_code, 3) << unknown.out;
   EXPECT_EQ(Cli("return validate /no/such/file.json").exit_code, 4);
 }
@@ -212,7 +219,8 @@ TEST_F(CliReturnTest, SubmitListHistoryWithdrawAndExport) {
   const size_t job = amended.find("\"job_title\": \"");
   ASSERT_NE(job, std::string::npos);
   amended.insert(job + std::string("\"job_title\": \"").size(), "Interim ");
-  const CliRun amend = AsTrust("return amend " + WriteTemp("amend.json", amended) + " --reason 'new title'");
+  const CliRun amend =
+      AsTrust("return amend " + WriteTemp("amend.json", amended) + " --reason 'new title'");
   ASSERT_EQ(amend.exit_code, 0) << amend.out;
   EXPECT_NE(AsTrust("--format json return get " + name).out.find("Interim "), std::string::npos);
   EXPECT_EQ(AsTrust("return withdraw " + name).exit_code, 2) << "--reason is required";
@@ -234,13 +242,18 @@ TEST_F(CliReturnTest, ImportFolderReportsBadFilesAndAggregates) {
   EXPECT_EQ(again.exit_code, 0);
   const CliRun aggregate = Cli("--format csv aggregate --cycle 2018-19 --suppress-below 1");
   ASSERT_EQ(aggregate.exit_code, 0) << aggregate.out;
-  EXPECT_NE(aggregate.out.find("England,returns,,23"), std::string::npos) << "a re-import is replayed";
+  EXPECT_NE(aggregate.out.find("England,returns,,23"), std::string::npos)
+      << "a re-import is replayed";
 
-  const std::string lines = WriteTemp("mixed.jsonl", std::string("{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018-19\", \"edition_id\": \"2018-06\"}\n") +
-                                                         "{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018\", \"edition_id\": \"2018-06\"}\n");
+  const std::string lines = WriteTemp(
+      "mixed.jsonl",
+      std::string(
+          "{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018-19\", \"edition_id\": \"2018-06\"}\n") +
+          "{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018\", \"edition_id\": \"2018-06\"}\n");
   const CliRun mixed = Cli("import --drafts " + lines);
   EXPECT_EQ(mixed.exit_code, 3) << mixed.out;
-  EXPECT_NE(mixed.out.find("mixed.jsonl:2: assessment_return.cycle"), std::string::npos) << mixed.out;
+  EXPECT_NE(mixed.out.find("mixed.jsonl:2: assessment_return.cycle"), std::string::npos)
+      << mixed.out;
   EXPECT_NE(mixed.out.find("imported 1 of 2"), std::string::npos);
 }
 
@@ -294,14 +307,16 @@ TEST_F(CliReturnTest, ImportsACsvWithOneRowPerReturn) {
 TEST_F(CliReturnTest, CsvProblemsNameTheirLineAndColumn) {
   const std::string text = DemoCsv();
   const std::string header = text.substr(0, text.find('\n') + 1);
-  const std::string first = text.substr(header.size(), text.find('\n', header.size()) + 1 - header.size());
+  const std::string first =
+      text.substr(header.size(), text.find('\n', header.size()) + 1 - header.size());
 
   // A missing column is named from the header.
   std::string no_band = header;
   no_band.replace(no_band.find(",band,"), 6, ",grade,");
   const CliRun missing = Cli("import " + WriteTemp("missing.csv", no_band + first));
   EXPECT_EQ(missing.exit_code, 3) << missing.out;
-  EXPECT_NE(missing.out.find("line 1: the header lacks column(s) band"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("line 1: the header lacks column(s) band"), std::string::npos)
+      << missing.out;
 
   // A value that is not a band names line and column.
   std::string bad_value = first;
@@ -310,14 +325,16 @@ TEST_F(CliReturnTest, CsvProblemsNameTheirLineAndColumn) {
   bad_value.replace(band_at, 3, ",8z");
   const CliRun value = Cli("import " + WriteTemp("value.csv", header + first + bad_value));
   EXPECT_EQ(value.exit_code, 3) << value.out;
-  EXPECT_NE(value.out.find("line 3, column band: \"8z\" is not a band"), std::string::npos) << value.out;
+  EXPECT_NE(value.out.find("line 3, column band: \"8z\" is not a band"), std::string::npos)
+      << value.out;
 
   // A rating off the scale is refused by the server and mapped back.
   std::string off_scale = first;
   off_scale.replace(off_scale.rfind(','), std::string::npos, ",9\n");
   const CliRun rating = Cli("import " + WriteTemp("rating.csv", header + first + off_scale));
   EXPECT_EQ(rating.exit_code, 3) << rating.out;
-  EXPECT_NE(rating.out.find("rating.csv:3, column consequences.drive-improvement"), std::string::npos)
+  EXPECT_NE(rating.out.find("rating.csv:3, column consequences.drive-improvement"),
+            std::string::npos)
       << rating.out;
   EXPECT_NE(rating.out.find("imported 1 of 2"), std::string::npos) << rating.out;
 }
