@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "tests/support/test_server.h"
 
@@ -157,6 +158,73 @@ TEST_F(CliTest, AdminCommandsManageTokensAndReadTheAuditLog) {
   EXPECT_NE(audit.out.find("token.created"), std::string::npos) << audit.out;
   EXPECT_NE(audit.out.find("token.revoked"), std::string::npos) << audit.out;
   EXPECT_EQ(AsAdmin("admin audit --since yesterday").exit_code, 2);
+}
+
+// Deep nesting is refused before any parser recurses into it (protobuf's
+// JSON parser and JsonPathLines both recurse once per level). Nothing is
+// sent, so no server is needed: one that is not there would be exit code 5.
+std::string DeepArray(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string DeepObject(int depth) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) text += "{\"a\":";
+  return text + "1" + std::string(depth, '}');
+}
+int Lines(const std::string& text) {
+  int n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+TEST(CliInputTest, DeeplyNestedJsonIsRefusedNamingTheFileAndLine) {
+  const std::string nowhere = "127.0.0.1:1";
+  for (const auto& [kind, deep] :
+       {std::pair<std::string, std::string>{"arrays", DeepArray(100000)},
+        std::pair<std::string, std::string>{"objects", DeepObject(100000)}}) {
+    // On line 3, inside a field of a return.
+    const std::string path = WriteTemp(
+        "deep-" + kind + ".json", "{\n  \"cycle\": \"2018-19\",\n  \"answers\": " + deep + "\n}\n");
+    for (const char* command : {"return validate", "return submit", "return draft", "evaluate",
+                                "classify", "catalogue publish"}) {
+      const CliRun run = Ahpl(std::string(command) + " " + path, nowhere);
+      EXPECT_EQ(run.exit_code, 3) << command << " " << kind << ": " << run.out.substr(0, 300);
+      EXPECT_EQ(Lines(run.out), 1) << command << " " << kind << ": " << run.out.substr(0, 300);
+      EXPECT_NE(run.out.find(path + ": line 3, column "), std::string::npos)
+          << command << " " << kind << ": " << run.out.substr(0, 300);
+      EXPECT_NE(run.out.find("nested deeper than 64"), std::string::npos)
+          << command << " " << kind << ": " << run.out.substr(0, 300);
+    }
+    const CliRun amend = Ahpl("return amend " + path + " --reason deep", nowhere);
+    EXPECT_EQ(amend.exit_code, 3) << amend.out.substr(0, 300);
+    EXPECT_EQ(Lines(amend.out), 1) << amend.out.substr(0, 300);
+
+    // The second line of a JSON lines import.
+    const std::string lines =
+        WriteTemp("deep-" + kind + ".jsonl", "{\"cycle\": \"2018-19\"}\n" + deep + "\n");
+    const CliRun jsonl = Ahpl("import " + lines, nowhere);
+    EXPECT_EQ(jsonl.exit_code, 3) << jsonl.out.substr(0, 300);
+    EXPECT_EQ(Lines(jsonl.out), 1) << jsonl.out.substr(0, 300);
+    // The 65th opening bracket: [ after 64 others, or {"a": after 64 others.
+    const std::string column = kind == "arrays" ? "65" : "321";
+    EXPECT_NE(jsonl.out.find(lines + ":2: line 1, column " + column + ": JSON nested deeper"),
+              std::string::npos)
+        << jsonl.out.substr(0, 300);
+  }
+}
+
+TEST(CliInputTest, NestingUpToTheLimitReachesTheParser) {
+  // 64 levels (the object and 63 arrays) pass the depth check, so the
+  // parser names the real mistake inside; 65 do not.
+  auto doc = [](int arrays) {
+    return "{\"answers\": " + std::string(arrays, '[') + "1,]" + std::string(arrays - 1, ']') + "}";
+  };
+  const CliRun at_limit =
+      Ahpl("return validate " + WriteTemp("deep-64.json", doc(63)), "127.0.0.1:1");
+  EXPECT_EQ(at_limit.exit_code, 3) << at_limit.out;
+  EXPECT_NE(at_limit.out.find("unexpected character ']'"), std::string::npos) << at_limit.out;
+  const CliRun over = Ahpl("return validate " + WriteTemp("deep-65.json", doc(64)), "127.0.0.1:1");
+  EXPECT_EQ(over.exit_code, 3) << over.out;
+  EXPECT_NE(over.out.find("line 1, column 76: JSON nested deeper than 64"), std::string::npos)
+      << over.out;
 }
 
 std::string DemoReturn() { return ReadText(AHPL_DEMO_DIR "/my-return.json"); }
