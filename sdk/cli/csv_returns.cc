@@ -107,9 +107,11 @@ absl::StatusOr<std::vector<CsvReturn>> ParseReturnsCsv(const std::string& text,
   std::vector<CsvReturn> out;
   for (size_t r = 1; r < rows->size(); ++r) {
     const CsvRow& row = (*rows)[r];
+    // A cell neutralised against formulas (by ahpl's own CSV writer, or as
+    // a spreadsheet user would: '=...) is read without that quote.
     auto cell = [&](const std::string& column) -> std::string {
       const size_t i = index[column];
-      return i < row.fields.size() ? row.fields[i] : "";
+      return i < row.fields.size() ? RestoreCsvText(row.fields[i]) : "";
     };
     auto bad = [&](const std::string& column, const std::string& what) {
       problems.push_back(absl::StrCat("line ", row.line, ", column ", column, ": ", what));

@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/catalogue_client.h"
+#include "core/csv.h"
 #include "core/return_rules.h"
 #include "sdk/cli/command_support.h"
 #include "sdk/cli/csv_returns.h"
@@ -139,8 +140,8 @@ int Export(const RunSettings& settings, const FilterFlags& flags, const std::str
   sdk::AssessmentClient client(settings.client_options());
   const bool csv = settings.output_format() == Format::kCsv;
   if (csv) {
-    out << "name,trust_ods_code,cycle,edition_id,status,version,typology,band,"
-           "board_relationship,leader_title,ratings\n";
+    out << CsvLine({"name", "trust_ods_code", "cycle", "edition_id", "status", "version",
+                    "typology", "band", "board_relationship", "leader_title", "ratings"});
   }
   int64_t n = 0;
   auto status = client.Export(*filter, [&](const v1::AssessmentReturn& r) {
@@ -153,11 +154,13 @@ int Export(const RunSettings& settings, const FilterFlags& flags, const std::str
     for (const auto& a : r.answers())
       ratings.push_back(absl::StrCat(a.question_id(), "=", a.rating()));
     const auto& leader = r.arrangement().senior_leader();
-    out << CsvField(r.name()) << "," << r.trust_ods_code() << "," << r.cycle() << ","
-        << r.edition_id() << "," << v1::ReturnStatus_Name(r.status()) << "," << r.version() << ","
-        << v1::Typology_Name(r.classification().typology()) << "," << v1::Band_Name(leader.band())
-        << "," << v1::BoardRelationship_Name(leader.board_relationship()) << ","
-        << CsvField(leader.job_title()) << "," << CsvField(absl::StrJoin(ratings, ";")) << "\n";
+    // Every cell through the one writer, the trust's own text (the title)
+    // and what the server checked alike.
+    out << CsvLine({r.name(), r.trust_ods_code(), r.cycle(), r.edition_id(),
+                    v1::ReturnStatus_Name(r.status()), absl::StrCat(r.version()),
+                    v1::Typology_Name(r.classification().typology()), v1::Band_Name(leader.band()),
+                    v1::BoardRelationship_Name(leader.board_relationship()), leader.job_title(),
+                    absl::StrJoin(ratings, ";")});
   });
   if (!status.ok()) return ReportError(status);
   if (!output.empty()) std::cerr << "exported " << n << " returns to " << output << "\n";

@@ -407,6 +407,54 @@ TEST_F(CliReturnTest, CsvProblemsNameTheirLineAndColumn) {
   EXPECT_NE(rating.out.find("imported 1 of 2"), std::string::npos) << rating.out;
 }
 
+// A spreadsheet runs a cell starting with = + - @ (or tab, carriage
+// return) as a formula; every CSV the command line writes neutralises such
+// text with a leading ' (OWASP), and the CSV import takes that quote off.
+TEST_F(CliReturnTest, CsvExportNeutralisesFormulasAndTheImportReadsThemBack) {
+  const std::string text = DemoCsv();
+  const std::string header = text.substr(0, text.find('\n') + 1);
+  std::string rdy = text.substr(header.size(), text.find('\n', header.size()) + 1 - header.size());
+  const std::string rdy_title = "Professional Lead for AHPs";
+  ASSERT_NE(rdy.find(rdy_title), std::string::npos);
+  rdy.replace(rdy.find(rdy_title), rdy_title.size(),
+              R"csv("=HYPERLINK(""http://evil.example/"",""Click"")")csv");
+  // A cell of an earlier export, neutralised: imported as "-Head of AHPs".
+  std::string rf4 = text.substr(text.find("\nRF4,") + 1);
+  rf4 = rf4.substr(0, rf4.find('\n') + 1);
+  const std::string rf4_title = "Head of Therapy Services";
+  ASSERT_NE(rf4.find(rf4_title), std::string::npos);
+  rf4.replace(rf4.find(rf4_title), rf4_title.size(), "'-Head of AHPs");
+  const CliRun imported = Cli("import " + WriteTemp("formulas.csv", header + rdy + rf4));
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+
+  const CliRun json = Cli("--format json export --cycle 2019-20");
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  EXPECT_NE(
+      json.out.find(R"json("job_title":"=HYPERLINK(\"http://evil.example/\",\"Click\")")json"),
+      std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find(R"json("job_title":"-Head of AHPs")json"), std::string::npos) << json.out;
+
+  const std::string path = ::testing::TempDir() + "/export.csv";
+  ASSERT_EQ(Cli("--format csv export --cycle 2019-20 --output " + path).exit_code, 0);
+  const std::string csv = ReadText(path);
+  EXPECT_NE(csv.find(R"csv(,"'=HYPERLINK(""http://evil.example/"",""Click"")",)csv"),
+            std::string::npos)
+      << csv;
+  EXPECT_EQ(csv.find(R"csv(,"=HYPERLINK)csv"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'-Head of AHPs,"), std::string::npos) << csv;
+}
+
+TEST_F(CliTest, CsvTablesNeutraliseFormulasInText) {
+  ASSERT_EQ(
+      AsAdmin("admin token create --role national --description '@SUM(1+1)*cmd|calc'").exit_code,
+      0);
+  const CliRun listed = AsAdmin("--format csv admin token list");
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_NE(listed.out.find(",'@SUM(1+1)*cmd|calc"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(",@SUM"), std::string::npos) << listed.out;
+}
+
 TEST_F(CliReturnTest, TemplateListsEveryQuestion) {
   const CliRun run = Cli("return template --trust RAL");
   ASSERT_EQ(run.exit_code, 0) << run.out;
