@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -208,6 +209,16 @@ TEST(CliInputTest, DeeplyNestedJsonIsRefusedNamingTheFileAndLine) {
     EXPECT_NE(jsonl.out.find(lines + ":2: line 1, column " + column + ": JSON nested deeper"),
               std::string::npos)
         << jsonl.out.substr(0, 300);
+
+    // A file of an import folder.
+    const std::string folder = ::testing::TempDir() + "/deep-folder-" + kind;
+    std::filesystem::create_directories(folder);
+    const std::string file = WriteTemp("deep-folder-" + kind + "/r.json", deep);
+    const CliRun imported = Ahpl("import " + folder, nowhere);
+    EXPECT_EQ(imported.exit_code, 3) << imported.out.substr(0, 300);
+    EXPECT_EQ(Lines(imported.out), 1) << imported.out.substr(0, 300);
+    EXPECT_NE(imported.out.find(file + ": line 1, column " + column), std::string::npos)
+        << imported.out.substr(0, 300);
   }
 }
 
