@@ -456,6 +456,17 @@ TEST_F(CliReturnTest, CsvExportNeutralisesFormulasAndTheImportReadsThemBack) {
   EXPECT_NE(csv.find(",'-Head of AHPs,"), std::string::npos) << csv;
 }
 
+TEST_F(CliReturnTest, NegativeNumbersInCsvStayNumbers) {
+  // 23 returns in 2018-19, 12 in 2019-20: the change is -11, written as a
+  // number, not neutralised as text.
+  ASSERT_EQ(Cli(std::string("import ") + AHPL_DEMO_DIR "/returns").exit_code, 0);
+  ASSERT_EQ(Cli(std::string("import ") + AHPL_DEMO_DIR "/returns-2019-20.csv").exit_code, 0);
+  const CliRun change = Cli("--format csv aggregate --cycle 2019-20 --compare-with 2018-19");
+  ASSERT_EQ(change.exit_code, 0) << change.out;
+  EXPECT_NE(change.out.find("\nEngland,-11,"), std::string::npos) << change.out;
+  EXPECT_EQ(change.out.find(",'-"), std::string::npos) << change.out;
+}
+
 TEST_F(CliTest, CsvTablesNeutraliseFormulasInText) {
   ASSERT_EQ(
       AsAdmin("admin token create --role national --description '@SUM(1+1)*cmd|calc'").exit_code,
