@@ -4,9 +4,10 @@
 # (buf), checks the locking annotations (clang's thread-safety analysis) and
 # that the C++ changed since that release is formatted, runs every test,
 # fuzzes the command line's JSON and CSV readers for a bounded time
-# (tests/fuzz/run.sh: about a minute, $AHPL_FUZZ_SECONDS per target side by
-# side, plus its clang build), and removes the cluster again even when tests
-# fail. Run from anywhere, as root on a fresh machine.
+# (tests/fuzz/run.sh: the targets side by side for $AHPL_FUZZ_SECONDS, 20 by
+# default, after a clang build of half a minute the first time), and removes
+# the cluster again even when tests fail. Run from anywhere, as root on a
+# fresh machine.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
