@@ -1,8 +1,49 @@
 #include "core/csv.h"
 
+#include <cctype>
+
 #include "absl/strings/str_cat.h"
 
 namespace ahpl {
+namespace {
+
+bool StartsFormula(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
+// [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?, all of it.
+bool IsPlainNumber(absl::string_view s) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    return i > start;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  const bool whole = digits();
+  bool fraction = false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    fraction = digits();
+  }
+  if (!whole && !fraction) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+size_t LeadingQuotes(absl::string_view s) {
+  size_t n = 0;
+  while (n < s.size() && s[n] == '\'') ++n;
+  return n;
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
   std::vector<CsvRow> rows;
@@ -71,6 +112,43 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
   }
   if (row_has_content || !field.empty()) end_row();
   return rows;
+}
+
+std::string NeutraliseCsvText(absl::string_view value) {
+  const size_t quotes = LeadingQuotes(value);
+  if (quotes < value.size() && StartsFormula(value[quotes]) && !IsPlainNumber(value)) {
+    return absl::StrCat("'", value);
+  }
+  return std::string(value);
+}
+
+std::string RestoreCsvText(absl::string_view field) {
+  const size_t quotes = LeadingQuotes(field);
+  if (quotes > 0 && quotes < field.size() && StartsFormula(field[quotes])) {
+    return std::string(field.substr(1));
+  }
+  return std::string(field);
+}
+
+std::string CsvCell(absl::string_view value) {
+  std::string text = NeutraliseCsvText(value);
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string CsvLine(const std::vector<std::string>& cells) {
+  if (cells.size() == 1 && cells[0].empty()) return "\"\"\n";
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) line += ',';
+    line += CsvCell(cells[i]);
+  }
+  return line + "\n";
 }
 
 }  // namespace ahpl

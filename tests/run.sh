@@ -2,8 +2,12 @@
 # The whole test suite: installs what is missing, builds, starts a throwaway
 # PostgreSQL, lints the protos and checks them against the last release
 # (buf), checks the locking annotations (clang's thread-safety analysis) and
-# that the C++ changed since that release is formatted, runs every test, and
-# removes the cluster again even when tests fail. Run from anywhere, as root on a fresh machine.
+# that the C++ changed since that release is formatted, runs every test,
+# fuzzes the command line's JSON and CSV readers for a bounded time
+# (tests/fuzz/run.sh: the targets side by side for $AHPL_FUZZ_SECONDS, 20 by
+# default, after a clang build of half a minute the first time), and removes
+# the cluster again even when tests fail. Run from anywhere, as root on a
+# fresh machine.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,3 +47,6 @@ deploy/tools/format.sh --check
 
 echo "== ctest"
 ctest --test-dir build -j "$(nproc)" --output-on-failure --timeout 300
+
+echo "== fuzz"
+tests/fuzz/run.sh

@@ -24,8 +24,10 @@ packages=(
   clang-format
   # the lock check of tests/run.sh (deploy/tools/thread-safety.sh): clang's
   # -Wthread-safety analysis of the ABSL_GUARDED_BY annotations, which gcc
-  # ignores
-  clang-14
+  # ignores; clang-14 also builds the fuzz targets of tests/fuzz/run.sh,
+  # whose libFuzzer and sanitizer runtimes are in libclang-rt-14-dev (only
+  # recommended by clang-14, and recommends are not installed here)
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -1,6 +1,5 @@
 #include "sdk/cli/catalogue_commands.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <iostream>
@@ -10,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "ahpl/sdk/catalogue_client.h"
 #include "core/files.h"
+#include "sdk/cli/json_input.h"
 
 namespace ahpl::cli {
 namespace {
@@ -178,14 +178,10 @@ int ShowTrust(const RunSettings& settings, const std::string& code) {
 int Publish(const RunSettings& settings, const std::string& path) {
   auto text = ReadFile(path);
   if (!text.ok()) return ReportError(text.status());
-  v1::Edition edition;
-  const auto parsed = google::protobuf::util::JsonStringToMessage(*text, &edition);
-  if (!parsed.ok()) {
-    return ReportError(absl::InvalidArgumentError(
-        absl::StrCat(path, ": not an edition in proto3 JSON: ", parsed.message().as_string())));
-  }
+  auto edition = ParseJson<v1::Edition>(*text, path);
+  if (!edition.ok()) return ReportError(edition.status());
   sdk::CatalogueClient client(settings.client_options());
-  auto published = client.PublishEdition(edition);
+  auto published = client.PublishEdition(*edition);
   if (!published.ok()) return ReportError(published.status());
   if (settings.output_format() == Format::kJson) {
     PrintJson(*published, std::cout);
@@ -199,7 +195,8 @@ int Publish(const RunSettings& settings, const std::string& path) {
 }  // namespace
 
 void AddCatalogueCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
-  auto* catalogue = app.add_subcommand("catalogue", "Read the question catalogue and trust register");
+  auto* catalogue =
+      app.add_subcommand("catalogue", "Read the question catalogue and trust register");
   catalogue->require_subcommand(1);
 
   auto edition_id = std::make_shared<std::string>();
@@ -220,8 +217,9 @@ void AddCatalogueCommands(CLI::App& app, const RunSettings& settings, int& exit_
   professions->add_option("--edition", *edition_id, "Edition id (default: the latest)");
   professions->callback([&, edition_id] { exit_code = ShowProfessions(settings, *edition_id); });
 
-  catalogue->add_subcommand("editions", "Published editions, newest first")
-      ->callback([&] { exit_code = ShowEditions(settings); });
+  catalogue->add_subcommand("editions", "Published editions, newest first")->callback([&] {
+    exit_code = ShowEditions(settings);
+  });
   catalogue->add_subcommand("regions", "NHS England regions with their trust counts")
       ->callback([&] { exit_code = ShowRegions(settings); });
 

@@ -1,12 +1,11 @@
-// Pieces several ahpl command families share: parsing input files, printing
-// field violations against the lines of a JSON file,
-// the filter flags of `return list` and `export`, and the endpoints of
-// `aggregate` and `report regions`.
+// Pieces several ahpl command families share: parsing input files
+// (ParseJson, from json_input.h), printing field violations against the
+// lines of a JSON file, the filter flags of `return list` and `export`, and
+// the endpoints of `aggregate` and `report regions`.
 #ifndef AHPL_SDK_CLI_COMMAND_SUPPORT_H_
 #define AHPL_SDK_CLI_COMMAND_SUPPORT_H_
 
 #include <google/protobuf/message.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <string>
 #include <vector>
@@ -20,24 +19,11 @@
 #include "ahpl/v1/assessment.pb.h"
 #include "core/files.h"
 #include "core/json.h"
+#include "sdk/cli/json_input.h"
 #include "sdk/cli/json_paths.h"
 #include "sdk/cli/run_settings.h"
 
 namespace ahpl::cli {
-
-// Parses proto3 JSON, naming the line of a syntax error.
-template <typename Message>
-absl::StatusOr<Message> ParseJson(const std::string& json, const std::string& where) {
-  if (auto lines = JsonPathLines(json); !lines.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", lines.status().message()));
-  }
-  Message message;
-  const auto parsed = google::protobuf::util::JsonStringToMessage(json, &message);
-  if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", parsed.message().as_string()));
-  }
-  return message;
-}
 
 // Prints the violations in `status` with the lines of `json` (read from
 // `path`) they refer to, after removing `strip_prefix` from each field path;

@@ -58,13 +58,27 @@ void ParseInto(const std::string& cell, const std::string& prefix,
 }  // namespace
 
 const std::vector<std::string>& CsvReturnColumns() {
-  static const auto* columns = new std::vector<std::string>{
-      "trust_ods_code", "cycle", "edition_id", "respondent_name", "respondent_role",
-      "has_senior_ahp_leader", "job_title", "band", "whole_time_equivalent",
-      "professional_background", "professions_led", "remits", "board_relationship",
-      "reporting_line", "board_presence", "eligibility", "combined_nursing_ahp_post",
-      "professions_employed", "has_profession_specific_leads", "representation",
-      "non_ahp_groups_counted"};
+  static const auto* columns = new std::vector<std::string>{"trust_ods_code",
+                                                            "cycle",
+                                                            "edition_id",
+                                                            "respondent_name",
+                                                            "respondent_role",
+                                                            "has_senior_ahp_leader",
+                                                            "job_title",
+                                                            "band",
+                                                            "whole_time_equivalent",
+                                                            "professional_background",
+                                                            "professions_led",
+                                                            "remits",
+                                                            "board_relationship",
+                                                            "reporting_line",
+                                                            "board_presence",
+                                                            "eligibility",
+                                                            "combined_nursing_ahp_post",
+                                                            "professions_employed",
+                                                            "has_profession_specific_leads",
+                                                            "representation",
+                                                            "non_ahp_groups_counted"};
   return *columns;
 }
 
@@ -93,9 +107,11 @@ absl::StatusOr<std::vector<CsvReturn>> ParseReturnsCsv(const std::string& text,
   std::vector<CsvReturn> out;
   for (size_t r = 1; r < rows->size(); ++r) {
     const CsvRow& row = (*rows)[r];
+    // A cell neutralised against formulas (by ahpl's own CSV writer, or as
+    // a spreadsheet user would: '=...) is read without that quote.
     auto cell = [&](const std::string& column) -> std::string {
       const size_t i = index[column];
-      return i < row.fields.size() ? row.fields[i] : "";
+      return i < row.fields.size() ? RestoreCsvText(row.fields[i]) : "";
     };
     auto bad = [&](const std::string& column, const std::string& what) {
       problems.push_back(absl::StrCat("line ", row.line, ", column ", column, ": ", what));
@@ -110,7 +126,8 @@ absl::StatusOr<std::vector<CsvReturn>> ParseReturnsCsv(const std::string& text,
     ret.mutable_respondent()->set_role(cell("respondent_role"));
     auto* a = ret.mutable_arrangement();
     bool flag = false;
-    if (!ParseBool(cell("has_senior_ahp_leader"), &flag)) bad("has_senior_ahp_leader", "not yes/no");
+    if (!ParseBool(cell("has_senior_ahp_leader"), &flag))
+      bad("has_senior_ahp_leader", "not yes/no");
     a->set_has_senior_ahp_leader(flag);
     if (flag) {
       auto* l = a->mutable_senior_leader();
@@ -121,30 +138,38 @@ absl::StatusOr<std::vector<CsvReturn>> ParseReturnsCsv(const std::string& text,
           bad(column, absl::StrCat("\"", value, "\" is not ", what));
         });
       };
-      enum_column("band", "BAND_", &v1::Band_Parse, false,
-                  [&](v1::Band v) { l->set_band(v); }, "a band (below_8a, 8a, 8b, 8c, 8d, 9)");
+      enum_column(
+          "band", "BAND_", &v1::Band_Parse, false, [&](v1::Band v) { l->set_band(v); },
+          "a band (below_8a, 8a, 8b, 8c, 8d, 9)");
       double wte = 0;
       if (!cell("whole_time_equivalent").empty() &&
           !absl::SimpleAtod(cell("whole_time_equivalent"), &wte)) {
         bad("whole_time_equivalent", "not a number");
       }
       l->set_whole_time_equivalent(wte);
-      enum_column("professional_background", "PROFESSION_", &v1::Profession_Parse, false,
-                  [&](v1::Profession v) { l->set_professional_background(v); }, "an AHP profession");
-      enum_column("professions_led", "PROFESSION_", &v1::Profession_Parse, true,
-                  [&](v1::Profession v) { l->add_professions_led(v); }, "an AHP profession");
-      enum_column("remits", "REMIT_", &v1::Remit_Parse, true,
-                  [&](v1::Remit v) { l->add_remits(v); }, "a remit");
-      enum_column("board_relationship", "BOARD_RELATIONSHIP_", &v1::BoardRelationship_Parse, false,
-                  [&](v1::BoardRelationship v) { l->set_board_relationship(v); },
-                  "a board relationship");
-      enum_column("reporting_line", "REPORTING_LINE_", &v1::ReportingLine_Parse, false,
-                  [&](v1::ReportingLine v) { l->set_reporting_line(v); }, "a reporting line");
-      enum_column("board_presence", "BOARD_PRESENCE_", &v1::BoardPresence_Parse, false,
-                  [&](v1::BoardPresence v) { l->set_board_presence(v); }, "a board presence");
-      enum_column("eligibility", "POST_ELIGIBILITY_", &v1::PostEligibility_Parse, false,
-                  [&](v1::PostEligibility v) { l->set_eligibility(v); }, "a post eligibility");
-      if (!ParseBool(cell("combined_nursing_ahp_post"), &flag)) bad("combined_nursing_ahp_post", "not yes/no");
+      enum_column(
+          "professional_background", "PROFESSION_", &v1::Profession_Parse, false,
+          [&](v1::Profession v) { l->set_professional_background(v); }, "an AHP profession");
+      enum_column(
+          "professions_led", "PROFESSION_", &v1::Profession_Parse, true,
+          [&](v1::Profession v) { l->add_professions_led(v); }, "an AHP profession");
+      enum_column(
+          "remits", "REMIT_", &v1::Remit_Parse, true, [&](v1::Remit v) { l->add_remits(v); },
+          "a remit");
+      enum_column(
+          "board_relationship", "BOARD_RELATIONSHIP_", &v1::BoardRelationship_Parse, false,
+          [&](v1::BoardRelationship v) { l->set_board_relationship(v); }, "a board relationship");
+      enum_column(
+          "reporting_line", "REPORTING_LINE_", &v1::ReportingLine_Parse, false,
+          [&](v1::ReportingLine v) { l->set_reporting_line(v); }, "a reporting line");
+      enum_column(
+          "board_presence", "BOARD_PRESENCE_", &v1::BoardPresence_Parse, false,
+          [&](v1::BoardPresence v) { l->set_board_presence(v); }, "a board presence");
+      enum_column(
+          "eligibility", "POST_ELIGIBILITY_", &v1::PostEligibility_Parse, false,
+          [&](v1::PostEligibility v) { l->set_eligibility(v); }, "a post eligibility");
+      if (!ParseBool(cell("combined_nursing_ahp_post"), &flag))
+        bad("combined_nursing_ahp_post", "not yes/no");
       l->set_combined_nursing_ahp_post(flag);
     }
     auto fail = [&](const std::string& column, const char* what) {
@@ -152,19 +177,22 @@ absl::StatusOr<std::vector<CsvReturn>> ParseReturnsCsv(const std::string& text,
         bad(column, absl::StrCat("\"", value, "\" is not ", what));
       };
     };
-    ParseInto(cell("professions_employed"), "PROFESSION_", &v1::Profession_Parse, true,
-              [&](v1::Profession v) { a->add_professions_employed(v); },
-              fail("professions_employed", "an AHP profession"));
+    ParseInto(
+        cell("professions_employed"), "PROFESSION_", &v1::Profession_Parse, true,
+        [&](v1::Profession v) { a->add_professions_employed(v); },
+        fail("professions_employed", "an AHP profession"));
     if (!ParseBool(cell("has_profession_specific_leads"), &flag)) {
       bad("has_profession_specific_leads", "not yes/no");
     }
     a->set_has_profession_specific_leads(flag);
-    ParseInto(cell("representation"), "AHP_REPRESENTATION_", &v1::AhpRepresentation_Parse, false,
-              [&](v1::AhpRepresentation v) { a->set_representation(v); },
-              fail("representation", "an AHP representation"));
-    ParseInto(cell("non_ahp_groups_counted"), "NON_AHP_GROUP_", &v1::NonAhpGroup_Parse, true,
-              [&](v1::NonAhpGroup v) { a->add_non_ahp_groups_counted(v); },
-              fail("non_ahp_groups_counted", "a non-AHP group"));
+    ParseInto(
+        cell("representation"), "AHP_REPRESENTATION_", &v1::AhpRepresentation_Parse, false,
+        [&](v1::AhpRepresentation v) { a->set_representation(v); },
+        fail("representation", "an AHP representation"));
+    ParseInto(
+        cell("non_ahp_groups_counted"), "NON_AHP_GROUP_", &v1::NonAhpGroup_Parse, true,
+        [&](v1::NonAhpGroup v) { a->add_non_ahp_groups_counted(v); },
+        fail("non_ahp_groups_counted", "a non-AHP group"));
     for (const auto& q : edition.questions()) {
       auto* answer = ret.add_answers();
       answer->set_question_id(q.id());
@@ -183,8 +211,11 @@ absl::StatusOr<std::vector<CsvReturn>> ParseReturnsCsv(const std::string& text,
 
 std::string CsvColumnOf(const std::string& field, const v1::AssessmentReturn& ret) {
   static const std::map<std::string, std::string>* columns = new std::map<std::string, std::string>{
-      {"trust_ods_code", "trust_ods_code"}, {"cycle", "cycle"}, {"edition_id", "edition_id"},
-      {"respondent.name", "respondent_name"}, {"respondent.role", "respondent_role"},
+      {"trust_ods_code", "trust_ods_code"},
+      {"cycle", "cycle"},
+      {"edition_id", "edition_id"},
+      {"respondent.name", "respondent_name"},
+      {"respondent.role", "respondent_role"},
       {"arrangement.has_senior_ahp_leader", "has_senior_ahp_leader"},
       {"arrangement.professions_employed", "professions_employed"},
       {"arrangement.has_profession_specific_leads", "has_profession_specific_leads"},
@@ -194,7 +225,8 @@ std::string CsvColumnOf(const std::string& field, const v1::AssessmentReturn& re
   const size_t bracket = path.find('[');
   if (path.rfind("answers[", 0) == 0) {
     int i = 0;
-    if (absl::SimpleAtoi(path.substr(8, path.find(']') - 8), &i) && i >= 0 && i < ret.answers_size()) {
+    if (absl::SimpleAtoi(path.substr(8, path.find(']') - 8), &i) && i >= 0 &&
+        i < ret.answers_size()) {
       return ret.answers(i).question_id();
     }
     return "";

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "ahpl/v1/assessment.pb.h"
 #include "ahpl/v1/catalogue.pb.h"
-#include "absl/status/statusor.h"
 
 namespace ahpl::cli {
 
@@ -23,7 +23,9 @@ const std::vector<std::string>& CsvReturnColumns();
 
 // Parses `text` against `edition` (whose question ids are the rating
 // columns). Every problem is reported at once, each naming its line and
-// column; a missing column is named from the header.
+// column; a missing column is named from the header. Cells go through
+// RestoreCsvText (core/csv.h): a formula neutralised with a leading quote
+// ('=x) is read as it was before (=x).
 absl::StatusOr<std::vector<CsvReturn>> ParseReturnsCsv(const std::string& text,
                                                        const v1::Edition& edition);
 

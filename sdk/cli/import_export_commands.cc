@@ -14,9 +14,10 @@
 #include "absl/strings/str_split.h"
 #include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/catalogue_client.h"
+#include "core/csv.h"
+#include "core/return_rules.h"
 #include "sdk/cli/command_support.h"
 #include "sdk/cli/csv_returns.h"
-#include "core/return_rules.h"
 
 namespace ahpl::cli {
 namespace {
@@ -34,8 +35,8 @@ absl::StatusOr<std::vector<v1::ImportItem>> ReadItems(const RunSettings& setting
     if (!ret.ok()) return ret.status();
     v1::ImportItem item;
     // The same file imported again is recognised as the same request.
-    item.set_request_id(absl::StrCat(
-        "import:", assessment::RequestDigest("file", *ret).substr(0, 32)));
+    item.set_request_id(
+        absl::StrCat("import:", assessment::RequestDigest("file", *ret).substr(0, 32)));
     item.set_submit(submit);
     *item.mutable_assessment_return() = std::move(*ret);
     items.push_back(std::move(item));
@@ -98,7 +99,8 @@ int Import(const RunSettings& settings, const std::string& path, bool submit) {
   auto report = client.Import(*items, [&](const sdk::ImportProgress& p) {
     if (!tty) return;
     const int width = 30;
-    const int done = total == 0 ? width : static_cast<int>(width * (p.accepted + p.rejected) / total);
+    const int done =
+        total == 0 ? width : static_cast<int>(width * (p.accepted + p.rejected) / total);
     std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, ' ') << "] "
               << (p.accepted + p.rejected) << "/" << total << std::flush;
   });
@@ -131,14 +133,15 @@ int Export(const RunSettings& settings, const FilterFlags& flags, const std::str
   std::ofstream file;
   if (!output.empty()) {
     file.open(output);
-    if (!file) return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", output)));
+    if (!file)
+      return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", output)));
   }
   std::ostream& out = output.empty() ? std::cout : file;
   sdk::AssessmentClient client(settings.client_options());
   const bool csv = settings.output_format() == Format::kCsv;
   if (csv) {
-    out << "name,trust_ods_code,cycle,edition_id,status,version,typology,band,"
-           "board_relationship,leader_title,ratings\n";
+    out << CsvLine({"name", "trust_ods_code", "cycle", "edition_id", "status", "version",
+                    "typology", "band", "board_relationship", "leader_title", "ratings"});
   }
   int64_t n = 0;
   auto status = client.Export(*filter, [&](const v1::AssessmentReturn& r) {
@@ -148,14 +151,16 @@ int Export(const RunSettings& settings, const FilterFlags& flags, const std::str
       return;
     }
     std::vector<std::string> ratings;
-    for (const auto& a : r.answers()) ratings.push_back(absl::StrCat(a.question_id(), "=", a.rating()));
+    for (const auto& a : r.answers())
+      ratings.push_back(absl::StrCat(a.question_id(), "=", a.rating()));
     const auto& leader = r.arrangement().senior_leader();
-    out << CsvField(r.name()) << "," << r.trust_ods_code() << "," << r.cycle() << ","
-        << r.edition_id() << "," << v1::ReturnStatus_Name(r.status()) << "," << r.version() << ","
-        << v1::Typology_Name(r.classification().typology()) << ","
-        << v1::Band_Name(leader.band()) << ","
-        << v1::BoardRelationship_Name(leader.board_relationship()) << ","
-        << CsvField(leader.job_title()) << "," << CsvField(absl::StrJoin(ratings, ";")) << "\n";
+    // Every cell through the one writer, the trust's own text (the title)
+    // and what the server checked alike.
+    out << CsvLine({r.name(), r.trust_ods_code(), r.cycle(), r.edition_id(),
+                    v1::ReturnStatus_Name(r.status()), absl::StrCat(r.version()),
+                    v1::Typology_Name(r.classification().typology()), v1::Band_Name(leader.band()),
+                    v1::BoardRelationship_Name(leader.board_relationship()), leader.job_title(),
+                    absl::StrJoin(ratings, ";")});
   });
   if (!status.ok()) return ReportError(status);
   if (!output.empty()) std::cerr << "exported " << n << " returns to " << output << "\n";
@@ -171,14 +176,15 @@ void AddImportExportCommands(CLI::App& app, const RunSettings& settings, int& ex
       "import", "Import returns from a folder of .json files, a .jsonl file or a .csv file");
   import->add_option("path", *path, "Folder, .jsonl or .csv file")->required();
   import->add_flag("--drafts", *as_drafts, "Store as drafts instead of submitting");
-  import->callback([&, path, as_drafts] { exit_code = Import(settings, *path, !*as_drafts); });
+  import->callback([&, path, as_drafts] { exit_code = Import(settings, *path, !*as_drafts);
+});
 
-  auto output = std::make_shared<std::string>();
-  auto filters = std::make_shared<FilterFlags>();
-  auto* exp = app.add_subcommand("export", "Export returns as JSON lines (or CSV with --format csv)");
-  filters->AddTo(exp);
-  exp->add_option("--output", *output, "File to write (default: standard output)");
-  exp->callback([&, filters, output] { exit_code = Export(settings, *filters, *output); });
-}
+auto output = std::make_shared<std::string>();
+auto filters = std::make_shared<FilterFlags>();
+auto* exp = app.add_subcommand("export", "Export returns as JSON lines (or CSV with --format csv)");
+filters->AddTo(exp);
+exp->add_option("--output", *output, "File to write (default: standard output)");
+exp->callback([&, filters, output] { exit_code = Export(settings, *filters, *output); });
+}  // namespace ahpl::cli
 
 }  // namespace ahpl::cli

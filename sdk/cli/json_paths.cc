@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/json.h"
 
 namespace ahpl::cli {
 namespace {
@@ -67,72 +68,86 @@ class Scanner {
     if (pos_ >= text_.size()) return Error("a value is missing");
     if (!path.empty()) (*out_)[path] = line_;
     const char c = text_[pos_];
-    if (c == '{') {
-      ++pos_;
-      Skip();
-      if (pos_ < text_.size() && text_[pos_] == '}') {
-        ++pos_;
-        return absl::OkStatus();
+    if (c == '{' || c == '[') {
+      // Each level is a call: refuse before the stack runs out.
+      if (depth_ == kMaxJsonDepth) {
+        return Error(absl::StrCat("JSON nested deeper than ", kMaxJsonDepth, " levels"));
       }
-      for (;;) {
-        Skip();
-        if (pos_ >= text_.size() || text_[pos_] != '"') return Error("expected a quoted key");
-        std::string key;
-        if (auto s = String(&key); !s.ok()) return s;
-        Skip();
-        if (pos_ >= text_.size() || text_[pos_] != ':') return Error("expected ':' after a key");
-        ++pos_;
-        Skip();
-        const std::string child = path.empty() ? Snake(key) : absl::StrCat(path, ".", Snake(key));
-        if (auto s = Value(child); !s.ok()) return s;
-        Skip();
-        if (pos_ < text_.size() && text_[pos_] == ',') {
-          ++pos_;
-          continue;
-        }
-        if (pos_ < text_.size() && text_[pos_] == '}') {
-          ++pos_;
-          return absl::OkStatus();
-        }
-        return Error("expected ',' or '}'");
-      }
-    }
-    if (c == '[') {
-      ++pos_;
-      Skip();
-      if (pos_ < text_.size() && text_[pos_] == ']') {
-        ++pos_;
-        return absl::OkStatus();
-      }
-      for (int i = 0;; ++i) {
-        Skip();
-        if (auto s = Value(absl::StrCat(path, "[", i, "]")); !s.ok()) return s;
-        Skip();
-        if (pos_ < text_.size() && text_[pos_] == ',') {
-          ++pos_;
-          continue;
-        }
-        if (pos_ < text_.size() && text_[pos_] == ']') {
-          ++pos_;
-          return absl::OkStatus();
-        }
-        return Error("expected ',' or ']'");
-      }
+      ++depth_;
+      auto s = c == '{' ? Object(path) : Array(path);
+      --depth_;
+      return s;
     }
     if (c == '"') return String(nullptr);
     const size_t start = pos_;
-    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
-                                   text_[pos_] == '-' || text_[pos_] == '+' || text_[pos_] == '.')) {
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '-' ||
+            text_[pos_] == '+' || text_[pos_] == '.')) {
       ++pos_;
     }
     if (pos_ == start) return Error(absl::StrCat("unexpected character '", std::string(1, c), "'"));
     return absl::OkStatus();
   }
 
+  absl::Status Object(const std::string& path) {
+    ++pos_;
+    Skip();
+    if (pos_ < text_.size() && text_[pos_] == '}') {
+      ++pos_;
+      return absl::OkStatus();
+    }
+    for (;;) {
+      Skip();
+      if (pos_ >= text_.size() || text_[pos_] != '"') return Error("expected a quoted key");
+      std::string key;
+      if (auto s = String(&key); !s.ok()) return s;
+      Skip();
+      if (pos_ >= text_.size() || text_[pos_] != ':') return Error("expected ':' after a key");
+      ++pos_;
+      Skip();
+      const std::string child = path.empty() ? Snake(key) : absl::StrCat(path, ".", Snake(key));
+      if (auto s = Value(child); !s.ok()) return s;
+      Skip();
+      if (pos_ < text_.size() && text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < text_.size() && text_[pos_] == '}') {
+        ++pos_;
+        return absl::OkStatus();
+      }
+      return Error("expected ',' or '}'");
+    }
+  }
+
+  absl::Status Array(const std::string& path) {
+    ++pos_;
+    Skip();
+    if (pos_ < text_.size() && text_[pos_] == ']') {
+      ++pos_;
+      return absl::OkStatus();
+    }
+    for (int i = 0;; ++i) {
+      Skip();
+      if (auto s = Value(absl::StrCat(path, "[", i, "]")); !s.ok()) return s;
+      Skip();
+      if (pos_ < text_.size() && text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < text_.size() && text_[pos_] == ']') {
+        ++pos_;
+        return absl::OkStatus();
+      }
+      return Error("expected ',' or ']'");
+    }
+  }
+
   absl::string_view text_;
   size_t pos_ = 0;
   int line_ = 1;
   size_t line_start_ = 0;
+  int depth_ = 0;  // arrays and objects open around pos_
   std::map<std::string, int>* out_ = nullptr;
 };
 

@@ -12,8 +12,9 @@
 namespace ahpl::cli {
 
 // Paths use proto field names (lowerCamel keys are folded to snake_case)
-// and [i] for array elements. Malformed JSON is INVALID_ARGUMENT naming the
-// line and column.
+// and [i] for array elements. Malformed JSON, or JSON nested deeper than
+// kMaxJsonDepth (core/json.h; the scanner recurses once per level), is
+// INVALID_ARGUMENT naming the line and column.
 absl::StatusOr<std::map<std::string, int>> JsonPathLines(absl::string_view json);
 
 // The line of `path`, or of its nearest ancestor that has one; 0 if none.

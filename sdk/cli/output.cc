@@ -1,9 +1,9 @@
 #include "sdk/cli/output.h"
 
-
 #include <algorithm>
 #include <iostream>
 
+#include "core/csv.h"
 #include "core/field_violations.h"
 #include "core/json.h"
 
@@ -41,23 +41,9 @@ void Table::PrintAligned(std::ostream& out) const {
   for (const auto& r : rows_) print(r);
 }
 
-std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (char c : value) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 void Table::PrintCsv(std::ostream& out) const {
-  auto print = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << CsvField(row[i]);
-    out << "\n";
-  };
-  print(header_);
-  for (const auto& r : rows_) print(r);
+  out << CsvLine(header_);
+  for (const auto& r : rows_) out << CsvLine(r);
 }
 
 void Table::Print(Format format, std::ostream& out) const {

@@ -21,6 +21,7 @@ class Table {
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
   void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
   void PrintAligned(std::ostream& out) const;
+  // CSV through core/csv.h's CsvLine: formulas neutralised (docs/api.md).
   void PrintCsv(std::ostream& out) const;
   // Table or CSV by `format`; JSON is the caller's (see PrintJson).
   void Print(Format format, std::ostream& out) const;
@@ -29,9 +30,6 @@ class Table {
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
-
-// Quotes a CSV field when it needs it.
-std::string CsvField(const std::string& value);
 
 // Prints `message` as indented proto3 JSON.
 void PrintJson(const google::protobuf::Message& message, std::ostream& out);

@@ -5,7 +5,9 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
+#include <utility>
 
 #include "tests/support/test_server.h"
 
@@ -65,7 +67,8 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, ShowGroupsTheTwelveQuestionsBySection) {
   const CliRun run = Cli("catalogue show");
   ASSERT_EQ(run.exit_code, 0) << run.out;
-  EXPECT_NE(run.out.find("5. Challenges - AHP leadership challenges"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("5. Challenges - AHP leadership challenges"), std::string::npos)
+      << run.out;
   EXPECT_NE(run.out.find("Q12 Do your current leadership arrangements"), std::string::npos);
   EXPECT_NE(run.out.find("[a \"yes\" signals a gap]"), std::string::npos);
 }
@@ -95,16 +98,17 @@ TEST_F(CliTest, ExitCodesDistinguishFailures) {
 
 TEST_F(CliTest, ChangingAPublishedEditionIsAConflict) {
   // Different content under the published id 2018-06.
-  const std::string path = WriteTemp("changed.json",
-  "{\"id\": \"2018-06\", \"title\": \"t\", \"attribution\": \"a\", "
-             "\"sections\": [{\"id\": \"s\", \"position\": 1, \"title\": \"S\"}], "
-             "\"questions\": [{\"id\": \"q\", \"section_id\": \"s\", \"position\": 1, "
-             "\"text\": \"Q?\", \"polarity\": \"POLARITY_YES_IS_STRENGTH\"}], "
-             "\"scale\": {\"points\": [{\"value\": 1, \"code\": \"no\", \"label\": \"No\"}, "
-             "{\"value\": 2, \"code\": \"yes\", \"label\": \"Yes\"}], \"yes_threshold\": 2}, "
-             "\"professions\": [{\"profession\": \"PROFESSION_PARAMEDIC\", \"code\": \"p\", "
-             "\"name\": \"paramedics\"}], \"bands\": [{\"band\": \"BAND_8A\", \"code\": \"8a\", "
-             "\"label\": \"8a\", \"rank\": 1}]}");
+  const std::string path =
+      WriteTemp("changed.json",
+                "{\"id\": \"2018-06\", \"title\": \"t\", \"attribution\": \"a\", "
+                "\"sections\": [{\"id\": \"s\", \"position\": 1, \"title\": \"S\"}], "
+                "\"questions\": [{\"id\": \"q\", \"section_id\": \"s\", \"position\": 1, "
+                "\"text\": \"Q?\", \"polarity\": \"POLARITY_YES_IS_STRENGTH\"}], "
+                "\"scale\": {\"points\": [{\"value\": 1, \"code\": \"no\", \"label\": \"No\"}, "
+                "{\"value\": 2, \"code\": \"yes\", \"label\": \"Yes\"}], \"yes_threshold\": 2}, "
+                "\"professions\": [{\"profession\": \"PROFESSION_PARAMEDIC\", \"code\": \"p\", "
+                "\"name\": \"paramedics\"}], \"bands\": [{\"band\": \"BAND_8A\", \"code\": \"8a\", "
+                "\"label\": \"8a\", \"rank\": 1}]}");
   const CliRun run = AsAdmin("catalogue publish " + path);
   EXPECT_EQ(run.exit_code, 7) << run.out;
   EXPECT_NE(run.out.find("ALREADY_EXISTS"), std::string::npos) << run.out;
@@ -116,8 +120,9 @@ TEST_F(CliTest, PublishReportsEveryViolationByField) {
       R"({"id": "2030-01", "title": "t", "questions": [{"id": "q", "section_id": "none"}]})");
   const CliRun run = AsAdmin("catalogue publish " + path);
   EXPECT_EQ(run.exit_code, 3) << run.out;
-  for (const char* field : {"edition.attribution", "edition.sections", "edition.questions[0].section_id",
-                            "edition.questions[0].text", "edition.scale.points"}) {
+  for (const char* field :
+       {"edition.attribution", "edition.sections", "edition.questions[0].section_id",
+        "edition.questions[0].text", "edition.scale.points"}) {
     EXPECT_NE(run.out.find(std::string("  ") + field + ":"), std::string::npos) << field << run.out;
   }
   const CliRun malformed = AsAdmin("catalogue publish /nonexistent/edition.json");
@@ -156,6 +161,83 @@ TEST_F(CliTest, AdminCommandsManageTokensAndReadTheAuditLog) {
   EXPECT_EQ(AsAdmin("admin audit --since yesterday").exit_code, 2);
 }
 
+// Deep nesting is refused before any parser recurses into it (protobuf's
+// JSON parser and JsonPathLines both recurse once per level). Nothing is
+// sent, so no server is needed: one that is not there would be exit code 5.
+std::string DeepArray(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string DeepObject(int depth) {
+  std::string text;
+  for (int i = 0; i < depth; ++i) text += "{\"a\":";
+  return text + "1" + std::string(depth, '}');
+}
+int Lines(const std::string& text) {
+  int n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+TEST(CliInputTest, DeeplyNestedJsonIsRefusedNamingTheFileAndLine) {
+  const std::string nowhere = "127.0.0.1:1";
+  for (const auto& [kind, deep] :
+       {std::pair<std::string, std::string>{"arrays", DeepArray(100000)},
+        std::pair<std::string, std::string>{"objects", DeepObject(100000)}}) {
+    // On line 3, inside a field of a return.
+    const std::string path = WriteTemp(
+        "deep-" + kind + ".json", "{\n  \"cycle\": \"2018-19\",\n  \"answers\": " + deep + "\n}\n");
+    for (const char* command : {"return validate", "return submit", "return draft", "evaluate",
+                                "classify", "catalogue publish"}) {
+      const CliRun run = Ahpl(std::string(command) + " " + path, nowhere);
+      EXPECT_EQ(run.exit_code, 3) << command << " " << kind << ": " << run.out.substr(0, 300);
+      EXPECT_EQ(Lines(run.out), 1) << command << " " << kind << ": " << run.out.substr(0, 300);
+      EXPECT_NE(run.out.find(path + ": line 3, column "), std::string::npos)
+          << command << " " << kind << ": " << run.out.substr(0, 300);
+      EXPECT_NE(run.out.find("nested deeper than 64"), std::string::npos)
+          << command << " " << kind << ": " << run.out.substr(0, 300);
+    }
+    const CliRun amend = Ahpl("return amend " + path + " --reason deep", nowhere);
+    EXPECT_EQ(amend.exit_code, 3) << amend.out.substr(0, 300);
+    EXPECT_EQ(Lines(amend.out), 1) << amend.out.substr(0, 300);
+
+    // The second line of a JSON lines import.
+    const std::string lines =
+        WriteTemp("deep-" + kind + ".jsonl", "{\"cycle\": \"2018-19\"}\n" + deep + "\n");
+    const CliRun jsonl = Ahpl("import " + lines, nowhere);
+    EXPECT_EQ(jsonl.exit_code, 3) << jsonl.out.substr(0, 300);
+    EXPECT_EQ(Lines(jsonl.out), 1) << jsonl.out.substr(0, 300);
+    // The 65th opening bracket: [ after 64 others, or {"a": after 64 others.
+    const std::string column = kind == "arrays" ? "65" : "321";
+    EXPECT_NE(jsonl.out.find(lines + ":2: line 1, column " + column + ": JSON nested deeper"),
+              std::string::npos)
+        << jsonl.out.substr(0, 300);
+
+    // A file of an import folder.
+    const std::string folder = ::testing::TempDir() + "/deep-folder-" + kind;
+    std::filesystem::create_directories(folder);
+    const std::string file = WriteTemp("deep-folder-" + kind + "/r.json", deep);
+    const CliRun imported = Ahpl("import " + folder, nowhere);
+    EXPECT_EQ(imported.exit_code, 3) << imported.out.substr(0, 300);
+    EXPECT_EQ(Lines(imported.out), 1) << imported.out.substr(0, 300);
+    EXPECT_NE(imported.out.find(file + ": line 1, column " + column), std::string::npos)
+        << imported.out.substr(0, 300);
+  }
+}
+
+TEST(CliInputTest, NestingUpToTheLimitReachesTheParser) {
+  // 64 levels (the object and 63 arrays) pass the depth check, so the
+  // parser names the real mistake inside; 65 do not.
+  auto doc = [](int arrays) {
+    return "{\"answers\": " + std::string(arrays, '[') + "1,]" + std::string(arrays - 1, ']') + "}";
+  };
+  const CliRun at_limit =
+      Ahpl("return validate " + WriteTemp("deep-64.json", doc(63)), "127.0.0.1:1");
+  EXPECT_EQ(at_limit.exit_code, 3) << at_limit.out;
+  EXPECT_NE(at_limit.out.find("unexpected character ']'"), std::string::npos) << at_limit.out;
+  const CliRun over = Ahpl("return validate " + WriteTemp("deep-65.json", doc(64)), "127.0.0.1:1");
+  EXPECT_EQ(over.exit_code, 3) << over.out;
+  EXPECT_NE(over.out.find("line 1, column 76: JSON nested deeper than 64"), std::string::npos)
+      << over.out;
+}
+
 std::string DemoReturn() { return ReadText(AHPL_DEMO_DIR "/my-return.json"); }
 
 class CliReturnTest : public ::testing::Test {
@@ -179,18 +261,22 @@ TEST_F(CliReturnTest, ValidateNamesTheLineOfEachProblem) {
   EXPECT_EQ(run.exit_code, 3) << run.out;
   int line = 1;
   for (size_t i = 0; i < rating; ++i) line += text[i] == '\n';
-  EXPECT_NE(run.out.find(path + ":" + std::to_string(line) + ": answers[2].rating"), std::string::npos)
+  EXPECT_NE(run.out.find(path + ":" + std::to_string(line) + ": answers[2].rating"),
+            std::string::npos)
       << run.out;
   EXPECT_EQ(Cli("return validate " + WriteTemp("good.json", DemoReturn())).exit_code, 0);
 }
 
 TEST_F(CliReturnTest, MalformedJsonAndWrongTypesAreClearErrors) {
-  const CliRun malformed = Cli("return validate " + WriteTemp("broken.json", "{\n  \"cycle\": \"2018-19\",\n  \"answers\": [1,,2]\n}"));
+  const CliRun malformed =
+      Cli("return validate " +
+          WriteTemp("broken.json", "{\n  \"cycle\": \"2018-19\",\n  \"answers\": [1,,2]\n}"));
   EXPECT_EQ(malformed.exit_code, 3);
   EXPECT_NE(malformed.out.find("line 3"), std::string::npos) << malformed.out;
   const CliRun wrong_type = Cli("return validate " + WriteTemp("type.json", "{\"cycle\": 2018}"));
   EXPECT_EQ(wrong_type.exit_code, 3) << wrong_type.out;
-  const CliRun unknown = Cli("return validate " + WriteTemp("unknown.json", "{\"colour\": \"red\"}"));
+  const CliRun unknown =
+      Cli("return validate " + WriteTemp("unknown.json", "{\"colour\": \"red\"}"));
   EXPECT_EQ(unknown.exit_code, 3) << unknown.out;
   EXPECT_EQ(Cli("return validate /no/such/file.json").exit_code, 4);
 }
@@ -212,7 +298,8 @@ TEST_F(CliReturnTest, SubmitListHistoryWithdrawAndExport) {
   const size_t job = amended.find("\"job_title\": \"");
   ASSERT_NE(job, std::string::npos);
   amended.insert(job + std::string("\"job_title\": \"").size(), "Interim ");
-  const CliRun amend = AsTrust("return amend " + WriteTemp("amend.json", amended) + " --reason 'new title'");
+  const CliRun amend =
+      AsTrust("return amend " + WriteTemp("amend.json", amended) + " --reason 'new title'");
   ASSERT_EQ(amend.exit_code, 0) << amend.out;
   EXPECT_NE(AsTrust("--format json return get " + name).out.find("Interim "), std::string::npos);
   EXPECT_EQ(AsTrust("return withdraw " + name).exit_code, 2) << "--reason is required";
@@ -234,13 +321,18 @@ TEST_F(CliReturnTest, ImportFolderReportsBadFilesAndAggregates) {
   EXPECT_EQ(again.exit_code, 0);
   const CliRun aggregate = Cli("--format csv aggregate --cycle 2018-19 --suppress-below 1");
   ASSERT_EQ(aggregate.exit_code, 0) << aggregate.out;
-  EXPECT_NE(aggregate.out.find("England,returns,,23"), std::string::npos) << "a re-import is replayed";
+  EXPECT_NE(aggregate.out.find("England,returns,,23"), std::string::npos)
+      << "a re-import is replayed";
 
-  const std::string lines = WriteTemp("mixed.jsonl", std::string("{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018-19\", \"edition_id\": \"2018-06\"}\n") +
-                                                         "{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018\", \"edition_id\": \"2018-06\"}\n");
+  const std::string lines = WriteTemp(
+      "mixed.jsonl",
+      std::string(
+          "{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018-19\", \"edition_id\": \"2018-06\"}\n") +
+          "{\"trust_ods_code\": \"RF4\", \"cycle\": \"2018\", \"edition_id\": \"2018-06\"}\n");
   const CliRun mixed = Cli("import --drafts " + lines);
   EXPECT_EQ(mixed.exit_code, 3) << mixed.out;
-  EXPECT_NE(mixed.out.find("mixed.jsonl:2: assessment_return.cycle"), std::string::npos) << mixed.out;
+  EXPECT_NE(mixed.out.find("mixed.jsonl:2: assessment_return.cycle"), std::string::npos)
+      << mixed.out;
   EXPECT_NE(mixed.out.find("imported 1 of 2"), std::string::npos);
 }
 
@@ -294,14 +386,16 @@ TEST_F(CliReturnTest, ImportsACsvWithOneRowPerReturn) {
 TEST_F(CliReturnTest, CsvProblemsNameTheirLineAndColumn) {
   const std::string text = DemoCsv();
   const std::string header = text.substr(0, text.find('\n') + 1);
-  const std::string first = text.substr(header.size(), text.find('\n', header.size()) + 1 - header.size());
+  const std::string first =
+      text.substr(header.size(), text.find('\n', header.size()) + 1 - header.size());
 
   // A missing column is named from the header.
   std::string no_band = header;
   no_band.replace(no_band.find(",band,"), 6, ",grade,");
   const CliRun missing = Cli("import " + WriteTemp("missing.csv", no_band + first));
   EXPECT_EQ(missing.exit_code, 3) << missing.out;
-  EXPECT_NE(missing.out.find("line 1: the header lacks column(s) band"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("line 1: the header lacks column(s) band"), std::string::npos)
+      << missing.out;
 
   // A value that is not a band names line and column.
   std::string bad_value = first;
@@ -310,16 +404,77 @@ TEST_F(CliReturnTest, CsvProblemsNameTheirLineAndColumn) {
   bad_value.replace(band_at, 3, ",8z");
   const CliRun value = Cli("import " + WriteTemp("value.csv", header + first + bad_value));
   EXPECT_EQ(value.exit_code, 3) << value.out;
-  EXPECT_NE(value.out.find("line 3, column band: \"8z\" is not a band"), std::string::npos) << value.out;
+  EXPECT_NE(value.out.find("line 3, column band: \"8z\" is not a band"), std::string::npos)
+      << value.out;
 
   // A rating off the scale is refused by the server and mapped back.
   std::string off_scale = first;
   off_scale.replace(off_scale.rfind(','), std::string::npos, ",9\n");
   const CliRun rating = Cli("import " + WriteTemp("rating.csv", header + first + off_scale));
   EXPECT_EQ(rating.exit_code, 3) << rating.out;
-  EXPECT_NE(rating.out.find("rating.csv:3, column consequences.drive-improvement"), std::string::npos)
+  EXPECT_NE(rating.out.find("rating.csv:3, column consequences.drive-improvement"),
+            std::string::npos)
       << rating.out;
   EXPECT_NE(rating.out.find("imported 1 of 2"), std::string::npos) << rating.out;
+}
+
+// A spreadsheet runs a cell starting with = + - @ (or tab, carriage
+// return) as a formula; every CSV the command line writes neutralises such
+// text with a leading ' (OWASP), and the CSV import takes that quote off.
+TEST_F(CliReturnTest, CsvExportNeutralisesFormulasAndTheImportReadsThemBack) {
+  const std::string text = DemoCsv();
+  const std::string header = text.substr(0, text.find('\n') + 1);
+  std::string rdy = text.substr(header.size(), text.find('\n', header.size()) + 1 - header.size());
+  const std::string rdy_title = "Professional Lead for AHPs";
+  ASSERT_NE(rdy.find(rdy_title), std::string::npos);
+  rdy.replace(rdy.find(rdy_title), rdy_title.size(),
+              R"csv("=HYPERLINK(""http://evil.example/"",""Click"")")csv");
+  // A cell of an earlier export, neutralised: imported as "-Head of AHPs".
+  std::string rf4 = text.substr(text.find("\nRF4,") + 1);
+  rf4 = rf4.substr(0, rf4.find('\n') + 1);
+  const std::string rf4_title = "Head of Therapy Services";
+  ASSERT_NE(rf4.find(rf4_title), std::string::npos);
+  rf4.replace(rf4.find(rf4_title), rf4_title.size(), "'-Head of AHPs");
+  const CliRun imported = Cli("import " + WriteTemp("formulas.csv", header + rdy + rf4));
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+
+  const CliRun json = Cli("--format json export --cycle 2019-20");
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  EXPECT_NE(
+      json.out.find(R"json("job_title":"=HYPERLINK(\"http://evil.example/\",\"Click\")")json"),
+      std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find(R"json("job_title":"-Head of AHPs")json"), std::string::npos) << json.out;
+
+  const std::string path = ::testing::TempDir() + "/export.csv";
+  ASSERT_EQ(Cli("--format csv export --cycle 2019-20 --output " + path).exit_code, 0);
+  const std::string csv = ReadText(path);
+  EXPECT_NE(csv.find(R"csv(,"'=HYPERLINK(""http://evil.example/"",""Click"")",)csv"),
+            std::string::npos)
+      << csv;
+  EXPECT_EQ(csv.find(R"csv(,"=HYPERLINK)csv"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'-Head of AHPs,"), std::string::npos) << csv;
+}
+
+TEST_F(CliReturnTest, NegativeNumbersInCsvStayNumbers) {
+  // 23 returns in 2018-19, 12 in 2019-20: the change is -11, written as a
+  // number, not neutralised as text.
+  ASSERT_EQ(Cli(std::string("import ") + AHPL_DEMO_DIR "/returns").exit_code, 0);
+  ASSERT_EQ(Cli(std::string("import ") + AHPL_DEMO_DIR "/returns-2019-20.csv").exit_code, 0);
+  const CliRun change = Cli("--format csv aggregate --cycle 2019-20 --compare-with 2018-19");
+  ASSERT_EQ(change.exit_code, 0) << change.out;
+  EXPECT_NE(change.out.find("\nEngland,-11,"), std::string::npos) << change.out;
+  EXPECT_EQ(change.out.find(",'-"), std::string::npos) << change.out;
+}
+
+TEST_F(CliTest, CsvTablesNeutraliseFormulasInText) {
+  ASSERT_EQ(
+      AsAdmin("admin token create --role national --description '@SUM(1+1)*cmd|calc'").exit_code,
+      0);
+  const CliRun listed = AsAdmin("--format csv admin token list");
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_NE(listed.out.find(",'@SUM(1+1)*cmd|calc"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(",@SUM"), std::string::npos) << listed.out;
 }
 
 TEST_F(CliReturnTest, TemplateListsEveryQuestion) {
