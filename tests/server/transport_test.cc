@@ -61,15 +61,6 @@ const Certificates& Certs() {
   return *certs;
 }
 
-TEST(TransportTest, LoopbackAddresses) {
-  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:50051"));
-  EXPECT_TRUE(IsLoopbackAddress("localhost:1"));
-  EXPECT_TRUE(IsLoopbackAddress("[::1]:50051"));
-  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:50051"));
-  EXPECT_FALSE(IsLoopbackAddress("[::]:50051"));
-  EXPECT_FALSE(IsLoopbackAddress("10.1.2.3:50051"));
-}
-
 TEST(TransportTest, PlaintextBeyondLoopbackNeedsTheInsecureFlag) {
   TransportOptions plain;
   EXPECT_TRUE(ServerCredentialsFor("127.0.0.1:0", plain).ok());
