@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, starts a
-# PostgreSQL of the checkout's own and ahpl-server, then shows the catalogue
-# being served. Run as root on a fresh Debian 12 machine; safe to run again
-# (it restarts the server on the new build). Stop with deploy/local/stop.sh.
+# PostgreSQL of the checkout's own and ahpl-server with TLS (a local CA and
+# a server certificate made on first run in .ahpl/tls, then reused), then
+# shows the catalogue being served. Run as root on a fresh Debian 12 machine;
+# safe to run again (it restarts the server on the new build). Stop with
+# deploy/local/stop.sh.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -23,12 +25,53 @@ step "starting PostgreSQL"
 url=$(deploy/local/pg.sh start)
 echo "database: $url"
 
-step "starting ahpl-server on $listen"
+# TLS end to end: a CA of this checkout's own (made once, kept in .ahpl/tls)
+# signs the server's certificate, which names the addresses clients dial; the
+# certificate is made again when those names change or it nears expiry.
+tls=$state/tls
+host=${listen%:*}
+host=${host#[}
+host=${host%]}
+names="DNS:localhost,IP:127.0.0.1,IP:::1"
+if [[ ! $host =~ ^(localhost|127\.0\.0\.1|::1|0\.0\.0\.0|::|)$ ]]; then
+  if [[ $host =~ ^[0-9.]+$ || $host == *:* ]]; then names+=",IP:$host"; else names+=",DNS:$host"; fi
+fi
+step "TLS: a local CA and a server certificate for $names in .ahpl/tls"
+# openssl's output only when it fails.
+quietly() { local out; out=$("$@" 2>&1) || { echo "$out" >&2; echo "run.sh: $1 failed" >&2; return 1; }; }
+mkdir -p "$tls"
+chmod 700 "$tls"
+umask_was=$(umask)
+umask 077
+if [[ ! -s $tls/ca.pem || ! -s $tls/ca.key ]]; then
+  quietly openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=ahpl demo CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem"
+  rm -f "$tls/server.pem"
+  echo "made a CA: .ahpl/tls/ca.pem"
+fi
+if [[ ! -s $tls/server.pem || ! -s $tls/server.key || "$(cat "$tls/server.names" 2>/dev/null)" != "$names" ]] ||
+   ! openssl x509 -in "$tls/server.pem" -noout -checkend 86400 >/dev/null; then
+  quietly openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" \
+    -out "$tls/server.csr"
+  printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$names" >"$tls/server.ext"
+  quietly openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+    -CAcreateserial -days 365 -extfile "$tls/server.ext" -out "$tls/server.pem"
+  rm -f "$tls/server.csr" "$tls/server.ext"
+  echo "$names" >"$tls/server.names"
+  echo "made the server's certificate: .ahpl/tls/server.pem"
+else
+  echo "reusing .ahpl/tls/ca.pem and .ahpl/tls/server.pem"
+fi
+umask "$umask_was"
+
+step "starting ahpl-server on $listen with TLS"
 deploy/local/stop.sh --server-only
 AHPL_DATABASE_URL=$url AHPL_LISTEN=$listen \
-  nohup build/services/ahpl-server >"$state/server.log" 2>&1 &
+  nohup build/services/ahpl-server --tls_cert="$tls/server.pem" --tls_key="$tls/server.key" \
+  >"$state/server.log" 2>&1 &
 echo $! >"$state/server.pid"
-export AHPL_SERVER=$listen
+# Every command below trusts the demo CA.
+export AHPL_SERVER=$listen AHPL_CA=$tls/ca.pem
 ahpl=build/sdk/ahpl
 for _ in $(seq 1 100); do
   # UNAUTHENTICATED (exit 6) means the server answers.
@@ -118,11 +161,12 @@ step "every write is in the audit log: ahpl admin audit (admin token)"
 
 cat <<MSG
 
-ahpl-server is running on $listen (log: .ahpl/server.log), over $url.
+ahpl-server is running on $listen with TLS (log: .ahpl/server.log), over $url;
+its certificate is signed by the demo CA in .ahpl/tls/ca.pem.
 The full summary is in .ahpl/summary-2018-19.csv; open .ahpl/report-2018-19.html
 and .ahpl/report-RAT-2018-19.html in a browser (no network needed). Demo tokens
 are in .ahpl/tokens (admin, national, region-Y56, trust-RAT). Try:
-       export AHPL_SERVER=$listen AHPL_TOKEN_FILE=.ahpl/tokens/national
+       export AHPL_SERVER=$listen AHPL_CA=.ahpl/tls/ca.pem AHPL_TOKEN_FILE=.ahpl/tokens/national
        build/sdk/ahpl whoami
        build/sdk/ahpl return list --region Y56
        build/sdk/ahpl return template --trust RAL > my.json

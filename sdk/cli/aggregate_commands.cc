@@ -38,7 +38,8 @@ void AddSummaryRows(Table& t, const v1::ReturnSummary& s) {
 
 int Aggregate(const RunSettings& settings, const std::string& cycle, const std::string& servers,
               int suppress_below, const std::string& csv_path, const std::string& compare_with) {
-  sdk::RegionalAggregator aggregator(settings.client_options(), Endpoints(servers, settings));
+  std::vector<std::string> endpoints = Endpoints(servers, settings);
+  sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(endpoints));
   Table t({"region", "measure", "key", "count"});
   if (!compare_with.empty()) {
     auto comparison = aggregator.Compare(compare_with, cycle);

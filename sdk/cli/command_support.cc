@@ -66,7 +66,10 @@ void FilterFlags::AddTo(CLI::App* cmd) {
 
 std::vector<std::string> Endpoints(const std::string& servers, const RunSettings& settings) {
   std::vector<std::string> endpoints;
-  for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) endpoints.emplace_back(s);
+  for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) {
+    endpoints.emplace_back(s);
+    settings.WarnIfPlaintext(endpoints.back());
+  }
   if (endpoints.empty()) endpoints.push_back(settings.client_options().target);
   return endpoints;
 }

@@ -38,7 +38,9 @@ struct FilterFlags {
   void AddTo(CLI::App* cmd);
 };
 
-// The comma-separated `servers`, else the run's own server.
+// The comma-separated `servers`, else the run's own server; warns about each
+// reached in plaintext beyond loopback. Build their clients with
+// settings.options_for_other_targets().
 std::vector<std::string> Endpoints(const std::string& servers, const RunSettings& settings);
 
 }  // namespace ahpl::cli

@@ -14,6 +14,7 @@ struct GlobalOptions {
   std::string ca_file;    // --ca, else $AHPL_CA: use TLS trusting this CA
   std::string cert_file;  // --cert, else $AHPL_CERT: client certificate (mTLS)
   std::string key_file;   // --key, else $AHPL_KEY
+  bool insecure = false;  // --insecure, else $AHPL_INSECURE=1: plaintext beyond loopback
   std::string token;       // --token, else the token file, else $AHPL_TOKEN
   std::string token_file;  // --token-file, else $AHPL_TOKEN_FILE
 };

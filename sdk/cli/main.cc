@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   app.add_option("--ca", global.ca_file, "PEM CA to trust: connect with TLS (default $AHPL_CA)");
   app.add_option("--cert", global.cert_file, "PEM client certificate for mutual TLS ($AHPL_CERT)");
   app.add_option("--key", global.key_file, "PEM key of --cert ($AHPL_KEY)");
+  app.add_flag("--insecure", global.insecure,
+               "Allow plaintext to a server beyond loopback when no --ca is given: the token "
+               "travels unencrypted ($AHPL_INSECURE=1)");
   app.add_option("--token", global.token,
                  "Access token (default $AHPL_TOKEN; prefer --token-file, as arguments are "
                  "visible to other users)");
@@ -32,6 +35,7 @@ int main(int argc, char** argv) {
                  "File holding the access token (default $AHPL_TOKEN_FILE)");
   app.footer(
       "Every call needs an access token (--token-file, $AHPL_TOKEN_FILE or $AHPL_TOKEN).\n"
+      "Without --ca, a server beyond loopback is reached with TLS trusting the system's CAs.\n"
       "Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 server "
       "unavailable, 6 no or bad token / permission denied, 7 conflict.");
 

@@ -54,7 +54,8 @@ int TrustReportCommand(const RunSettings& settings, const std::string& name,
 int RegionalReportCommand(const RunSettings& settings, const std::string& cycle,
                           const std::string& servers, int suppress_below,
                           const std::string& output) {
-  sdk::RegionalAggregator aggregator(settings.client_options(), Endpoints(servers, settings));
+  std::vector<std::string> endpoints = Endpoints(servers, settings);
+  sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(endpoints));
   auto aggregate = aggregator.Summarize(cycle, suppress_below);
   if (!aggregate.ok()) return ReportError(aggregate.status());
   v1::SummarizeReturnsResponse summary;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "core/channel_security.h"
 #include "core/files.h"
 
 namespace ahpl::cli {
@@ -14,6 +15,18 @@ namespace {
 std::string FlagOrEnv(const std::string& flag, const char* name) {
   const char* value = std::getenv(name);
   return !flag.empty() ? flag : (value != nullptr ? std::string(value) : std::string());
+}
+
+// $AHPL_INSECURE: 1, true or yes is on; unset, empty, 0, false or no is off;
+// anything else ends the run (exit code 2).
+bool InsecureFromEnvironment() {
+  const char* value = std::getenv("AHPL_INSECURE");
+  if (value == nullptr) return false;
+  const std::string v = absl::AsciiStrToLower(value);
+  if (v == "1" || v == "true" || v == "yes") return true;
+  if (v.empty() || v == "0" || v == "false" || v == "no") return false;
+  std::cerr << "ahpl: $AHPL_INSECURE must be 1 or 0, not \"" << value << "\"\n";
+  std::exit(kExitUsage);
 }
 
 sdk::ClientOptions Resolve(const GlobalOptions& flags) {
@@ -34,6 +47,8 @@ sdk::ClientOptions Resolve(const GlobalOptions& flags) {
     }
     options.credentials = *credentials;
   }
+  const bool insecure_environment = InsecureFromEnvironment();
+  options.insecure = flags.insecure || insecure_environment;
   options.token = flags.token;
   if (options.token.empty()) {
     const std::string file = FlagOrEnv(flags.token_file, "AHPL_TOKEN_FILE");
@@ -60,8 +75,25 @@ Format RunSettings::output_format() const {
 }
 
 const sdk::ClientOptions& RunSettings::client_options() const {
+  const sdk::ClientOptions& options = options_for_other_targets();
+  WarnIfPlaintext(options.target);
+  return options;
+}
+
+const sdk::ClientOptions& RunSettings::options_for_other_targets() const {
   if (!client_options_) client_options_ = Resolve(flags_);
   return *client_options_;
+}
+
+void RunSettings::WarnIfPlaintext(const std::string& target) const {
+  const sdk::ClientOptions& options = options_for_other_targets();
+  if (ChooseChannelSecurity(target, options.credentials != nullptr, options.insecure) !=
+      ChannelSecurity::kPlaintextInsecure) {
+    return;
+  }
+  if (warned_.insert(target).second) {
+    std::cerr << "ahpl: warning: plaintext to " << target << ": the token travels unencrypted\n";
+  }
 }
 
 }  // namespace ahpl::cli

@@ -8,6 +8,7 @@
 
 #include <grpcpp/support/client_interceptor.h>
 
+#include "core/channel_security.h"
 #include "core/grpc_status.h"
 #include "core/tls_files.h"
 
@@ -53,10 +54,27 @@ class BearerInterceptorFactory final
   const std::string header_;
 };
 
+// The caller's credentials; else plaintext to loopback (or anywhere when
+// insecure); else TLS trusting gRPC's default roots, which on Debian are
+// $GRPC_DEFAULT_SSL_ROOTS_FILE_PATH, else /etc/ssl/certs/ca-certificates.crt,
+// else /usr/share/grpc/roots.pem (docs/access.md#transport).
+std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(const ClientOptions& options) {
+  switch (ChooseChannelSecurity(options.target, options.credentials != nullptr, options.insecure)) {
+    case ChannelSecurity::kGivenCredentials:
+      return options.credentials;
+    case ChannelSecurity::kPlaintextLoopback:
+    case ChannelSecurity::kPlaintextInsecure:
+      return grpc::InsecureChannelCredentials();
+    case ChannelSecurity::kTlsSystemRoots:
+      break;
+  }
+  return grpc::SslCredentials(grpc::SslCredentialsOptions());
+}
+
 }  // namespace
 
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
-  auto credentials = options.credentials ? options.credentials : grpc::InsecureChannelCredentials();
+  auto credentials = CredentialsFor(options);
   // After a failed connection gRPC waits before trying again (1 s and more
   // by default) and fails calls fast meanwhile; keep that wait within the
   // client's own backoff so that a retry can reach a restarted server.

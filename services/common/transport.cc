@@ -2,18 +2,10 @@
 
 #include <grpcpp/security/server_credentials.h>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 
 namespace ahpl {
-
-bool IsLoopbackAddress(absl::string_view address) {
-  const size_t colon = address.rfind(':');
-  absl::string_view host = colon == absl::string_view::npos ? address : address.substr(0, colon);
-  if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) host = host.substr(1, host.size() - 2);
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
-}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     absl::string_view address, const TransportOptions& options) {

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/channel_security.h"
 #include "core/tls_files.h"
 
 namespace ahpl {
@@ -23,9 +24,6 @@ struct TransportOptions {
   bool allow_insecure = false; // plaintext on a non-loopback address
 };
 
-// Whether `address` (host:port) listens on loopback only.
-bool IsLoopbackAddress(absl::string_view address);
-
 // The credentials to listen on `address` with. Plaintext on a non-loopback
 // address without allow_insecure is FAILED_PRECONDITION; unreadable or
 // missing files are INVALID_ARGUMENT naming the file.
@@ -36,7 +34,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 // `cert_file` and `key_file` when given (mutual TLS); plaintext when
 // `ca_file` is empty, which is refused beyond loopback (bearer tokens travel
 // with every call) unless `allow_insecure`.
-// (ReadPemFile and ClientTlsCredentials are in tls_files.h.)
+// (ReadPemFile and ClientTlsCredentials are in core/tls_files.h,
+// IsLoopbackAddress in core/channel_security.h.)
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     absl::string_view target, const std::string& ca_file, const std::string& cert_file,
     const std::string& key_file, bool allow_insecure);

@@ -9,6 +9,8 @@
 #include <string>
 #include <utility>
 
+#include "services/server/hosted_services.h"
+#include "tests/support/test_certificates.h"
 #include "tests/support/test_server.h"
 
 namespace ahpl {
@@ -19,10 +21,16 @@ struct CliRun {
   std::string out;  // stdout and stderr together
 };
 
-// Runs ahpl with `token` in $AHPL_TOKEN (token secrets need no quoting).
-CliRun Ahpl(const std::string& args, const std::string& server, const std::string& token = "") {
-  const std::string command = "AHPL_TOKEN=" + token + " " + std::string(AHPL_CLI_BINARY) +
-                              " --server " + server + " --timeout 5 " + args + " 2>&1";
+// Runs ahpl with `token` in $AHPL_TOKEN (token secrets need no quoting),
+// after `env` (assignments such as "AHPL_INSECURE=1 "); the caller's own
+// AHPL_CA, AHPL_INSECURE, AHPL_TOKEN_FILE and gRPC roots do not leak in.
+CliRun Ahpl(const std::string& args, const std::string& server, const std::string& token = "",
+            const std::string& env = "") {
+  const std::string command =
+      "env -u AHPL_CA -u AHPL_CERT -u AHPL_KEY -u AHPL_INSECURE -u AHPL_TOKEN_FILE "
+      "-u GRPC_DEFAULT_SSL_ROOTS_FILE_PATH " +
+      env + " AHPL_TOKEN=" + token + " " + std::string(AHPL_CLI_BINARY) + " --server " + server +
+      " --timeout 5 " + args + " 2>&1";
   CliRun run;
   FILE* pipe = popen(command.c_str(), "r");
   std::array<char, 4096> buf;
@@ -238,6 +246,133 @@ TEST(CliInputTest, NestingUpToTheLimitReachesTheParser) {
       << over.out;
 }
 
+int Occurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(CliTest, LoopbackIsPlaintextWithoutAWarning) {
+  const CliRun plain = Cli("catalogue regions");
+  ASSERT_EQ(plain.exit_code, 0) << plain.out;
+  EXPECT_EQ(plain.out.find("warning"), std::string::npos) << plain.out;
+  const CliRun insecure = Cli("--insecure catalogue regions");
+  ASSERT_EQ(insecure.exit_code, 0) << insecure.out;
+  EXPECT_EQ(insecure.out.find("warning"), std::string::npos)
+      << "plaintext on loopback is no risk: " << insecure.out;
+  const CliRun bad = Ahpl("catalogue regions", server_.address(), "", "AHPL_INSECURE=perhaps");
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("AHPL_INSECURE"), std::string::npos) << bad.out;
+}
+
+// The catalogue and access services on `host`, an address of this machine
+// beyond loopback: in plaintext (allowed, as ahpl-server --insecure does) or,
+// given certificates, with TLS.
+class ServerBeyondLoopback {
+ public:
+  ServerBeyondLoopback(const std::string& host, const testing::TestCertificates* certs,
+                       const std::string& services = "catalogue,access") {
+    HostOptions options = DefaultHostOptions(db_.url());
+    options.listen_address = host + ":0";
+    options.shutdown_grace = absl::Seconds(1);
+    if (certs == nullptr) {
+      options.transport.allow_insecure = true;
+    } else {
+      options.transport.cert_file = (*certs)("server.pem");
+      options.transport.key_file = (*certs)("server.key");
+    }
+    auto started = ServiceHost::Start(std::move(options), *SelectServices(services));
+    EXPECT_TRUE(started.ok()) << started.status();
+    if (!started.ok()) return;
+    host_ = std::move(*started);
+    address_ = host + ":" + std::to_string(host_->port());
+    token_ = testing::MakeToken(db_.url(), v1::ROLE_NATIONAL);
+  }
+  ~ServerBeyondLoopback() {
+    if (host_ != nullptr) host_->Shutdown();
+  }
+  bool ok() const { return host_ != nullptr; }
+  const std::string& address() const { return address_; }
+  const std::string& token() const { return token_; }
+
+ private:
+  testing::TestDatabase db_;
+  std::unique_ptr<ServiceHost> host_;
+  std::string address_;
+  std::string token_;
+};
+
+std::string Warning(const std::string& target) {
+  return "ahpl: warning: plaintext to " + target + ": the token travels unencrypted\n";
+}
+
+TEST(CliTransportTest, PlaintextBeyondLoopbackOnlyWithInsecure) {
+  const std::string host = testing::NonLoopbackAddress();
+  if (host.empty()) GTEST_SKIP() << "this machine has no address beyond loopback to call";
+  ServerBeyondLoopback server(host, nullptr);
+  ASSERT_TRUE(server.ok());
+
+  const CliRun tls = Ahpl("catalogue regions", server.address(), server.token());
+  EXPECT_EQ(tls.exit_code, 5) << "TLS by default: the handshake with a plaintext server fails\n"
+                              << tls.out;
+  EXPECT_EQ(tls.out.find("Y56"), std::string::npos) << tls.out;
+
+  const CliRun flag = Ahpl("--insecure catalogue regions", server.address(), server.token());
+  EXPECT_EQ(flag.exit_code, 0) << flag.out;
+  EXPECT_NE(flag.out.find("Y56"), std::string::npos) << flag.out;
+  EXPECT_EQ(Occurrences(flag.out, Warning(server.address())), 1) << flag.out;
+
+  const CliRun env = Ahpl("catalogue regions", server.address(), server.token(), "AHPL_INSECURE=1");
+  EXPECT_EQ(env.exit_code, 0) << env.out;
+  EXPECT_EQ(Occurrences(env.out, Warning(server.address())), 1) << env.out;
+}
+
+TEST(CliTransportTest, AggregateWarnsForEachServerInPlaintext) {
+  const std::string host = testing::NonLoopbackAddress();
+  if (host.empty()) GTEST_SKIP() << "this machine has no address beyond loopback to call";
+  ServerBeyondLoopback server(host, nullptr, "all");
+  ASSERT_TRUE(server.ok());
+  const std::string servers = server.address() + "," + server.address();
+  const CliRun tls =
+      Ahpl("aggregate --cycle 2018-19 --servers " + servers, "127.0.0.1:1", server.token());
+  EXPECT_EQ(tls.exit_code, 5) << tls.out;
+  const CliRun insecure = Ahpl("--insecure aggregate --cycle 2018-19 --servers " + servers,
+                               "127.0.0.1:1", server.token());
+  EXPECT_EQ(insecure.exit_code, 0) << insecure.out;
+  EXPECT_EQ(Occurrences(insecure.out, Warning(server.address())), 1) << insecure.out;
+  EXPECT_EQ(insecure.out.find("127.0.0.1:1"), std::string::npos)
+      << "no warning for a loopback --server that is not called\n"
+      << insecure.out;
+}
+
+TEST(CliTransportTest, BeyondLoopbackTlsTrustsTheSystemsCas) {
+  const std::string host = testing::NonLoopbackAddress();
+  if (host.empty()) GTEST_SKIP() << "this machine has no address beyond loopback to call";
+  const std::string ip = host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+  const testing::TestCertificates certs("IP:" + ip);
+  ASSERT_TRUE(certs.ok()) << "openssl could not make the test certificates";
+  ServerBeyondLoopback server(host, &certs);
+  ASSERT_TRUE(server.ok());
+
+  // The system's CAs do not include the test CA.
+  const CliRun untrusted = Ahpl("catalogue regions", server.address(), server.token());
+  EXPECT_EQ(untrusted.exit_code, 5) << untrusted.out;
+  // gRPC takes its roots from $GRPC_DEFAULT_SSL_ROOTS_FILE_PATH first.
+  const CliRun roots = Ahpl("catalogue regions", server.address(), server.token(),
+                            "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=" + certs("ca.pem"));
+  EXPECT_EQ(roots.exit_code, 0) << roots.out;
+  EXPECT_NE(roots.out.find("Y56"), std::string::npos) << roots.out;
+  EXPECT_EQ(roots.out.find("warning"), std::string::npos) << roots.out;
+  const CliRun ca =
+      Ahpl("--ca " + certs("ca.pem") + " catalogue regions", server.address(), server.token());
+  EXPECT_EQ(ca.exit_code, 0) << ca.out;
+  // --insecure allows plaintext; it does not turn TLS off where a CA is given.
+  const CliRun both = Ahpl("--insecure --ca " + certs("ca.pem") + " catalogue regions",
+                           server.address(), server.token());
+  EXPECT_EQ(both.exit_code, 0) << both.out;
+  EXPECT_EQ(both.out.find("warning"), std::string::npos) << both.out;
+}
+
 std::string DemoReturn() { return ReadText(AHPL_DEMO_DIR "/my-return.json"); }
 
 class CliReturnTest : public ::testing::Test {
@@ -347,12 +482,6 @@ TEST_F(CliReturnTest, ClassifyAndEvaluate) {
   const CliRun bad = Cli("classify " + WriteTemp("arr.json", "{\"has_senior_ahp_leader\": true}"));
   EXPECT_EQ(bad.exit_code, 3);
   EXPECT_NE(bad.out.find("senior_leader.band"), std::string::npos) << bad.out;
-}
-
-int Occurrences(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
 }
 
 TEST_F(CliReturnTest, ReportsForATrustAndForTheRegions) {

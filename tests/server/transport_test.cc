@@ -5,69 +5,20 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 
 #include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/catalogue_client.h"
 #include "services/server/hosted_services.h"
 #include "tests/assessment/fixtures.h"
+#include "tests/support/test_certificates.h"
 #include "tests/support/test_server.h"
 
 namespace ahpl {
 namespace {
 
-// A CA, a server certificate for localhost/127.0.0.1 signed by it, a
-// client certificate signed by it, and a second, unrelated CA with its own
-// client certificate.
-class Certificates {
- public:
-  // A folder of this process's own: ctest runs test cases in parallel.
-  Certificates() : dir_(::testing::TempDir() + "/ahpl-tls-" + std::to_string(getpid())) {
-    const std::string script = R"(set -e
-mkdir -p "$D" && cd "$D"
-gen() { openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$1" -keyout "$1.key" -out "$1.pem" 2>/dev/null; }
-sign() { openssl req -newkey rsa:2048 -nodes -subj "/CN=$2" -keyout "$2.key" -out "$2.csr" 2>/dev/null
-         openssl x509 -req -in "$2.csr" -CA "$1.pem" -CAkey "$1.key" -CAcreateserial -days 2 \
-           -extfile <(printf "subjectAltName=DNS:localhost,IP:127.0.0.1") -out "$2.pem" 2>/dev/null; }
-gen ca; gen other-ca
-sign ca server; sign ca client; sign other-ca stranger
-)";
-    const std::string command = "D='" + dir_ + "' bash -c '" + Escape(script) + "'";
-    ok_ = std::system(command.c_str()) == 0;
-  }
-  bool ok() const { return ok_; }
-  std::string operator()(const std::string& name) const { return dir_ + "/" + name; }
-
- private:
-  static std::string Escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c == '\'') {
-        out += "'\\''";
-      } else {
-        out += c;
-      }
-    }
-    return out;
-  }
-  std::string dir_;
-  bool ok_ = false;
-};
-
-const Certificates& Certs() {
-  static const auto* certs = new Certificates();
+const testing::TestCertificates& Certs() {
+  static const auto* certs = new testing::TestCertificates();
   return *certs;
-}
-
-TEST(TransportTest, LoopbackAddresses) {
-  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:50051"));
-  EXPECT_TRUE(IsLoopbackAddress("localhost:1"));
-  EXPECT_TRUE(IsLoopbackAddress("[::1]:50051"));
-  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:50051"));
-  EXPECT_FALSE(IsLoopbackAddress("[::]:50051"));
-  EXPECT_FALSE(IsLoopbackAddress("10.1.2.3:50051"));
 }
 
 TEST(TransportTest, PlaintextBeyondLoopbackNeedsTheInsecureFlag) {
@@ -183,6 +134,28 @@ TEST(ServerToServerTlsTest, SubmissionsAreClassifiedOverMutualTls) {
   EXPECT_EQ(submitted->classification().typology(),
             v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL);
   EXPECT_EQ(submitted->classification().ruleset_version(), "2018-06.1");
+}
+
+TEST(SdkTransportTest, EncryptedBeyondLoopbackUnlessInsecure) {
+  const std::string address = testing::NonLoopbackAddress();
+  if (address.empty()) GTEST_SKIP() << "this machine has no address beyond loopback to call";
+  testing::TestDatabase db;
+  HostOptions plaintext = DefaultHostOptions(db.url());
+  plaintext.listen_address = address + ":0";
+  plaintext.transport.allow_insecure = true;
+  auto host = ServiceHost::Start(std::move(plaintext), *SelectServices("catalogue"));
+  ASSERT_TRUE(host.ok()) << host.status();
+
+  sdk::ClientOptions options;
+  options.target = address + ":" + std::to_string((*host)->port());
+  options.token = testing::MakeToken(db.url(), v1::ROLE_NATIONAL);
+  options.max_attempts = 1;
+  options.deadline = absl::Seconds(3);
+  EXPECT_EQ(sdk::CatalogueClient(options).ListRegions().status().code(),
+            absl::StatusCode::kUnavailable)
+      << "TLS with the system's CAs by default: the handshake with a plaintext server fails";
+  options.insecure = true;
+  EXPECT_TRUE(sdk::CatalogueClient(options).ListRegions().ok()) << "plaintext when asked for";
 }
 
 TEST(TransportTest, ServerToServerCallsNeedTlsBeyondLoopback) {

@@ -1,5 +1,10 @@
 #include "tests/support/test_server.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -104,6 +109,35 @@ int FreePort() {
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
   builder.BuildAndStart()->Shutdown();
   return port;
+}
+
+std::string NonLoopbackAddress() {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return "";
+  std::string v4, v6;
+  for (const ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || (i->ifa_flags & IFF_UP) == 0 ||
+        (i->ifa_flags & IFF_LOOPBACK) != 0) {
+      continue;
+    }
+    char text[INET6_ADDRSTRLEN] = {};
+    if (i->ifa_addr->sa_family == AF_INET && v4.empty()) {
+      const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+      if ((ntohl(a->sin_addr.s_addr) >> 24) == 127) continue;
+      if (inet_ntop(AF_INET, &a->sin_addr, text, sizeof text) != nullptr) v4 = text;
+    } else if (i->ifa_addr->sa_family == AF_INET6 && v6.empty()) {
+      const auto* a = reinterpret_cast<const sockaddr_in6*>(i->ifa_addr);
+      if (IN6_IS_ADDR_LOOPBACK(&a->sin6_addr) || IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr) ||
+          IN6_IS_ADDR_V4MAPPED(&a->sin6_addr)) {
+        continue;
+      }
+      if (inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text) != nullptr) {
+        v6 = absl::StrCat("[", text, "]");
+      }
+    }
+  }
+  freeifaddrs(list);
+  return !v4.empty() ? v4 : v6;
 }
 
 void SetDeadline(grpc::ClientContext& context, int seconds) {

@@ -72,6 +72,11 @@ std::string MakeToken(const std::string& database_url, v1::Role role,
 // A loopback port nothing listens on at the moment of asking.
 int FreePort();
 
+// An address of this machine beyond loopback, to reach a server on it the way
+// a remote client would: the IPv4 address of an interface that is up, else a
+// global IPv6 one (in brackets); "" when the machine has none.
+std::string NonLoopbackAddress();
+
 // Deadline `seconds` from now, for a client context.
 void SetDeadline(grpc::ClientContext& context, int seconds = 10);
 

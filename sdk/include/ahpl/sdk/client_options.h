@@ -15,8 +15,14 @@ namespace ahpl::sdk {
 struct ClientOptions {
   // host:port of an ahpl-server.
   std::string target = "127.0.0.1:50051";
-  // Channel credentials; insecure when null.
+  // Channel credentials, e.g. TlsCredentials(ca_file). When null, a
+  // loopback target (127.0.0.0/8, [::1], localhost, unix:) is reached in
+  // plaintext and any other with TLS trusting the system's CAs (gRPC's
+  // roots: $GRPC_DEFAULT_SSL_ROOTS_FILE_PATH, else the system's bundle).
   std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // When credentials are null, plaintext beyond loopback too. The token then
+  // travels unencrypted: for trusted networks and tests only.
+  bool insecure = false;
   // Bearer token sent with every call ("ahpl_..."); see `ahpl admin token`.
   std::string token;
   // Deadline of each attempt of a call.
@@ -33,7 +39,9 @@ struct ClientOptions {
   int page_size = 500;
 };
 
-// The channel `options` describe; every call on it carries the token.
+// The channel `options` describe; every call on it carries the token. It is
+// encrypted unless the target is on loopback or `insecure` is set (see
+// ClientOptions::credentials).
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options);
 
 // TLS credentials trusting the CA in `ca_file` (PEM); with `cert_file` and
