@@ -20,8 +20,8 @@
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "bench/load.h"
 #include "bench/rate_reporter.h"
-#include "services/assessment/assessment_store.h"
 #include "core/return_rules.h"
+#include "services/assessment/assessment_store.h"
 #include "services/catalogue/catalogue_seed.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/test_server.h"
@@ -236,27 +236,28 @@ double RawCopyRate(int n) {
   pqxx::connection conn(Server().database().url());
   const auto start = std::chrono::steady_clock::now();
   pqxx::work tx(conn);
-  const int64_t first = tx.exec_params1(
-      "SELECT setval('returns_seq_seq', nextval('returns_seq_seq') + $1)", n)[0].as<int64_t>() - n;
+  const int64_t first =
+      tx.exec_params1("SELECT setval('returns_seq_seq', nextval('returns_seq_seq') + $1)", n)[0]
+          .as<int64_t>() -
+      n;
   {
-    pqxx::stream_to returns(tx, "returns",
-                            std::vector<std::string>{"seq", "id", "trust_ods_code", "cycle",
-                                                     "edition_id", "status", "current_version",
-                                                     "etag", "typology", "ruleset_version",
-                                                     "ratings", "submit_time"});
+    pqxx::stream_to returns(
+        tx, "returns",
+        std::vector<std::string>{"seq", "id", "trust_ods_code", "cycle", "edition_id", "status",
+                                 "current_version", "etag", "typology", "ruleset_version",
+                                 "ratings", "submit_time"});
     for (int i = 0; i < n; ++i) {
       returns << std::make_tuple(first + i, ids[i], Trusts()[i % Trusts().size()],
-                                 i % 2 ? "2018-19" : "2019-20",
-                                 "2018-06", 2, 1, etags[i], 5, "2018-06.1",
-                                 "{1,2,3,4,1,2,3,4,1,2,3,4}", "now");
+                                 i % 2 ? "2018-19" : "2019-20", "2018-06", 2, 1, etags[i], 5,
+                                 "2018-06.1", "{1,2,3,4,1,2,3,4,1,2,3,4}", "now");
     }
     returns.complete();
   }
   {
-    pqxx::stream_to versions(tx, "return_versions",
-                             std::vector<std::string>{"return_seq", "version", "status", "etag",
-                                                      "content", "request_id", "request_digest",
-                                                      "written_by"});
+    pqxx::stream_to versions(
+        tx, "return_versions",
+        std::vector<std::string>{"return_seq", "version", "status", "etag", "content", "request_id",
+                                 "request_digest", "written_by"});
     for (int i = 0; i < n; ++i) {
       versions << std::make_tuple(first + i, 1, 2, etags[i], contents[i],
                                   "bench-copy-" + std::to_string(i), "digest", "bench");
@@ -285,15 +286,17 @@ int main(int argc, char** argv) {
     for (const char* name : {"BM_CreateSubmitted", "BM_SubmitReturn"}) {
       if (!results.count(name)) continue;
       std::printf("%s at %d in flight: %.0f/s; ratio to pgbench %.2f (target >= 0.50)\n", name,
-                  ahpl::bench::kInFlight, results[name], pgbench > 0 ? results[name] / pgbench : 0.0);
+                  ahpl::bench::kInFlight, results[name],
+                  pgbench > 0 ? results[name] / pgbench : 0.0);
     }
   }
   if (results.count("BM_ImportReturns")) {
     const double import = results["BM_ImportReturns"];
     const double copy = ahpl::bench::RawCopyRate(ahpl::bench::kImported);
-    std::printf("streaming import: %.0f returns/s; raw COPY of the same returns: %.0f returns/s; "
-                "ratio %.2f (target >= 0.50)\n",
-                import, copy, copy > 0 ? import / copy : 0.0);
+    std::printf(
+        "streaming import: %.0f returns/s; raw COPY of the same returns: %.0f returns/s; "
+        "ratio %.2f (target >= 0.50)\n",
+        import, copy, copy > 0 ? import / copy : 0.0);
   }
   benchmark::Shutdown();
   return 0;

@@ -64,13 +64,15 @@ double HealthCheckRate(int in_flight, int64_t calls) {
       auto* context = new grpc::ClientContext();
       auto* response = new grpc::health::v1::HealthCheckResponse();
       stub->async()->Check(context, &request, response, [=](grpc::Status s) {
-        const bool ok = s.ok() && response->status() == grpc::health::v1::HealthCheckResponse::SERVING;
+        const bool ok =
+            s.ok() && response->status() == grpc::health::v1::HealthCheckResponse::SERVING;
         delete response;
         delete context;
         done(ok);
       });
     });
-    if (failures > 0) std::fprintf(stderr, "%lld health checks failed\n", static_cast<long long>(failures));
+    if (failures > 0)
+      std::fprintf(stderr, "%lld health checks failed\n", static_cast<long long>(failures));
   }
   return Rate(calls, start);
 }
@@ -98,7 +100,8 @@ double ClassifyRate(int in_flight, int64_t calls, v1::ClassificationView view) {
         done(ok);
       });
     });
-    if (failures > 0) std::fprintf(stderr, "%lld classifications failed\n", static_cast<long long>(failures));
+    if (failures > 0)
+      std::fprintf(stderr, "%lld classifications failed\n", static_cast<long long>(failures));
   }
   return Rate(calls, start);
 }
@@ -191,16 +194,18 @@ int main(int argc, char** argv) {
     const double basic = ahpl::bench::ClassifyRate(32, kCalls, ahpl::v1::CLASSIFICATION_VIEW_BASIC);
     full_ratios.push_back(full / health);
     basic_ratios.push_back(basic / health);
-    std::printf("round %d at 32 in flight: health check %.0f calls/s, classification full view "
-                "%.0f calls/s (ratio %.2f), basic view %.0f calls/s (ratio %.2f)\n",
-                round, health, full, full / health, basic, basic / health);
+    std::printf(
+        "round %d at 32 in flight: health check %.0f calls/s, classification full view "
+        "%.0f calls/s (ratio %.2f), basic view %.0f calls/s (ratio %.2f)\n",
+        round, health, full, full / health, basic, basic / health);
   }
   std::sort(full_ratios.begin(), full_ratios.end());
   std::sort(basic_ratios.begin(), basic_ratios.end());
   const double stream = reporter.rates["BM_ClassifyStream"];
-  std::printf("median ratio classification / health check: full view %.2f, basic view %.2f "
-              "(target >= 0.90)\n",
-              full_ratios[full_ratios.size() / 2], basic_ratios[basic_ratios.size() / 2]);
+  std::printf(
+      "median ratio classification / health check: full view %.2f, basic view %.2f "
+      "(target >= 0.90)\n",
+      full_ratios[full_ratios.size() / 2], basic_ratios[basic_ratios.size() / 2]);
   std::printf("streaming batch classification: %.0f arrangements/s (target >= 100000)\n", stream);
   benchmark::Shutdown();
   return 0;

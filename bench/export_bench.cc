@@ -60,17 +60,19 @@ int main() {
   int64_t exported = 0;
   size_t bytes = 0;
   const auto export_start = std::chrono::steady_clock::now();
-  const absl::Status status = client.Export(ahpl::v1::ReturnFilter(), [&](const ahpl::v1::AssessmentReturn& r) {
-    ++exported;
-    bytes += r.ByteSizeLong();
-  });
+  const absl::Status status =
+      client.Export(ahpl::v1::ReturnFilter(), [&](const ahpl::v1::AssessmentReturn& r) {
+        ++exported;
+        bytes += r.ByteSizeLong();
+      });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - export_start).count();
   const auto after = Memory();
   std::printf("exported %lld returns (%.0f MiB of messages) in %.1f s: %.0f returns/s\n",
               static_cast<long long>(exported), bytes / 1048576.0, seconds, exported / seconds);
-  std::printf("peak memory of client and server: %.0f MiB before, %.0f MiB after (grew %.0f MiB "
-              "while streaming %.0f MiB)\n",
-              before.first, after.first, after.first - before.first, bytes / 1048576.0);
+  std::printf(
+      "peak memory of client and server: %.0f MiB before, %.0f MiB after (grew %.0f MiB "
+      "while streaming %.0f MiB)\n",
+      before.first, after.first, after.first - before.first, bytes / 1048576.0);
   return status.ok() && exported == kReturns ? 0 : 1;
 }

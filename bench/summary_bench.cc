@@ -28,15 +28,18 @@ testing::TestServer& Server() {
     // Every trust in the register, five cycles' worth of facts spread
     // deterministically; ratings for the 12 questions of edition 2018-06.
     tx.exec_params(
-        "INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, current_version, etag, "
+        "INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, current_version, "
+        "etag, "
         "typology, ruleset_version, finding_codes, has_senior_leader, band, board_relationship, "
         "leader_title, ratings, submit_time) "
-        "SELECT gen_random_uuid(), t.codes[1 + i % array_length(t.codes, 1)], '2018-19', '2018-06', "
+        "SELECT gen_random_uuid(), t.codes[1 + i % array_length(t.codes, 1)], '2018-19', "
+        "'2018-06', "
         "2, 1, 'e', 1 + i % 5, '2018-06.1', "
         "CASE WHEN i % 3 = 0 THEN '{LEADER_BELOW_8C,PART_TIME_SENIOR_POST}'::text[] "
         "ELSE '{}'::text[] END, i % 7 <> 0, CASE WHEN i % 7 = 0 THEN 0 ELSE 1 + i % 6 END, "
         "CASE WHEN i % 7 = 0 THEN 0 ELSE 1 + i % 5 END, "
-        "(ARRAY['Head of Therapies','head of therapies!','Director of AHPs','AHP Lead'])[1 + i % 4], "
+        "(ARRAY['Head of Therapies','head of therapies!','Director of AHPs','AHP Lead'])[1 + i % "
+        "4], "
         "ARRAY[1 + i % 4, 1 + (i / 2) % 4, 1 + (i / 3) % 4, 1 + (i / 5) % 4, 1 + (i / 7) % 4, "
         "1 + (i / 11) % 4, 1 + (i / 13) % 4, 1 + (i / 17) % 4, 1 + (i / 19) % 4, 1 + (i / 23) % 4, "
         "1 + (i / 29) % 4, 1 + (i / 31) % 4]::smallint[], now() "
@@ -79,10 +82,11 @@ void BM_NationalSummaryHandWrittenSql(benchmark::State& state) {
   for (auto _ : state) {
     pqxx::read_transaction tx(conn);
     tx.exec("SELECT region_code, count(*) FROM trusts WHERE active GROUP BY 1");
-    tx.exec("SELECT t.region_code, c.kind, c.key, sum(c.n), "
-            "count(DISTINCT c.trust_ods_code) FILTER (WHERE c.n > 0) "
-            "FROM return_counts c JOIN trusts t ON t.ods_code = c.trust_ods_code "
-            "WHERE c.cycle = '2018-19' GROUP BY 1, 2, 3 HAVING sum(c.n) > 0");
+    tx.exec(
+        "SELECT t.region_code, c.kind, c.key, sum(c.n), "
+        "count(DISTINCT c.trust_ods_code) FILTER (WHERE c.n > 0) "
+        "FROM return_counts c JOIN trusts t ON t.ods_code = c.trust_ods_code "
+        "WHERE c.cycle = '2018-19' GROUP BY 1, 2, 3 HAVING sum(c.n) > 0");
   }
 }
 
@@ -91,16 +95,24 @@ void BM_NationalSummaryFromReturnsSql(benchmark::State& state) {
   pqxx::connection conn(Server().database().url());
   for (auto _ : state) {
     pqxx::read_transaction tx(conn);
-    tx.exec("SELECT t.region_code, f.kind, f.key, count(*) FROM returns r JOIN trusts t ON "
-            "t.ods_code = r.trust_ods_code CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, "
-            "r.typology, r.has_senior_leader, r.band, r.board_relationship, r.leader_title, r.finding_codes, "
-            "r.ratings) f WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2, 3");
+    tx.exec(
+        "SELECT t.region_code, f.kind, f.key, count(*) FROM returns r JOIN trusts t ON "
+        "t.ods_code = r.trust_ods_code CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, "
+        "r.typology, r.has_senior_leader, r.band, r.board_relationship, r.leader_title, "
+        "r.finding_codes, "
+        "r.ratings) f WHERE r.cycle = '2018-19' AND r.status = 2 GROUP BY 1, 2, 3");
   }
 }
 
 BENCHMARK(BM_NationalSummaryRpc)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_NationalSummaryHandWrittenSql)->Iterations(5)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_NationalSummaryFromReturnsSql)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_NationalSummaryHandWrittenSql)
+    ->Iterations(5)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_NationalSummaryFromReturnsSql)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace ahpl::bench
@@ -116,11 +128,12 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   const double rpc = reporter.seconds["BM_NationalSummaryRpc"];
   const double sql = reporter.seconds["BM_NationalSummaryHandWrittenSql"];
-  std::printf("\nnational summary of %d returns: RPC %.3f s (target < 0.5 s); hand-written SQL "
-              "over the same tables %.3f s; ratio %.2f (target <= 1.20); recounting the returns "
-              "themselves %.3f s\n",
-              ahpl::bench::kReturns, rpc, sql, sql > 0 ? rpc / sql : 0.0,
-              reporter.seconds["BM_NationalSummaryFromReturnsSql"]);
+  std::printf(
+      "\nnational summary of %d returns: RPC %.3f s (target < 0.5 s); hand-written SQL "
+      "over the same tables %.3f s; ratio %.2f (target <= 1.20); recounting the returns "
+      "themselves %.3f s\n",
+      ahpl::bench::kReturns, rpc, sql, sql > 0 ? rpc / sql : 0.0,
+      reporter.seconds["BM_NationalSummaryFromReturnsSql"]);
   benchmark::Shutdown();
   return 0;
 }

@@ -109,13 +109,20 @@ void ValidateNoLeader(FieldViolations& v, const v1::LeadershipArrangement& a) {
 
 int BandRank(v1::Band band) {
   switch (band) {
-    case v1::BAND_BELOW_8A: return 1;
-    case v1::BAND_8A: return 2;
-    case v1::BAND_8B: return 3;
-    case v1::BAND_8C: return 4;
-    case v1::BAND_8D: return 5;
-    case v1::BAND_9: return 6;
-    default: return 0;
+    case v1::BAND_BELOW_8A:
+      return 1;
+    case v1::BAND_8A:
+      return 2;
+    case v1::BAND_8B:
+      return 3;
+    case v1::BAND_8C:
+      return 4;
+    case v1::BAND_8D:
+      return 5;
+    case v1::BAND_9:
+      return 6;
+    default:
+      return 0;
   }
 }
 
@@ -151,8 +158,8 @@ ArrangementFacts DeriveFacts(const v1::LeadershipArrangement& a) {
   } else if (f.professions_led <= 1) {
     f.scope = v1::SCOPE_SINGLE_PROFESSION;
   } else {
-    f.scope = (employed & ~led) == 0 ? v1::SCOPE_ALL_EMPLOYED_PROFESSIONS
-                                     : v1::SCOPE_SOME_PROFESSIONS;
+    f.scope =
+        (employed & ~led) == 0 ? v1::SCOPE_ALL_EMPLOYED_PROFESSIONS : v1::SCOPE_SOME_PROFESSIONS;
   }
   if (!a.has_profession_specific_leads()) {
     for (int p = 1; p < 64; ++p) {

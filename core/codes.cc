@@ -40,8 +40,8 @@ bool IsCycle(absl::string_view cycle) {
 bool IsRequestId(absl::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' &&
-        c != ':' && c != '-') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' &&
+        c != '-') {
       return false;
     }
   }

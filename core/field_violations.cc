@@ -24,8 +24,8 @@ void FieldViolations::Merge(const FieldViolations& other, absl::string_view pref
 absl::Status FieldViolations::ToStatus(absl::string_view message) const {
   if (empty()) return absl::OkStatus();
   constexpr size_t kShown = 3;
-  std::vector<std::string> shown(
-      violations_.begin(), violations_.begin() + std::min(kShown, violations_.size()));
+  std::vector<std::string> shown(violations_.begin(),
+                                 violations_.begin() + std::min(kShown, violations_.size()));
   std::string text = absl::StrCat(message, ": ", absl::StrJoin(shown, "; "));
   if (violations_.size() > kShown) {
     absl::StrAppend(&text, " (and ", violations_.size() - kShown, " more)");

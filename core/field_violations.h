@@ -15,8 +15,7 @@ namespace ahpl {
 
 // Type URL under which a google.rpc.BadRequest travels as an absl::Status
 // payload and in google.rpc.Status details.
-inline constexpr absl::string_view kBadRequestTypeUrl =
-    "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
 
 // An ordered list of field violations.
 class FieldViolations {

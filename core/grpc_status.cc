@@ -3,9 +3,9 @@
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "core/field_violations.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "core/field_violations.h"
 
 namespace ahpl {
 
@@ -24,8 +24,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   if (status.error_details().empty()) return result;
   google::rpc::Status details;
   if (!details.ParseFromString(status.error_details())) return result;

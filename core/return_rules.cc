@@ -8,11 +8,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "core/arrangement.h"
 #include "core/codes.h"
 #include "core/sha256.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace ahpl::assessment {
 namespace {
@@ -32,8 +32,7 @@ void CheckLength(FieldViolations& v, const std::string& path, const std::string&
 
 bool IsIsoDate(absl::string_view s) {
   absl::CivilDay day;
-  return s.size() == 10 && absl::ParseCivilTime(s, &day) &&
-         absl::FormatCivilTime(day) == s;
+  return s.size() == 10 && absl::ParseCivilTime(s, &day) && absl::FormatCivilTime(day) == s;
 }
 
 void ValidateAnswers(FieldViolations& v, const v1::AssessmentReturn& ret,
@@ -91,10 +90,10 @@ FieldViolations ValidateReturn(const v1::AssessmentReturn& ret, const v1::Editio
   FieldViolations v;
   if (!IsOdsCode(ret.trust_ods_code())) {
     const std::string canonical = CanonicalCode(ret.trust_ods_code());
-    v.Add("trust_ods_code", IsOdsCode(canonical)
-                                ? absl::StrCat("a return names its trust in capitals: \"",
-                                               canonical, "\"")
-                                : kOdsCodeRule);
+    v.Add("trust_ods_code",
+          IsOdsCode(canonical)
+              ? absl::StrCat("a return names its trust in capitals: \"", canonical, "\"")
+              : kOdsCodeRule);
   } else if (!trust_known) {
     v.Add("trust_ods_code", absl::StrCat("no trust ", ret.trust_ods_code(), " in the register"));
   }
@@ -112,8 +111,8 @@ FieldViolations ValidateReturn(const v1::AssessmentReturn& ret, const v1::Editio
   CheckLength(v, "respondent.name", who.name(), kMaxNameLength);
   CheckLength(v, "respondent.role", who.role(), kMaxNameLength);
   if (edition != nullptr) ValidateAnswers(v, ret, *edition, completeness);
-  CheckLength(v, "arrangement.senior_leader.job_title", ret.arrangement().senior_leader().job_title(),
-              kMaxNameLength);
+  CheckLength(v, "arrangement.senior_leader.job_title",
+              ret.arrangement().senior_leader().job_title(), kMaxNameLength);
   v.Merge(classification::ValidateArrangement(ret.arrangement(),
                                               completeness == Completeness::kComplete),
           "arrangement");

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "ahpl/v1/assessment.pb.h"
 #include "ahpl/v1/catalogue.pb.h"
-#include "absl/strings/string_view.h"
 #include "core/field_violations.h"
 
 namespace ahpl::assessment {

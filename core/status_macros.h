@@ -10,9 +10,9 @@
 #define AHPL_STATUS_CONCAT_(a, b) AHPL_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::absl::Status ahpl_status_ = (expr);      \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    ::absl::Status ahpl_status_ = (expr);        \
     if (!ahpl_status_.ok()) return ahpl_status_; \
   } while (false)
 
@@ -21,8 +21,8 @@
 #define ASSIGN_OR_RETURN(lhs, rexpr) \
   AHPL_ASSIGN_OR_RETURN_IMPL_(AHPL_STATUS_CONCAT_(ahpl_statusor_, __LINE__), lhs, rexpr)
 
-#define AHPL_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                \
+#define AHPL_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr)  \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

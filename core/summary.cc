@@ -41,11 +41,12 @@ void Diff(Counts& out, const Counts& a, const Counts& b) {
   for (const auto& [key, pair] : keys) {
     v1::Count* d = out.Add();
     d->set_key(key);
-    const bool suppressed = (pair.first && pair.first->suppressed()) ||
-                            (pair.second && pair.second->suppressed());
+    const bool suppressed =
+        (pair.first && pair.first->suppressed()) || (pair.second && pair.second->suppressed());
     d->set_suppressed(suppressed);
     if (!suppressed) {
-      d->set_count((pair.second ? pair.second->count() : 0) - (pair.first ? pair.first->count() : 0));
+      d->set_count((pair.second ? pair.second->count() : 0) -
+                   (pair.first ? pair.first->count() : 0));
     }
   }
 }
@@ -117,12 +118,13 @@ void Suppress(v1::ReturnSummary& s, int below) {
   SuppressCounts(*s.mutable_findings(), below, "findings", s);
   SuppressCounts(*s.mutable_leader_titles(), below, "leader_titles", s);
   for (auto& q : *s.mutable_questions()) {
-    SuppressCounts(*q.mutable_ratings(), below, absl::StrCat("questions[", q.question_id(), "]"), s);
+    SuppressCounts(*q.mutable_ratings(), below, absl::StrCat("questions[", q.question_id(), "]"),
+                   s);
   }
 }
 
-RegionalSummaries TotalAndSuppress(std::vector<v1::ReturnSummary> regions,
-                                   const std::string& cycle, int suppress_below) {
+RegionalSummaries TotalAndSuppress(std::vector<v1::ReturnSummary> regions, const std::string& cycle,
+                                   int suppress_below) {
   RegionalSummaries out;
   out.total.set_cycle(cycle);
   for (v1::ReturnSummary& region : regions) {

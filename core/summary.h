@@ -41,8 +41,8 @@ struct RegionalSummaries {
 // Totals `regions` (exact counts of one cycle, disjoint) into a summary of
 // the whole cycle, then finalizes each region and suppresses its counts
 // below `suppress_below`; the total is finalized, not suppressed.
-RegionalSummaries TotalAndSuppress(std::vector<v1::ReturnSummary> regions,
-                                   const std::string& cycle, int suppress_below);
+RegionalSummaries TotalAndSuppress(std::vector<v1::ReturnSummary> regions, const std::string& cycle,
+                                   int suppress_below);
 
 // The summary with every count replaced by a difference (b - a) per key, for
 // comparing two cycles; suppressed cells stay suppressed.

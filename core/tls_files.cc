@@ -1,6 +1,5 @@
 #include "core/tls_files.h"
 
-
 #include "absl/strings/str_cat.h"
 #include "core/files.h"
 

@@ -30,7 +30,8 @@ std::string Time(const google::protobuf::Timestamp& t) {
 
 std::string State(const v1::AccessToken& t) {
   if (t.has_revoke_time()) return "revoked";
-  if (t.has_expire_time() && TimeUtil::TimestampToSeconds(t.expire_time()) <= absl::ToUnixSeconds(absl::Now())) {
+  if (t.has_expire_time() &&
+      TimeUtil::TimestampToSeconds(t.expire_time()) <= absl::ToUnixSeconds(absl::Now())) {
     return "expired";
   }
   return "active";
@@ -84,8 +85,9 @@ void AddAdminCommands(CLI::App& app, const RunSettings& settings, int& exit_code
       ->check(CLI::IsMember({"trust", "region", "national", "classifier", "admin"}));
   create->add_option("--scope", create_args->scope,
                      "ODS code (trust tokens) or region code (region tokens)");
-  create->add_option("--description", create_args->description,
-                     "What the token is for (who holds it, where)")
+  create
+      ->add_option("--description", create_args->description,
+                   "What the token is for (who holds it, where)")
       ->required();
   create->add_option("--ttl-days", create_args->ttl_days, "Days until it expires (default never)")
       ->check(CLI::NonNegativeNumber);
@@ -106,7 +108,8 @@ void AddAdminCommands(CLI::App& app, const RunSettings& settings, int& exit_code
     } else if (settings.output_format() == Format::kJson) {
       PrintJson(*created, std::cout);
     } else {
-      std::cout << "Created " << created->token().name() << " (" << RoleWord(created->token().role())
+      std::cout << "Created " << created->token().name() << " ("
+                << RoleWord(created->token().role())
                 << (created->token().scope().empty() ? "" : " " + created->token().scope())
                 << "). Its secret, shown only now:\n"
                 << created->secret() << "\n";

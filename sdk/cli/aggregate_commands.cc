@@ -25,15 +25,16 @@ void AddSummaryRows(Table& t, const v1::ReturnSummary& s) {
   t.AddRow({region, "returns", "", std::to_string(s.returns())});
   t.AddRow({region, "trusts_responding", "", std::to_string(s.trusts_responding())});
   t.AddRow({region, "response_rate_percent", "", absl::StrCat(s.response_rate_percent())});
-  t.AddRow({region, "share_at_8c_or_above_percent", "",
-            absl::StrCat(s.share_at_8c_or_above_percent())});
+  t.AddRow(
+      {region, "share_at_8c_or_above_percent", "", absl::StrCat(s.share_at_8c_or_above_percent())});
   t.AddRow({region, "distinct_leader_titles", "", std::to_string(s.distinct_leader_titles())});
   t.AddRow({region, "returns_with_title", "", std::to_string(s.returns_with_title())});
   AddCountRows(t, region, "typology", s.typology());
   AddCountRows(t, region, "band", s.bands());
   AddCountRows(t, region, "board_relationship", s.board_relationships());
   AddCountRows(t, region, "finding", s.findings());
-  for (const auto& q : s.questions()) AddCountRows(t, region, "rating:" + q.question_id(), q.ratings());
+  for (const auto& q : s.questions())
+    AddCountRows(t, region, "rating:" + q.question_id(), q.ratings());
 }
 
 int Aggregate(const RunSettings& settings, const std::string& cycle, const std::string& servers,
@@ -85,17 +86,20 @@ int Aggregate(const RunSettings& settings, const std::string& cycle, const std::
               << " suppressed in regions)\n";
     overview.PrintAligned(std::cout);
     Table typology({"typology", total});
-    for (const auto& c : aggregate->national.typology()) typology.AddRow({c.key(), std::to_string(c.count())});
+    for (const auto& c : aggregate->national.typology())
+      typology.AddRow({c.key(), std::to_string(c.count())});
     std::cout << "\n";
     typology.PrintAligned(std::cout);
     Table bands({"band", total});
-    for (const auto& c : aggregate->national.bands()) bands.AddRow({c.key(), std::to_string(c.count())});
+    for (const auto& c : aggregate->national.bands())
+      bands.AddRow({c.key(), std::to_string(c.count())});
     std::cout << "\n";
     bands.PrintAligned(std::cout);
   }
   if (!csv_path.empty()) {
     std::ofstream out(csv_path);
-    if (!out) return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", csv_path)));
+    if (!out)
+      return ReportError(absl::PermissionDeniedError(absl::StrCat("cannot write ", csv_path)));
     Table all({"region", "measure", "key", "count"});
     for (const auto& r : aggregate->regions) AddSummaryRows(all, r);
     AddSummaryRows(all, aggregate->national);
@@ -112,10 +116,12 @@ void AddAggregateCommands(CLI::App& app, const RunSettings& settings, int& exit_
   auto suppress = std::make_shared<int>(5);
   auto csv = std::make_shared<std::string>();
   auto compare = std::make_shared<std::string>();
-  auto* aggregate = app.add_subcommand("aggregate", "Summarise a cycle by region, across endpoints");
+  auto* aggregate =
+      app.add_subcommand("aggregate", "Summarise a cycle by region, across endpoints");
   aggregate->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
   aggregate->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
-  aggregate->add_option("--suppress-below", *suppress, "Suppress regional counts below this (1: none)")
+  aggregate
+      ->add_option("--suppress-below", *suppress, "Suppress regional counts below this (1: none)")
       ->capture_default_str();
   aggregate->add_option("--csv", *csv, "Also write the full summary as CSV to this file");
   aggregate->add_option("--compare-with", *compare, "An earlier cycle to compare with");

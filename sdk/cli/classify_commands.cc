@@ -74,7 +74,8 @@ int Evaluate(const RunSettings& settings, const std::string& path) {
                  absl::StrJoin(s.question_ids(), ", ")});
   }
   gaps.PrintAligned(std::cout);
-  for (const auto& f : result->findings()) std::cout << "finding " << f.code() << ": " << f.explanation() << "\n";
+  for (const auto& f : result->findings())
+    std::cout << "finding " << f.code() << ": " << f.explanation() << "\n";
   for (const auto& r : result->recommendations()) {
     std::cout << "consider: " << r.title() << " (because of " << absl::StrJoin(r.because_of(), ", ")
               << ")\n";
@@ -90,7 +91,8 @@ void AddClassifyCommands(CLI::App& app, const RunSettings& settings, int& exit_c
   classify->add_option("file", *file, "LeadershipArrangement in JSON")->required();
   classify->callback([&, file] { exit_code = Classify(settings, *file); });
 
-  auto* evaluate = app.add_subcommand("evaluate", "Evaluate a return file: typology, gaps, findings");
+  auto* evaluate =
+      app.add_subcommand("evaluate", "Evaluate a return file: typology, gaps, findings");
   evaluate->add_option("file", *file, "Return in JSON")->required();
   evaluate->callback([&, file] { exit_code = Evaluate(settings, *file); });
 }

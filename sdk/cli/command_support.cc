@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "absl/strings/str_split.h"
-#include "sdk/cli/output.h"
 #include "core/field_violations.h"
+#include "sdk/cli/output.h"
 
 namespace ahpl::cli {
 
@@ -45,7 +45,8 @@ absl::StatusOr<v1::ReturnFilter> FilterFlags::ToFilter() const {
   if (!typology.empty()) {
     v1::Typology t;
     if (!v1::Typology_Parse(typology, &t) && !v1::Typology_Parse("TYPOLOGY_" + typology, &t)) {
-      return absl::InvalidArgumentError("--typology: a Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
+      return absl::InvalidArgumentError(
+          "--typology: a Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
     }
     f.set_typology(t);
   }

@@ -80,10 +80,10 @@ void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   auto* trust_report = report->add_subcommand("trust", "A board report for one trust's return");
   trust_report->add_option("name", *name, "returns/{id}")->required();
   trust_report->add_option("--output", *output, "HTML file to write (default: standard output)");
-  trust_report->callback([&, name, output] {
-    exit_code = TrustReportCommand(settings, *name, *output);
-  });
-  auto* region_report = report->add_subcommand("regions", "A report of a cycle by region, with charts");
+  trust_report->callback(
+      [&, name, output] { exit_code = TrustReportCommand(settings, *name, *output); });
+  auto* region_report =
+      report->add_subcommand("regions", "A report of a cycle by region, with charts");
   region_report->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
   region_report->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
   region_report->add_option("--suppress-below", *suppress, "Suppress regional counts below this")

@@ -8,9 +8,9 @@
 #include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/catalogue_client.h"
 #include "core/codes.h"
+#include "core/json.h"
 #include "core/return_rules.h"
 #include "sdk/cli/command_support.h"
-#include "core/json.h"
 
 namespace ahpl::cli {
 namespace {
@@ -79,8 +79,8 @@ int Validate(const RunSettings& settings, const std::string& path, bool draft) {
       *ret, edition.get(), trust_known,
       draft ? assessment::Completeness::kDraft : assessment::Completeness::kComplete);
   if (!violations.empty()) {
-    return ReportViolations(violations.ToStatus(draft ? "not a valid draft" : "cannot be submitted"),
-                            path, *text, "");
+    return ReportViolations(
+        violations.ToStatus(draft ? "not a valid draft" : "cannot be submitted"), path, *text, "");
   }
   std::cout << path << ": valid " << (draft ? "draft" : "for submission") << "\n";
   return kExitOk;
@@ -197,13 +197,13 @@ void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   tmpl->add_option("--edition", *edition, "Edition id (default: the latest)");
   tmpl->add_option("--trust", *trust, "ODS code to fill in");
   tmpl->add_option("--cycle", *cycle, "Cycle to fill in")->capture_default_str();
-  tmpl->callback([&, edition, trust, cycle] {
-    exit_code = Template(settings, *edition, *trust, *cycle);
-  });
+  tmpl->callback(
+      [&, edition, trust, cycle] { exit_code = Template(settings, *edition, *trust, *cycle); });
 
   auto file = std::make_shared<std::string>();
   auto draft = std::make_shared<bool>(false);
-  auto* validate = ret->add_subcommand("validate", "Check a return file against its edition; writes nothing");
+  auto* validate =
+      ret->add_subcommand("validate", "Check a return file against its edition; writes nothing");
   validate->add_option("file", *file, "Return in JSON")->required();
   validate->add_flag("--draft", *draft, "Check as a draft (incomplete allowed)");
   validate->callback([&, file, draft] { exit_code = Validate(settings, *file, *draft); });
@@ -212,7 +212,8 @@ void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   auto* submit = ret->add_subcommand("submit", "Submit a return file (validated in full)");
   submit->add_option("file", *file, "Return in JSON")->required();
   submit->add_option("--request-id", *request_id, "Idempotency key (default: a new one)");
-  submit->callback([&, file, request_id] { exit_code = Store(settings, *file, true, *request_id); });
+  submit->callback(
+      [&, file, request_id] { exit_code = Store(settings, *file, true, *request_id); });
 
   auto* save = ret->add_subcommand("draft", "Store a return file as a draft");
   save->add_option("file", *file, "Return in JSON")->required();
@@ -231,9 +232,8 @@ void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   withdraw->add_option("name", *name, "returns/{id}")->required();
   withdraw->add_option("--reason", *reason, "Why it is withdrawn")->required();
   withdraw->add_option("--etag", *etag, "Etag of the version withdrawn (default: the latest)");
-  withdraw->callback([&, name, etag, reason] {
-    exit_code = Withdraw(settings, *name, *etag, *reason);
-  });
+  withdraw->callback(
+      [&, name, etag, reason] { exit_code = Withdraw(settings, *name, *etag, *reason); });
 
   auto version = std::make_shared<int64_t>(0);
   auto* get = ret->add_subcommand("get", "One return, latest or a version");

@@ -12,9 +12,9 @@ AccessClient::AccessClient(ClientOptions options, std::shared_ptr<grpc::Channel>
     : options_(std::move(options)), stub_(v1::AccessService::NewStub(std::move(channel))) {}
 
 absl::StatusOr<v1::CreateTokenResponse> AccessClient::CreateToken(v1::Role role,
-                                                                 const std::string& scope,
-                                                                 const std::string& description,
-                                                                 absl::Duration time_to_live) {
+                                                                  const std::string& scope,
+                                                                  const std::string& description,
+                                                                  absl::Duration time_to_live) {
   v1::CreateTokenRequest request;
   request.set_role(role);
   request.set_scope(scope);
@@ -32,8 +32,8 @@ absl::StatusOr<std::vector<v1::AccessToken>> AccessClient::ListTokens(bool inclu
   request.set_include_inactive(include_inactive);
   request.set_page_size(options_.page_size);
   do {
-    auto response =
-        CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AccessService::Stub::ListTokens, request);
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                              &v1::AccessService::Stub::ListTokens, request);
     if (!response.ok()) return response.status();
     for (auto& t : *response->mutable_tokens()) out.push_back(std::move(t));
     request.set_page_token(response->next_page_token());
@@ -45,8 +45,8 @@ absl::StatusOr<v1::AccessToken> AccessClient::RevokeToken(const std::string& nam
   v1::RevokeTokenRequest request;
   request.set_name(name);
   // Revoking twice is harmless, so a retry is safe.
-  auto response =
-      CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AccessService::Stub::RevokeToken, request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AccessService::Stub::RevokeToken, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_token());
 }

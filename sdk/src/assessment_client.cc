@@ -31,8 +31,8 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Create(const v1::Assessme
   request.set_request_id(OrNew(std::move(request_id)));
   request.set_submit(submit);
   *request.mutable_assessment_return() = ret;
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::CreateReturn,
-                            request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AssessmentService::Stub::CreateReturn, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_assessment_return());
 }
@@ -42,8 +42,8 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Update(const v1::Assessme
   v1::UpdateReturnRequest request;
   request.set_request_id(OrNew(std::move(request_id)));
   *request.mutable_assessment_return() = ret;
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::UpdateReturn,
-                            request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AssessmentService::Stub::UpdateReturn, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_assessment_return());
 }
@@ -55,8 +55,8 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Submit(const std::string&
   request.set_request_id(OrNew(std::move(request_id)));
   request.set_name(name);
   request.set_etag(etag);
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::SubmitReturn,
-                            request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AssessmentService::Stub::SubmitReturn, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_assessment_return());
 }
@@ -68,8 +68,8 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Amend(const v1::Assessmen
   request.set_request_id(OrNew(std::move(request_id)));
   *request.mutable_assessment_return() = ret;
   request.set_reason(reason);
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::AmendReturn,
-                            request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AssessmentService::Stub::AmendReturn, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_assessment_return());
 }
@@ -83,8 +83,8 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Withdraw(const std::strin
   request.set_name(name);
   request.set_etag(etag);
   request.set_reason(reason);
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::WithdrawReturn,
-                            request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AssessmentService::Stub::WithdrawReturn, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_assessment_return());
 }
@@ -94,8 +94,8 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Get(const std::string& na
   v1::GetReturnRequest request;
   request.set_name(name);
   request.set_version(version);
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::GetReturn,
-                            request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AssessmentService::Stub::GetReturn, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_assessment_return());
 }
@@ -107,8 +107,8 @@ absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentClient::History(
   request.set_name(name);
   request.set_page_size(options_.page_size);
   do {
-    auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::ListReturnVersions,
-                              request);
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                              &v1::AssessmentService::Stub::ListReturnVersions, request);
     if (!response.ok()) return response.status();
     for (auto& v : *response->mutable_versions()) out.push_back(std::move(v));
     request.set_page_token(response->next_page_token());
@@ -122,8 +122,8 @@ absl::Status AssessmentClient::ForEachReturn(
   *request.mutable_filter() = filter;
   request.set_page_size(options_.page_size);
   do {
-    auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::ListReturns,
-                              request);
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                              &v1::AssessmentService::Stub::ListReturns, request);
     if (!response.ok()) return response.status();
     for (const auto& r : response->returns()) {
       if (!visit(r)) return absl::OkStatus();
@@ -176,8 +176,8 @@ absl::StatusOr<ImportReport> AssessmentClient::Import(
   return report;
 }
 
-absl::Status AssessmentClient::Export(const v1::ReturnFilter& filter,
-                                      const std::function<void(const v1::AssessmentReturn&)>& visit) {
+absl::Status AssessmentClient::Export(
+    const v1::ReturnFilter& filter, const std::function<void(const v1::AssessmentReturn&)>& visit) {
   grpc::ClientContext context;
   v1::ExportReturnsRequest request;
   *request.mutable_filter() = filter;
@@ -190,12 +190,12 @@ absl::Status AssessmentClient::Export(const v1::ReturnFilter& filter,
 }
 
 absl::StatusOr<v1::BenchmarkReturnResponse> AssessmentClient::Benchmark(const std::string& name,
-                                                                         int suppress_below) {
+                                                                        int suppress_below) {
   v1::BenchmarkReturnRequest request;
   request.set_name(name);
   request.set_suppress_below(suppress_below);
-  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::BenchmarkReturn,
-                   request);
+  return CallUnary(options_, Retry::kSafe, stub_.get(),
+                   &v1::AssessmentService::Stub::BenchmarkReturn, request);
 }
 
 absl::StatusOr<v1::SummarizeReturnsResponse> AssessmentClient::Summarize(
@@ -204,8 +204,8 @@ absl::StatusOr<v1::SummarizeReturnsResponse> AssessmentClient::Summarize(
   request.set_cycle(cycle);
   request.set_region_code(region_code);
   request.set_suppress_below(suppress_below);
-  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::SummarizeReturns,
-                   request);
+  return CallUnary(options_, Retry::kSafe, stub_.get(),
+                   &v1::AssessmentService::Stub::SummarizeReturns, request);
 }
 
 }  // namespace ahpl::sdk

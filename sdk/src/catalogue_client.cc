@@ -15,8 +15,8 @@ CatalogueClient::CatalogueClient(ClientOptions options, std::shared_ptr<grpc::Ch
 absl::StatusOr<v1::Edition> CatalogueClient::GetEdition(const std::string& edition_id) {
   v1::GetEditionRequest request;
   request.set_edition_id(edition_id);
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::GetEdition,
-                            request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::CatalogueService::Stub::GetEdition, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_edition());
 }
@@ -26,8 +26,8 @@ absl::StatusOr<std::vector<v1::EditionSummary>> CatalogueClient::ListEditions() 
   v1::ListEditionsRequest request;
   request.set_page_size(options_.page_size);
   do {
-    auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListEditions,
-                              request);
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                              &v1::CatalogueService::Stub::ListEditions, request);
     if (!response.ok()) return response.status();
     for (auto& e : *response->mutable_editions()) out.push_back(std::move(e));
     request.set_page_token(response->next_page_token());
@@ -48,13 +48,13 @@ absl::StatusOr<v1::ListProfessionsResponse> CatalogueClient::ListProfessions(
     const std::string& edition_id) {
   v1::ListProfessionsRequest request;
   request.set_edition_id(edition_id);
-  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListProfessions,
-                   request);
+  return CallUnary(options_, Retry::kSafe, stub_.get(),
+                   &v1::CatalogueService::Stub::ListProfessions, request);
 }
 
 absl::StatusOr<std::vector<v1::Region>> CatalogueClient::ListRegions() {
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListRegions,
-                            v1::ListRegionsRequest());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::CatalogueService::Stub::ListRegions, v1::ListRegionsRequest());
   if (!response.ok()) return response.status();
   return std::vector<v1::Region>(response->regions().begin(), response->regions().end());
 }
@@ -65,8 +65,8 @@ absl::Status CatalogueClient::ForEachTrust(const std::string& region_code,
   request.set_region_code(region_code);
   request.set_page_size(options_.page_size);
   do {
-    auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::ListTrusts,
-                              request);
+    auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                              &v1::CatalogueService::Stub::ListTrusts, request);
     if (!response.ok()) return response.status();
     for (const auto& t : response->trusts()) {
       if (!visit(t)) return absl::OkStatus();
@@ -89,8 +89,8 @@ absl::StatusOr<std::vector<v1::Trust>> CatalogueClient::ListTrusts(const std::st
 absl::StatusOr<v1::Trust> CatalogueClient::GetTrust(const std::string& ods_code) {
   v1::GetTrustRequest request;
   request.set_ods_code(ods_code);
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::CatalogueService::Stub::GetTrust,
-                            request);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::CatalogueService::Stub::GetTrust, request);
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_trust());
 }

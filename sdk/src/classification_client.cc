@@ -16,19 +16,19 @@ absl::StatusOr<v1::ClassifyArrangementResponse> ClassificationClient::Classify(
   v1::ClassifyArrangementRequest request;
   *request.mutable_arrangement() = arrangement;
   request.set_view(view);
-  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::ClassificationService::Stub::ClassifyArrangement,
-                   request);
+  return CallUnary(options_, Retry::kSafe, stub_.get(),
+                   &v1::ClassificationService::Stub::ClassifyArrangement, request);
 }
 
 absl::StatusOr<v1::EvaluateReturnResponse> ClassificationClient::Evaluate(
     const v1::EvaluateReturnRequest& request) {
-  return CallUnary(options_, Retry::kSafe, stub_.get(), &v1::ClassificationService::Stub::EvaluateReturn,
-                   request);
+  return CallUnary(options_, Retry::kSafe, stub_.get(),
+                   &v1::ClassificationService::Stub::EvaluateReturn, request);
 }
 
 absl::StatusOr<v1::Ruleset> ClassificationClient::GetRuleset() {
-  auto response = CallUnary(options_, Retry::kSafe, stub_.get(), &v1::ClassificationService::Stub::GetRuleset,
-                            v1::GetRulesetRequest());
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::ClassificationService::Stub::GetRuleset, v1::GetRulesetRequest());
   if (!response.ok()) return response.status();
   return std::move(*response->mutable_ruleset());
 }

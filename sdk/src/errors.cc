@@ -7,7 +7,8 @@ namespace ahpl::sdk {
 std::vector<Violation> ViolationsOf(const absl::Status& status) {
   std::vector<Violation> out;
   if (auto bad_request = BadRequestOf(status)) {
-    for (const auto& v : bad_request->field_violations()) out.push_back({v.field(), v.description()});
+    for (const auto& v : bad_request->field_violations())
+      out.push_back({v.field(), v.description()});
   }
   return out;
 }

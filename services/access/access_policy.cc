@@ -101,9 +101,9 @@ absl::Status CheckRole(v1::Role role, absl::string_view method) {
   if (policy->Allows(role)) return absl::OkStatus();
   std::vector<std::string> words;
   for (v1::Role r : policy->roles) words.push_back(RoleWord(r));
-  return absl::PermissionDeniedError(absl::StrCat("this ", RoleWord(role), " token may not call ",
-                                                  method, " (roles allowed: ",
-                                                  absl::StrJoin(words, ", "), ")"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("this ", RoleWord(role), " token may not call ", method,
+                   " (roles allowed: ", absl::StrJoin(words, ", "), ")"));
 }
 
 }  // namespace ahpl::access

@@ -5,11 +5,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/field_violations.h"
+#include "core/status_macros.h"
 #include "services/access/token_authenticator.h"
 #include "services/access/token_secret.h"
-#include "core/field_violations.h"
 #include "services/common/page_token.h"
-#include "core/status_macros.h"
 #include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 
@@ -30,9 +30,9 @@ constexpr size_t kMaxScope = 16;
 constexpr int kMaxTimeToLiveDays = 400;
 constexpr absl::Duration kMaxTimeToLive = absl::Hours(24 * kMaxTimeToLiveDays);
 
-const char* const kAuditActions[] = {
-    "return.created",    "return.updated",   "return.submitted", "return.amended",
-    "return.withdrawn", "edition.published", "token.created",    "token.revoked"};
+const char* const kAuditActions[] = {"return.created", "return.updated",   "return.submitted",
+                                     "return.amended", "return.withdrawn", "edition.published",
+                                     "token.created",  "token.revoked"};
 
 bool IsKnownAction(const std::string& action) {
   for (const char* a : kAuditActions) {
@@ -104,8 +104,8 @@ absl::StatusOr<v1::CreateTokenResponse> CreateToken(AccessStore& store,
   RETURN_IF_ERROR(v.ToStatus("the token cannot be created"));
   ASSIGN_OR_RETURN(std::string secret, NewTokenSecret());
   v1::CreateTokenResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_token(),
-                   store.CreateToken(HashTokenSecret(secret), role, scope, description, ttl, actor));
+  ASSIGN_OR_RETURN(*response.mutable_token(), store.CreateToken(HashTokenSecret(secret), role,
+                                                                scope, description, ttl, actor));
   response.set_secret(std::move(secret));
   return response;
 }
@@ -141,7 +141,8 @@ grpc::ServerUnaryReactor* AccessService::ListTokens(grpc::CallbackServerContext*
         if (more) tokens.pop_back();
         for (auto& t : tokens) *response->add_tokens() = std::move(t);
         if (more) {
-          ASSIGN_OR_RETURN(int64_t last, TokenIdFromName(response->tokens().rbegin()->name(), "name"));
+          ASSIGN_OR_RETURN(int64_t last,
+                           TokenIdFromName(response->tokens().rbegin()->name(), "name"));
           response->set_next_page_token(page_tokens_.Encode(filter, std::to_string(last)));
         }
         return absl::OkStatus();
@@ -154,15 +155,16 @@ grpc::ServerUnaryReactor* AccessService::RevokeToken(grpc::CallbackServerContext
   return RunAuthorized(context, authorizer_, AHPL_RPC(AccessService, RevokeToken), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          ASSIGN_OR_RETURN(int64_t id, TokenIdFromName(request->name(), "name"));
-                         ASSIGN_OR_RETURN(*response->mutable_token(), store_.RevokeToken(id, caller));
+                         ASSIGN_OR_RETURN(*response->mutable_token(),
+                                          store_.RevokeToken(id, caller));
                          authorizer_.Forget(id);
                          return absl::OkStatus();
                        });
 }
 
-grpc::ServerUnaryReactor* AccessService::ListAuditEvents(
-    grpc::CallbackServerContext* context, const v1::ListAuditEventsRequest* request,
-    v1::ListAuditEventsResponse* response) {
+grpc::ServerUnaryReactor* AccessService::ListAuditEvents(grpc::CallbackServerContext* context,
+                                                         const v1::ListAuditEventsRequest* request,
+                                                         v1::ListAuditEventsResponse* response) {
   return RunAuthorized(
       context, authorizer_, AHPL_RPC(AccessService, ListAuditEvents), workers_,
       [this, request, response](const Principal&) -> absl::Status {
@@ -222,7 +224,8 @@ grpc::ServerUnaryReactor* AccessService::GetCaller(grpc::CallbackServerContext* 
                                                    v1::GetCallerResponse* response) {
   return RunAuthorized(context, authorizer_, AHPL_RPC(AccessService, GetCaller), workers_,
                        [this, response](const Principal& caller) -> absl::Status {
-                         ASSIGN_OR_RETURN(*response->mutable_token(), store_.GetToken(caller.token_id));
+                         ASSIGN_OR_RETURN(*response->mutable_token(),
+                                          store_.GetToken(caller.token_id));
                          return absl::OkStatus();
                        });
 }

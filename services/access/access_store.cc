@@ -88,10 +88,11 @@ std::optional<int64_t> Micros(const std::optional<absl::Time>& t) {
 
 AccessStore::AccessStore(PgPool& pool) : pool_(pool) { pool_.RegisterStatements(Statements()); }
 
-absl::StatusOr<v1::AccessToken> AccessStore::CreateToken(
-    const std::string& secret_hash, v1::Role role, const std::string& scope,
-    const std::string& description, std::optional<absl::Duration> time_to_live,
-    const Principal& actor) {
+absl::StatusOr<v1::AccessToken> AccessStore::CreateToken(const std::string& secret_hash,
+                                                         v1::Role role, const std::string& scope,
+                                                         const std::string& description,
+                                                         std::optional<absl::Duration> time_to_live,
+                                                         const Principal& actor) {
   std::optional<std::string> trust, region;
   if (role == v1::ROLE_TRUST) trust = scope;
   if (role == v1::ROLE_REGION) region = scope;
@@ -143,7 +144,8 @@ absl::StatusOr<std::vector<v1::AccessToken>> AccessStore::ListTokens(bool includ
                                                                      int64_t before_id, int limit) {
   std::vector<v1::AccessToken> out;
   RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    for (const auto& row : tx.exec_prepared("access_list_tokens", include_inactive, before_id, limit)) {
+    for (const auto& row :
+         tx.exec_prepared("access_list_tokens", include_inactive, before_id, limit)) {
       out.push_back(TokenFromRow(row));
     }
     return absl::OkStatus();

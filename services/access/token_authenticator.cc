@@ -97,8 +97,9 @@ absl::StatusOr<Principal> TokenAuthenticator::Decide(const TokenRecord* known,
   if (known == nullptr) return absl::UnauthenticatedError("unknown access token");
   if (known->revoked) return absl::UnauthenticatedError("this access token has been revoked");
   if (known->expire_time.has_value() && *known->expire_time <= absl::Now()) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "this access token expired at ", absl::FormatTime(*known->expire_time, absl::UTCTimeZone())));
+    return absl::UnauthenticatedError(
+        absl::StrCat("this access token expired at ",
+                     absl::FormatTime(*known->expire_time, absl::UTCTimeZone())));
   }
   if (absl::Status s = CheckRole(known->principal.role, method); !s.ok()) return s;
   return known->principal;

@@ -67,7 +67,8 @@ class TokenAuthenticator final : public Authorizer {
   // Memory only: the answer for `hash` if known, else nullopt.
   std::optional<absl::StatusOr<Principal>> FromMemory(const std::string& hash,
                                                       absl::string_view method,
-                                                      uint64_t* generation) ABSL_LOCKS_EXCLUDED(mu_);
+                                                      uint64_t* generation)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // A token with secret hash `hash` was created (somewhere).
   void Created(const std::string& hash) ABSL_LOCKS_EXCLUDED(mu_);
   // The listener thread: hears revocations and new tokens until the destructor stops it.

@@ -21,8 +21,8 @@ absl::StatusOr<std::string> NewTokenSecret() {
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
     return absl::InternalError("the random source failed; no token was made");
   }
-  return std::string(kPrefix) +
-         absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
+  return std::string(kPrefix) + absl::WebSafeBase64Escape(absl::string_view(
+                                    reinterpret_cast<char*>(bytes), sizeof(bytes)));
 }
 
 bool IsWellFormedSecret(absl::string_view secret) {
@@ -35,9 +35,7 @@ bool IsWellFormedSecret(absl::string_view secret) {
   return true;
 }
 
-std::string HashTokenSecret(absl::string_view secret) {
-  return Sha256(secret);
-}
+std::string HashTokenSecret(absl::string_view secret) { return Sha256(secret); }
 
 absl::StatusOr<std::string> SecretFromAuthorization(absl::string_view header) {
   if (header.empty()) {
@@ -52,7 +50,8 @@ absl::StatusOr<std::string> SecretFromAuthorization(absl::string_view header) {
   }
   absl::string_view secret = absl::StripAsciiWhitespace(header.substr(kScheme.size()));
   if (!IsWellFormedSecret(secret)) {
-    return absl::UnauthenticatedError("malformed access token: expected \"ahpl_\" and 43 characters");
+    return absl::UnauthenticatedError(
+        "malformed access token: expected \"ahpl_\" and 43 characters");
   }
   return std::string(secret);
 }

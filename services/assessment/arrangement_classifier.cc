@@ -1,9 +1,9 @@
 #include "services/assessment/arrangement_classifier.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
 #include "services/classification/classification_service.h"
 #include "services/classification/classifier.h"
-#include "core/status_macros.h"
 
 namespace ahpl::assessment {
 
@@ -38,8 +38,8 @@ absl::StatusOr<v1::StoredClassification> LocalClassifier::Classify(
     absl::MutexLock lock(&mu_);
     rules = rules_;
   }
-  ASSIGN_OR_RETURN(auto result, classification::Classify(*rules, arrangement,
-                                                         v1::CLASSIFICATION_VIEW_BASIC));
+  ASSIGN_OR_RETURN(auto result,
+                   classification::Classify(*rules, arrangement, v1::CLASSIFICATION_VIEW_BASIC));
   return ToStored(result.classification, result.findings);
 }
 

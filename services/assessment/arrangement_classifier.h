@@ -7,11 +7,11 @@
 #include <memory>
 #include <string>
 
-#include "ahpl/v1/assessment.pb.h"
-#include "ahpl/sdk/classification_client.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "ahpl/sdk/classification_client.h"
+#include "ahpl/v1/assessment.pb.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/classification/ruleset.h"
 

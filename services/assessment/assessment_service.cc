@@ -5,16 +5,16 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/codes.h"
+#include "core/field_violations.h"
+#include "core/return_rules.h"
+#include "core/status_macros.h"
+#include "core/summary.h"
 #include "services/assessment/export_reactor.h"
 #include "services/assessment/import_reactor.h"
 #include "services/assessment/return_requests.h"
-#include "core/codes.h"
-#include "core/return_rules.h"
-#include "core/summary.h"
-#include "core/field_violations.h"
 #include "services/common/page_token.h"
 #include "services/common/rpc_name.h"
-#include "core/status_macros.h"
 #include "services/common/unary.h"
 
 namespace ahpl::assessment {
@@ -51,16 +51,16 @@ absl::StatusOr<OwnedVersion> AssessmentService::ReadVisible(const Principal& cal
 grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerContext* context,
                                                           const v1::CreateReturnRequest* request,
                                                           v1::CreateReturnResponse* response) {
-  return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
-      [this, request, response](const Principal& caller) -> absl::Status {
-        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-        ASSIGN_OR_RETURN(auto written,
-                         writer_.Create(request->request_id(), request->assessment_return(),
-                                        request->submit(), caller, "assessment_return"));
-        *response->mutable_assessment_return() = std::move(written.ret);
-        return absl::OkStatus();
-      });
+  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
+                       [this, request, response](const Principal& caller) -> absl::Status {
+                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+                         ASSIGN_OR_RETURN(
+                             auto written,
+                             writer_.Create(request->request_id(), request->assessment_return(),
+                                            request->submit(), caller, "assessment_return"));
+                         *response->mutable_assessment_return() = std::move(written.ret);
+                         return absl::OkStatus();
+                       });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerContext* context,
@@ -71,10 +71,10 @@ grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerCo
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         const auto& ret = request->assessment_return();
-        ASSIGN_OR_RETURN(auto written,
-                         writer_.Change(ReturnWriter::Change::kUpdate, request->request_id(),
-                                        ret.name(), ret.etag(), &ret, "", caller,
-                                        WithoutRequestId(*request)));
+        ASSIGN_OR_RETURN(
+            auto written,
+            writer_.Change(ReturnWriter::Change::kUpdate, request->request_id(), ret.name(),
+                           ret.etag(), &ret, "", caller, WithoutRequestId(*request)));
         *response->mutable_assessment_return() = std::move(written.ret);
         return absl::OkStatus();
       });
@@ -87,10 +87,10 @@ grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerCo
       context, authorizer_, AHPL_RPC(AssessmentService, SubmitReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-        ASSIGN_OR_RETURN(auto written,
-                         writer_.Change(ReturnWriter::Change::kSubmit, request->request_id(),
-                                        request->name(), request->etag(), nullptr, "", caller,
-                                        WithoutRequestId(*request)));
+        ASSIGN_OR_RETURN(
+            auto written,
+            writer_.Change(ReturnWriter::Change::kSubmit, request->request_id(), request->name(),
+                           request->etag(), nullptr, "", caller, WithoutRequestId(*request)));
         *response->mutable_assessment_return() = std::move(written.ret);
         return absl::OkStatus();
       });
@@ -99,50 +99,51 @@ grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* AssessmentService::AmendReturn(grpc::CallbackServerContext* context,
                                                          const v1::AmendReturnRequest* request,
                                                          v1::AmendReturnResponse* response) {
-  return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
-      [this, request, response](const Principal& caller) -> absl::Status {
-        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-        const auto& ret = request->assessment_return();
-        ASSIGN_OR_RETURN(auto written,
-                         writer_.Change(ReturnWriter::Change::kAmend, request->request_id(),
-                                        ret.name(), ret.etag(), &ret, request->reason(), caller,
-                                        WithoutRequestId(*request)));
-        *response->mutable_assessment_return() = std::move(written.ret);
-        return absl::OkStatus();
-      });
+  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
+                       [this, request, response](const Principal& caller) -> absl::Status {
+                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+                         const auto& ret = request->assessment_return();
+                         ASSIGN_OR_RETURN(
+                             auto written,
+                             writer_.Change(ReturnWriter::Change::kAmend, request->request_id(),
+                                            ret.name(), ret.etag(), &ret, request->reason(), caller,
+                                            WithoutRequestId(*request)));
+                         *response->mutable_assessment_return() = std::move(written.ret);
+                         return absl::OkStatus();
+                       });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
     grpc::CallbackServerContext* context, const v1::WithdrawReturnRequest* request,
     v1::WithdrawReturnResponse* response) {
-  return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
-      [this, request, response](const Principal& caller) -> absl::Status {
-        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-        ASSIGN_OR_RETURN(auto written,
-                         writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
-                                        request->name(), request->etag(), nullptr,
-                                        request->reason(), caller, WithoutRequestId(*request)));
-        *response->mutable_assessment_return() = std::move(written.ret);
-        return absl::OkStatus();
-      });
+  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
+                       [this, request, response](const Principal& caller) -> absl::Status {
+                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+                         ASSIGN_OR_RETURN(
+                             auto written,
+                             writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
+                                            request->name(), request->etag(), nullptr,
+                                            request->reason(), caller, WithoutRequestId(*request)));
+                         *response->mutable_assessment_return() = std::move(written.ret);
+                         return absl::OkStatus();
+                       });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::GetReturn(grpc::CallbackServerContext* context,
                                                        const v1::GetReturnRequest* request,
                                                        v1::GetReturnResponse* response) {
-  return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
-      [this, request, response](const Principal& caller) -> absl::Status {
-        FieldViolations v;
-        const std::string id = ReturnIdFromName(request->name(), "name", v);
-        if (request->version() < 0) v.Add("version", "must not be negative (0 for the latest)");
-        RETURN_IF_ERROR(v.ToStatus("invalid request"));
-        ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, request->version()));
-        *response->mutable_assessment_return() = std::move(found.stored->ret);
-        return absl::OkStatus();
-      });
+  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
+                       [this, request, response](const Principal& caller) -> absl::Status {
+                         FieldViolations v;
+                         const std::string id = ReturnIdFromName(request->name(), "name", v);
+                         if (request->version() < 0)
+                           v.Add("version", "must not be negative (0 for the latest)");
+                         RETURN_IF_ERROR(v.ToStatus("invalid request"));
+                         ASSIGN_OR_RETURN(OwnedVersion found,
+                                          ReadVisible(caller, id, request->version()));
+                         *response->mutable_assessment_return() = std::move(found.stored->ret);
+                         return absl::OkStatus();
+                       });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
@@ -221,8 +222,8 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
         RETURN_IF_ERROR(v.ToStatus("invalid summary request"));
         if (caller.role == v1::ROLE_REGION) {
           if (!region.empty() && region != caller.scope) {
-            return absl::PermissionDeniedError(absl::StrCat(
-                "this token summarises region ", caller.scope, " only, not ", region));
+            return absl::PermissionDeniedError(
+                absl::StrCat("this token summarises region ", caller.scope, " only, not ", region));
           }
           region = caller.scope;
         }
@@ -242,28 +243,30 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
 grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
     grpc::CallbackServerContext* context, const v1::BenchmarkReturnRequest* request,
     v1::BenchmarkReturnResponse* response) {
-  return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
-      [this, request, response](const Principal& caller) -> absl::Status {
-        FieldViolations v;
-        const std::string id = ReturnIdFromName(request->name(), "name", v);
-        if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
-        RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
-        ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
-        StoredReturn& stored = *found.stored;
-        const std::string& region = found.region_code;
-        ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
-        auto summaries = TotalAndSuppress(
-            std::move(regions), stored.ret.cycle(),
-            request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below());
-        for (auto& summary : summaries.regions) {
-          if (summary.region_code() == region) *response->mutable_region() = std::move(summary);
-        }
-        *response->mutable_england() = std::move(summaries.total);
-        response->set_region_code(region);
-        *response->mutable_assessment_return() = std::move(stored.ret);
-        return absl::OkStatus();
-      });
+  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
+                       [this, request, response](const Principal& caller) -> absl::Status {
+                         FieldViolations v;
+                         const std::string id = ReturnIdFromName(request->name(), "name", v);
+                         if (request->suppress_below() < 0)
+                           v.Add("suppress_below", "must not be negative");
+                         RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
+                         ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
+                         StoredReturn& stored = *found.stored;
+                         const std::string& region = found.region_code;
+                         ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
+                         auto summaries = TotalAndSuppress(std::move(regions), stored.ret.cycle(),
+                                                           request->suppress_below() == 0
+                                                               ? kDefaultSuppressBelow
+                                                               : request->suppress_below());
+                         for (auto& summary : summaries.regions) {
+                           if (summary.region_code() == region)
+                             *response->mutable_region() = std::move(summary);
+                         }
+                         *response->mutable_england() = std::move(summaries.total);
+                         response->set_region_code(region);
+                         *response->mutable_assessment_return() = std::move(stored.ret);
+                         return absl::OkStatus();
+                       });
 }
 
 }  // namespace ahpl::assessment

@@ -5,8 +5,8 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "ahpl/v1/assessment.grpc.pb.h"
 #include "absl/status/status.h"
+#include "ahpl/v1/assessment.grpc.pb.h"
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"

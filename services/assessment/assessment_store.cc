@@ -9,8 +9,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "core/return_rules.h"
-#include "core/summary.h"
 #include "core/status_macros.h"
+#include "core/summary.h"
 
 namespace ahpl::assessment {
 namespace {
@@ -34,20 +34,23 @@ struct Column {
 // The facts of a version that `returns` keeps for listing and counting, in
 // the order of FactValues(): one list for the create and append statements
 // and the import's COPY.
-constexpr Column kFactColumns[] = {
-    {"trust_ods_code", ""},       {"cycle", ""},
-    {"edition_id", ""},           {"typology", "::smallint"},
-    {"ruleset_version", ""},      {"finding_codes", "::text[]"},
-    {"has_senior_leader", "::boolean"}, {"band", "::smallint"},
-    {"board_relationship", "::smallint"}, {"leader_title", ""},
-    {"ratings", "::smallint[]"}};
+constexpr Column kFactColumns[] = {{"trust_ods_code", ""},
+                                   {"cycle", ""},
+                                   {"edition_id", ""},
+                                   {"typology", "::smallint"},
+                                   {"ruleset_version", ""},
+                                   {"finding_codes", "::text[]"},
+                                   {"has_senior_leader", "::boolean"},
+                                   {"band", "::smallint"},
+                                   {"board_relationship", "::smallint"},
+                                   {"leader_title", ""},
+                                   {"ratings", "::smallint[]"}};
 
 // The columns of `return_versions` a write sets besides its return and
 // version number, in the order of VersionValues().
 constexpr Column kVersionColumns[] = {
-    {"status", "::smallint"}, {"etag", ""},           {"content", "::bytea"},
-    {"request_id", ""},       {"request_digest", ""}, {"written_by", ""},
-    {"change_reason", ""}};
+    {"status", "::smallint"}, {"etag", ""},       {"content", "::bytea"}, {"request_id", ""},
+    {"request_digest", ""},   {"written_by", ""}, {"change_reason", ""}};
 constexpr int kFactCount = sizeof(kFactColumns) / sizeof(kFactColumns[0]);
 
 template <size_t N>
@@ -78,9 +81,9 @@ std::string CreateSql() {
   const int status = 2 + kFactCount;
   return absl::StrCat(
       "WITH w AS (INSERT INTO returns (id, current_version, status, etag, submit_time, ",
-      absl::StrJoin(Names(kFactColumns), ", "), ") VALUES ($1::uuid, 1, $", status,
-      "::smallint, $", status + 1, ", CASE WHEN $", status,
-      "::smallint = 1 THEN NULL ELSE clock_timestamp() END, ", Parameters(kFactColumns, 2),
+      absl::StrJoin(Names(kFactColumns), ", "), ") VALUES ($1::uuid, 1, $", status, "::smallint, $",
+      status + 1, ", CASE WHEN $", status, "::smallint = 1 THEN NULL ELSE clock_timestamp() END, ",
+      Parameters(kFactColumns, 2),
       ") RETURNING seq, create_time, submit_time) INSERT INTO return_versions (return_seq, "
       "version, ",
       absl::StrJoin(Names(kVersionColumns), ", "), ") SELECT w.seq, 1, ",
@@ -145,8 +148,7 @@ const std::vector<PreparedStatement>& Statements() {
        "WHERE c.cycle = $1 AND ($2 = '' OR t.region_code = $2) "
        "GROUP BY 1, 2, 3 HAVING sum(c.n) > 0"},
       {"assessment_region_of", "SELECT region_code FROM trusts WHERE ods_code = $1"},
-      {"assessment_next_seqs",
-       "SELECT nextval('returns_seq_seq') FROM generate_series(1, $1)"},
+      {"assessment_next_seqs", "SELECT nextval('returns_seq_seq') FROM generate_series(1, $1)"},
   };
   return *statements;
 }
@@ -204,8 +206,8 @@ auto FactValues(const VersionToWrite& v) {
 // bytea's hex input form).
 auto VersionValues(const VersionToWrite& v, const std::string& etag) {
   return std::make_tuple(static_cast<int>(v.status), etag,
-                         absl::StrCat("\\x", absl::BytesToHexString(ContentBytes(v))),
-                         v.request_id, v.request_digest, v.written_by, v.content.change_reason());
+                         absl::StrCat("\\x", absl::BytesToHexString(ContentBytes(v))), v.request_id,
+                         v.request_digest, v.written_by, v.content.change_reason());
 }
 
 // The stored version as a client sees it, from what was written and the
@@ -271,9 +273,11 @@ absl::StatusOr<std::vector<Replay>> AssessmentStore::FindRequests(
     const std::vector<std::string>& request_ids, std::vector<std::string>* found_ids) {
   std::vector<Replay> out;
   RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
-    for (const auto& row : tx.exec_prepared("assessment_find_requests", TextArrayLiteral(request_ids))) {
+    for (const auto& row :
+         tx.exec_prepared("assessment_find_requests", TextArrayLiteral(request_ids))) {
       found_ids->push_back(row[0].as<std::string>());
-      out.push_back(Replay{row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<std::string>()});
+      out.push_back(
+          Replay{row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<std::string>()});
     }
     return absl::OkStatus();
   }));
@@ -294,8 +298,7 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Create(const VersionToWrit
   return stored;
 }
 
-absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq,
-                                                             const std::string& id,
+absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq, const std::string& id,
                                                              int64_t expected_version,
                                                              const VersionToWrite& v) {
   v1::AssessmentReturn stored;
@@ -324,9 +327,9 @@ absl::StatusOr<StoredReturn> AssessmentStore::Get(const std::string& return_id, 
     return absl::OkStatus();
   }));
   if (!found) {
-    return absl::NotFoundError(version == 0 ? absl::StrCat("no return returns/", return_id)
-                                            : absl::StrCat("no version ", version, " of returns/",
-                                                           return_id));
+    return absl::NotFoundError(
+        version == 0 ? absl::StrCat("no return returns/", return_id)
+                     : absl::StrCat("no version ", version, " of returns/", return_id));
   }
   return *found;
 }
@@ -353,7 +356,8 @@ absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentStore::ListVersions(
   bool exists = false;
   RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     exists = !tx.exec_prepared("assessment_return_exists", return_id).empty();
-    for (const auto& row : tx.exec_prepared("assessment_versions", return_id, after_version, limit)) {
+    for (const auto& row :
+         tx.exec_prepared("assessment_versions", return_id, after_version, limit)) {
       out.push_back(FromRow(row).ret);
     }
     return absl::OkStatus();
@@ -483,10 +487,10 @@ absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows) {
       for (size_t i = 0; i < rows.size(); ++i) {
         const VersionToWrite& v = rows[i].version;
         const std::string* submit_time = v.status == v1::RETURN_STATUS_DRAFT ? nullptr : &kNow;
-        returns << std::tuple_cat(std::make_tuple(seqs[i], rows[i].return_id, 1, submit_time,
-                                                  static_cast<int>(v.status),
-                                                  Etag(rows[i].return_id, 1)),
-                                  FactValues(v));
+        returns << std::tuple_cat(
+            std::make_tuple(seqs[i], rows[i].return_id, 1, submit_time, static_cast<int>(v.status),
+                            Etag(rows[i].return_id, 1)),
+            FactValues(v));
       }
       returns.complete();
     }

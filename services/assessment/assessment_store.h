@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "ahpl/v1/assessment.pb.h"
 #include "absl/status/statusor.h"
+#include "ahpl/v1/assessment.pb.h"
 #include "services/common/pg_pool.h"
 
 namespace ahpl::assessment {
@@ -131,7 +131,7 @@ class AssessmentStore {
   // with active trusts has an entry, in region code order. One read
   // transaction, aggregated in SQL.
   absl::StatusOr<std::vector<v1::ReturnSummary>> Summarize(const std::string& cycle,
-                                                          const std::string& region_code);
+                                                           const std::string& region_code);
 
   // The region of a trust (NOT_FOUND if the trust is unknown).
   absl::StatusOr<std::string> RegionOf(const std::string& ods_code);

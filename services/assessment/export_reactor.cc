@@ -3,9 +3,9 @@
 #include <optional>
 #include <utility>
 
-#include "services/assessment/return_requests.h"
-#include "core/grpc_status.h"
 #include "ahpl/v1/assessment.grpc.pb.h"
+#include "core/grpc_status.h"
+#include "services/assessment/return_requests.h"
 #include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 

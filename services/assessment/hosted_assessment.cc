@@ -4,13 +4,13 @@
 #include <string>
 #include <utility>
 
+#include "core/status_macros.h"
 #include "services/assessment/arrangement_classifier.h"
 #include "services/assessment/assessment_service.h"
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/return_writer.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/common/log.h"
-#include "core/status_macros.h"
 #include "services/common/transport.h"
 
 namespace ahpl::assessment {
@@ -53,12 +53,12 @@ ServiceFactory AssessmentServiceFactory() {
                                                  remote.key_file, remote.insecure));
           LogInfo("assessment classifies submissions over gRPC at ", remote.target,
                   remote.ca_file.empty() ? "" : " (TLS)");
-          classifier =
-              std::make_unique<RemoteClassifier>(remote.target, remote.token, std::move(credentials));
+          classifier = std::make_unique<RemoteClassifier>(remote.target, remote.token,
+                                                          std::move(credentials));
         } else {
-          ASSIGN_OR_RETURN(classifier,
-                           LocalClassifier::Load(context.settings.classification.ruleset_file,
-                                                 *catalogue));
+          ASSIGN_OR_RETURN(
+              classifier,
+              LocalClassifier::Load(context.settings.classification.ruleset_file, *catalogue));
         }
         return std::make_unique<HostedAssessment>(context, std::move(classifier),
                                                   std::move(catalogue));

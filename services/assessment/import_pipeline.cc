@@ -6,10 +6,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "services/assessment/return_requests.h"
-#include "core/return_rules.h"
 #include "core/field_violations.h"
+#include "core/return_rules.h"
 #include "core/status_macros.h"
+#include "services/assessment/return_requests.h"
 
 namespace ahpl::assessment {
 namespace {
@@ -59,7 +59,8 @@ absl::StatusOr<ImportPipeline::PreparedChunk> ImportPipeline::Prepare(
       prepared.results_[index] = ResultFor(
           index, InvalidField("assessment_return.trust_ods_code",
                               absl::StrCat("outside this token's scope: it imports returns of "
-                                           "trust ", caller_.scope, " only")));
+                                           "trust ",
+                                           caller_.scope, " only")));
       continue;
     }
     auto replay = replays.find(item.request_id());

@@ -8,8 +8,8 @@
 #include <map>
 #include <vector>
 
-#include "ahpl/v1/assessment.pb.h"
 #include "absl/status/statusor.h"
+#include "ahpl/v1/assessment.pb.h"
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"

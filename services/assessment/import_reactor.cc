@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "core/grpc_status.h"
 #include "ahpl/v1/assessment.grpc.pb.h"
+#include "core/grpc_status.h"
 #include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 
@@ -113,8 +113,8 @@ std::optional<grpc::Status> ImportReactor::AdvanceLocked() {
   StartStoreLocked();
   StartWriteLocked();
   StartReadLocked();
-  const bool worker_or_write_in_flight = intake_ == Intake::kAuthorizing ||
-                                         intake_ == Intake::kPreparing || storing_ || writing_;
+  const bool worker_or_write_in_flight =
+      intake_ == Intake::kAuthorizing || intake_ == Intake::kPreparing || storing_ || writing_;
   if (worker_or_write_in_flight) return std::nullopt;
   if (failure_.has_value()) {
     finished_ = true;

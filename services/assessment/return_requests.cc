@@ -64,7 +64,8 @@ std::optional<ReturnQuery> ScopeQuery(const Principal& caller, ReturnQuery query
     case v1::ROLE_NATIONAL:
       return query;
     case v1::ROLE_TRUST:
-      if (!query.trust_ods_code.empty() && query.trust_ods_code != caller.scope) return std::nullopt;
+      if (!query.trust_ods_code.empty() && query.trust_ods_code != caller.scope)
+        return std::nullopt;
       query.trust_ods_code = caller.scope;
       return query;
     case v1::ROLE_REGION:

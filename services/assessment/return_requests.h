@@ -7,12 +7,12 @@
 #include <optional>
 #include <string>
 
-#include "ahpl/v1/assessment.pb.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "services/assessment/assessment_store.h"
+#include "ahpl/v1/assessment.pb.h"
 #include "core/field_violations.h"
+#include "services/assessment/assessment_store.h"
 #include "services/common/access.h"
 
 namespace ahpl::assessment {

@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/codes.h"
-#include "services/assessment/return_requests.h"
 #include "core/field_violations.h"
 #include "core/status_macros.h"
+#include "services/assessment/return_requests.h"
 
 namespace ahpl::assessment {
 
@@ -77,22 +77,23 @@ absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(v1::AssessmentReturn conten
   VersionToWrite version;
   version.ratings = RatingsByPosition(content, *edition);
   if (completeness == Completeness::kComplete) {
-    ASSIGN_OR_RETURN(*content.mutable_classification(), classifier_.Classify(content.arrangement()));
+    ASSIGN_OR_RETURN(*content.mutable_classification(),
+                     classifier_.Classify(content.arrangement()));
   }
   version.content = std::move(content);
   return version;
 }
 
 absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& request_id,
-                                                        const v1::AssessmentReturn& ret, bool submit,
-                                                        const Principal& caller,
+                                                        const v1::AssessmentReturn& ret,
+                                                        bool submit, const Principal& caller,
                                                         absl::string_view prefix) {
   RETURN_IF_ERROR(CheckWritable(caller, ret.trust_ods_code()));
   v1::AssessmentReturn content = ClientContent(ret);
   std::string digest = RequestDigest(submit ? "create-submitted" : "create", content);
-  ASSIGN_OR_RETURN(VersionToWrite version,
-                   Prepare(std::move(content), submit ? Completeness::kComplete : Completeness::kDraft,
-                           prefix));
+  ASSIGN_OR_RETURN(
+      VersionToWrite version,
+      Prepare(std::move(content), submit ? Completeness::kComplete : Completeness::kDraft, prefix));
   version.status = submit ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_DRAFT;
   version.request_id = request_id;
   version.request_digest = std::move(digest);
@@ -102,8 +103,7 @@ absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& reque
 
 absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& request_id,
                                                            const v1::AssessmentReturn& ret,
-                                                           bool submit,
-                                                           const Principal& caller,
+                                                           bool submit, const Principal& caller,
                                                            absl::string_view prefix) {
   // Replays are found when the request id's unique index refuses the write,
   // so a first attempt costs no extra lookup.
@@ -129,7 +129,8 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
 
   FieldViolations v;
   const std::string id = ReturnIdFromName(name, name_field, v);
-  if (etag.empty()) v.Add(etag_field, "the etag of the version this change is based on is required");
+  if (etag.empty())
+    v.Add(etag_field, "the etag of the version this change is based on is required");
   if ((change == Change::kAmend || change == Change::kWithdraw) && reason.empty()) {
     v.Add("reason", "say why the submitted return is changed");
   }
@@ -153,16 +154,16 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
   if (current.ret.etag() != etag) {
     ASSIGN_OR_RETURN(auto replayed, replay());
     if (replayed.has_value()) return std::move(*replayed);
-    return absl::AbortedError(absl::StrCat(
-        "stale etag: ", name, " is at version ", current.ret.version(),
-        " now; get it again, reapply the change and retry"));
+    return absl::AbortedError(absl::StrCat("stale etag: ", name, " is at version ",
+                                           current.ret.version(),
+                                           " now; get it again, reapply the change and retry"));
   }
   const v1::ReturnStatus status = current.ret.status();
   const bool needs_draft = change == Change::kUpdate || change == Change::kSubmit;
   if (needs_draft && status != v1::RETURN_STATUS_DRAFT) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        name, " is ", v1::ReturnStatus_Name(status),
-        "; a submitted return is changed with AmendReturn or WithdrawReturn"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(name, " is ", v1::ReturnStatus_Name(status),
+                     "; a submitted return is changed with AmendReturn or WithdrawReturn"));
   }
   if (!needs_draft && status != v1::RETURN_STATUS_SUBMITTED) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -186,7 +187,8 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
     const Completeness completeness =
         change == Change::kUpdate ? Completeness::kDraft : Completeness::kComplete;
     ASSIGN_OR_RETURN(version, Prepare(next, completeness, has_content ? "assessment_return" : ""));
-    version.status = change == Change::kUpdate ? v1::RETURN_STATUS_DRAFT : v1::RETURN_STATUS_SUBMITTED;
+    version.status =
+        change == Change::kUpdate ? v1::RETURN_STATUS_DRAFT : v1::RETURN_STATUS_SUBMITTED;
   }
   version.content.set_change_reason(reason);
   version.request_id = request_id;

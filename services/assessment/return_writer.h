@@ -11,15 +11,15 @@
 
 #include <google/protobuf/message.h>
 
-#include "ahpl/v1/assessment.pb.h"
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "ahpl/v1/assessment.pb.h"
+#include "core/return_rules.h"
 #include "services/assessment/arrangement_classifier.h"
 #include "services/assessment/assessment_store.h"
-#include "core/return_rules.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/common/access.h"
 

@@ -4,10 +4,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/status_macros.h"
 #include "services/catalogue/edition_rules.h"
 #include "services/common/embedded_file.h"
 #include "services/common/log.h"
-#include "core/status_macros.h"
 
 namespace ahpl {
 std::vector<EmbeddedFile> CatalogueSeedFiles();  // generated from data/

@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "ahpl/v1/catalogue.pb.h"
 #include "absl/status/statusor.h"
+#include "ahpl/v1/catalogue.pb.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/catalogue/trust_register.h"
 

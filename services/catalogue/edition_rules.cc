@@ -4,9 +4,9 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "core/sha256.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "core/sha256.h"
 
 namespace ahpl::catalogue {
 namespace {
@@ -182,8 +182,7 @@ FieldViolations ValidateEdition(const v1::Edition& e) {
     CheckText(v, JoinPath(path, "label"), t.label(), "label");
     for (int j = 0; j < t.typical_bands_size(); ++j) {
       if (bands.count(t.typical_bands(j)) == 0) {
-        v.Add(IndexPath(JoinPath(path, "typical_bands"), j),
-              "must be one of this edition's bands");
+        v.Add(IndexPath(JoinPath(path, "typical_bands"), j), "must be one of this edition's bands");
       }
     }
   }
@@ -195,12 +194,13 @@ FieldViolations ValidateEdition(const v1::Edition& e) {
     CheckText(v, JoinPath(path, "title"), c.title(), "title");
   }
   const auto& s = e.survey();
-  for (auto [name, value] :
-       {std::pair<const char*, int>{"trusts_surveyed", s.trusts_surveyed()},
-        {"trusts_responding", s.trusts_responding()}, {"responses", s.responses()},
-        {"return_rate_percent", s.return_rate_percent()}, {"interviews", s.interviews()},
-        {"distinct_leader_titles", s.distinct_leader_titles()},
-        {"job_descriptions", s.job_descriptions()}}) {
+  for (auto [name, value] : {std::pair<const char*, int>{"trusts_surveyed", s.trusts_surveyed()},
+                             {"trusts_responding", s.trusts_responding()},
+                             {"responses", s.responses()},
+                             {"return_rate_percent", s.return_rate_percent()},
+                             {"interviews", s.interviews()},
+                             {"distinct_leader_titles", s.distinct_leader_titles()},
+                             {"job_descriptions", s.job_descriptions()}}) {
     if (value < 0) v.Add(JoinPath("survey", name), "must not be negative");
   }
   if (s.trusts_responding() > s.trusts_surveyed()) {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "ahpl/v1/catalogue.pb.h"
 #include "absl/strings/string_view.h"
+#include "ahpl/v1/catalogue.pb.h"
 #include "core/field_violations.h"
 
 namespace ahpl::catalogue {

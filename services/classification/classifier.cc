@@ -46,8 +46,8 @@ absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
 }
 
 absl::Status ClassifyInto(const CompiledRuleset& rules,
-                          const v1::LeadershipArrangement& arrangement,
-                          v1::ClassificationView view, v1::Classification& c,
+                          const v1::LeadershipArrangement& arrangement, v1::ClassificationView view,
+                          v1::Classification& c,
                           google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
   const bool full = view != v1::CLASSIFICATION_VIEW_BASIC;
   RETURN_IF_ERROR(ValidateArrangement(arrangement).ToStatus("invalid arrangement"));
@@ -62,8 +62,8 @@ absl::Status ClassifyInto(const CompiledRuleset& rules,
     }
   }
   if (matched == nullptr) {
-    return absl::InternalError(absl::StrCat("ruleset ", ruleset.version(),
-                                            " has no typology rule for this arrangement"));
+    return absl::InternalError(
+        absl::StrCat("ruleset ", ruleset.version(), " has no typology rule for this arrangement"));
   }
   const v1::TypologyRow& row = rules.row(matched->typology());
   FillRow(row, full, c);
@@ -88,15 +88,16 @@ absl::Status ClassifyInto(const CompiledRuleset& rules,
     fit->set_field("senior_leader.band");
     switch (c.band_fit()) {
       case v1::BAND_FIT_BELOW:
-        fit->set_explanation(absl::StrCat("Band ", band, " is below the bands typical of this row (",
-                                          typical, ")."));
+        fit->set_explanation(absl::StrCat(
+            "Band ", band, " is below the bands typical of this row (", typical, ")."));
         break;
       case v1::BAND_FIT_ABOVE:
-        fit->set_explanation(absl::StrCat("Band ", band, " is above the bands typical of this row (",
-                                          typical, ")."));
+        fit->set_explanation(absl::StrCat(
+            "Band ", band, " is above the bands typical of this row (", typical, ")."));
         break;
       default:
-        fit->set_explanation(absl::StrCat("Band ", band, " is typical of this row (", typical, ")."));
+        fit->set_explanation(
+            absl::StrCat("Band ", band, " is typical of this row (", typical, ")."));
         break;
     }
   }
@@ -119,8 +120,9 @@ absl::Status ClassifyInto(const CompiledRuleset& rules,
   return absl::OkStatus();
 }
 
-FieldViolations ValidateAnswers(const v1::Edition& edition,
-                                const google::protobuf::RepeatedPtrField<v1::RatedAnswer>& answers) {
+FieldViolations ValidateAnswers(
+    const v1::Edition& edition,
+    const google::protobuf::RepeatedPtrField<v1::RatedAnswer>& answers) {
   FieldViolations v;
   std::set<std::string> questions;
   for (const auto& q : edition.questions()) questions.insert(q.id());

@@ -4,8 +4,8 @@
 #ifndef AHPL_SERVICES_CLASSIFICATION_CLASSIFIER_H_
 #define AHPL_SERVICES_CLASSIFICATION_CLASSIFIER_H_
 
-#include "ahpl/v1/classification.pb.h"
 #include "absl/status/statusor.h"
+#include "ahpl/v1/classification.pb.h"
 #include "services/classification/ruleset.h"
 
 namespace ahpl::classification {
@@ -18,16 +18,16 @@ struct ClassifyResult {
 // Validates and classifies `arrangement`, filling in what `view` asks for
 // (the full answer unless CLASSIFICATION_VIEW_BASIC). Invalid input is
 // INVALID_ARGUMENT with paths relative to the arrangement.
-absl::StatusOr<ClassifyResult> Classify(
-    const CompiledRuleset& rules, const v1::LeadershipArrangement& arrangement,
-    v1::ClassificationView view = v1::CLASSIFICATION_VIEW_FULL);
+absl::StatusOr<ClassifyResult> Classify(const CompiledRuleset& rules,
+                                        const v1::LeadershipArrangement& arrangement,
+                                        v1::ClassificationView view = v1::CLASSIFICATION_VIEW_FULL);
 
 // The same, written into `classification` and appended to `findings`
 // (which should be empty), so that a caller reusing messages reuses their
 // memory too.
 absl::Status ClassifyInto(const CompiledRuleset& rules,
-                          const v1::LeadershipArrangement& arrangement,
-                          v1::ClassificationView view, v1::Classification& classification,
+                          const v1::LeadershipArrangement& arrangement, v1::ClassificationView view,
+                          v1::Classification& classification,
                           google::protobuf::RepeatedPtrField<v1::Finding>& findings);
 
 // Every problem with `answers` against `edition`: unknown or repeated

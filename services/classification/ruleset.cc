@@ -36,43 +36,61 @@ std::string Words(const std::string& enum_name, absl::string_view prefix) {
 
 std::string RelationshipWords(v1::BoardRelationship r) {
   switch (r) {
-    case v1::BOARD_RELATIONSHIP_DISTANT: return "distant";
-    case v1::BOARD_RELATIONSHIP_PROCESS_DRIVEN: return "process-driven";
-    case v1::BOARD_RELATIONSHIP_VARIED: return "varied (intermediate)";
-    case v1::BOARD_RELATIONSHIP_CLOSE: return "close";
-    case v1::BOARD_RELATIONSHIP_DIRECT: return "direct";
-    default: return "not stated";
+    case v1::BOARD_RELATIONSHIP_DISTANT:
+      return "distant";
+    case v1::BOARD_RELATIONSHIP_PROCESS_DRIVEN:
+      return "process-driven";
+    case v1::BOARD_RELATIONSHIP_VARIED:
+      return "varied (intermediate)";
+    case v1::BOARD_RELATIONSHIP_CLOSE:
+      return "close";
+    case v1::BOARD_RELATIONSHIP_DIRECT:
+      return "direct";
+    default:
+      return "not stated";
   }
 }
 
 std::string ReportingWords(v1::ReportingLine r) {
   switch (r) {
-    case v1::REPORTING_LINE_DIRECTOR_OF_NURSING: return "the director of nursing";
-    case v1::REPORTING_LINE_CHIEF_OPERATING_OFFICER: return "the chief operating officer";
-    case v1::REPORTING_LINE_CHIEF_EXECUTIVE: return "the chief executive";
-    default: return "another director";
+    case v1::REPORTING_LINE_DIRECTOR_OF_NURSING:
+      return "the director of nursing";
+    case v1::REPORTING_LINE_CHIEF_OPERATING_OFFICER:
+      return "the chief operating officer";
+    case v1::REPORTING_LINE_CHIEF_EXECUTIVE:
+      return "the chief executive";
+    default:
+      return "another director";
   }
 }
 
 const char* RemitWords(v1::Remit r) {
   switch (r) {
-    case v1::REMIT_STRATEGIC: return "strategic";
-    case v1::REMIT_PROFESSIONAL: return "professional";
-    case v1::REMIT_CLINICAL: return "clinical";
-    case v1::REMIT_OPERATIONAL: return "operational";
-    default: return "stated";
+    case v1::REMIT_STRATEGIC:
+      return "strategic";
+    case v1::REMIT_PROFESSIONAL:
+      return "professional";
+    case v1::REMIT_CLINICAL:
+      return "clinical";
+    case v1::REMIT_OPERATIONAL:
+      return "operational";
+    default:
+      return "stated";
   }
 }
 
 std::string RepresentationWords(v1::AhpRepresentation r) {
   switch (r) {
-    case v1::AHP_REPRESENTATION_NONE: return "there is no AHP-wide representation";
+    case v1::AHP_REPRESENTATION_NONE:
+      return "there is no AHP-wide representation";
     case v1::AHP_REPRESENTATION_VOLUNTARY:
       return "AHP-wide representation is taken on voluntarily by a profession-specific lead";
     case v1::AHP_REPRESENTATION_BOLTED_ON:
       return "AHP-wide representation is bolted on to another role";
-    case v1::AHP_REPRESENTATION_DESIGNATED: return "AHP-wide representation is a designated role";
-    default: return "AHP-wide representation is not stated";
+    case v1::AHP_REPRESENTATION_DESIGNATED:
+      return "AHP-wide representation is a designated role";
+    default:
+      return "AHP-wide representation is not stated";
   }
 }
 
@@ -117,8 +135,8 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleset>> CompiledRuleset::Compile(
   FieldViolations v;
   if (r.version().empty()) v.Add("version", "a ruleset needs a version");
   if (r.edition_id() != e.id()) {
-    v.Add("edition_id", absl::StrCat("names edition \"", r.edition_id(), "\" but was given \"",
-                                     e.id(), "\""));
+    v.Add("edition_id",
+          absl::StrCat("names edition \"", r.edition_id(), "\" but was given \"", e.id(), "\""));
   }
   if (r.typology_rules_size() == 0) v.Add("typology_rules", "a ruleset needs typology rules");
   std::set<std::string> ids;
@@ -129,8 +147,7 @@ absl::StatusOr<std::shared_ptr<const CompiledRuleset>> CompiledRuleset::Compile(
       v.Add(JoinPath(path, "id"), "rule ids must be present and unique");
     }
     if (c->rows_.count(rule.typology()) == 0) {
-      v.Add(JoinPath(path, "typology"),
-            absl::StrCat("not a Table 1 row of edition ", e.id()));
+      v.Add(JoinPath(path, "typology"), absl::StrCat("not a Table 1 row of edition ", e.id()));
     }
   }
   std::set<std::string> codes;
@@ -213,12 +230,12 @@ bool Matches(const v1::Condition& c, const ArrangementFacts& f) {
       c.counts_non_ahp_groups() != (a.non_ahp_groups_counted_size() > 0)) {
     return false;
   }
-  const bool about_post =
-      c.board_relationship_in_size() > 0 || c.remits_include_size() > 0 ||
-      c.band_below() != v1::BAND_UNSPECIFIED || c.band_at_least() != v1::BAND_UNSPECIFIED ||
-      c.band_in_size() > 0 || c.has_whole_time_equivalent_below() ||
-      c.reporting_line_in_size() > 0 || c.board_presence_in_size() > 0 ||
-      c.eligibility_in_size() > 0 || c.has_combined_nursing_ahp_post();
+  const bool about_post = c.board_relationship_in_size() > 0 || c.remits_include_size() > 0 ||
+                          c.band_below() != v1::BAND_UNSPECIFIED ||
+                          c.band_at_least() != v1::BAND_UNSPECIFIED || c.band_in_size() > 0 ||
+                          c.has_whole_time_equivalent_below() || c.reporting_line_in_size() > 0 ||
+                          c.board_presence_in_size() > 0 || c.eligibility_in_size() > 0 ||
+                          c.has_combined_nursing_ahp_post();
   if (!about_post) return true;
   if (!f.has_post) return false;
   if (c.board_relationship_in_size() > 0 &&
@@ -266,9 +283,9 @@ void Explain(const v1::Condition& c, const ArrangementFacts& f, const CompiledRu
   if (c.has_has_senior_ahp_leader()) {
     if (f.has_post) {
       add("has_senior_ahp_leader",
-          l.job_title().empty()
-              ? "The trust has a most senior AHP leader post."
-              : absl::StrCat("The trust has a most senior AHP leader post (\"", l.job_title(), "\")."));
+          l.job_title().empty() ? "The trust has a most senior AHP leader post."
+                                : absl::StrCat("The trust has a most senior AHP leader post (\"",
+                                               l.job_title(), "\")."));
     } else {
       add("has_senior_ahp_leader",
           "The trust has no identifiable most senior AHP leader post, so AHP leadership rests "
@@ -278,9 +295,10 @@ void Explain(const v1::Condition& c, const ArrangementFacts& f, const CompiledRu
   if (c.scope_in_size() > 0) {
     switch (f.scope) {
       case v1::SCOPE_SINGLE_PROFESSION: {
-        std::string who = l.professions_led_size() > 0
-                              ? rules.ProfessionName(static_cast<v1::Profession>(l.professions_led(0)))
-                              : "one profession";
+        std::string who =
+            l.professions_led_size() > 0
+                ? rules.ProfessionName(static_cast<v1::Profession>(l.professions_led(0)))
+                : "one profession";
         add("senior_leader.professions_led",
             absl::StrCat("The most senior AHP leader leads a single profession (", who,
                          "), so leadership is profession-specific."));
@@ -308,8 +326,8 @@ void Explain(const v1::Condition& c, const ArrangementFacts& f, const CompiledRu
   }
   if (!f.has_post) return;
   for (int remit : c.remits_include()) {
-    add("senior_leader.remits", absl::StrCat("The post has a ", RemitWords(static_cast<v1::Remit>(remit)),
-                                             " remit."));
+    add("senior_leader.remits",
+        absl::StrCat("The post has a ", RemitWords(static_cast<v1::Remit>(remit)), " remit."));
   }
   if (c.board_relationship_in_size() > 0) {
     add("senior_leader.board_relationship",
@@ -332,15 +350,15 @@ void Explain(const v1::Condition& c, const ArrangementFacts& f, const CompiledRu
     add("senior_leader.board_presence",
         l.board_presence() == v1::BOARD_PRESENCE_NONE
             ? "The postholder neither attends nor sits on the board."
-            : l.board_presence() == v1::BOARD_PRESENCE_ATTENDS ? "The postholder attends the board."
-                                                                : "The postholder sits on the board.");
+        : l.board_presence() == v1::BOARD_PRESENCE_ATTENDS ? "The postholder attends the board."
+                                                           : "The postholder sits on the board.");
   }
   if (c.eligibility_in_size() > 0) {
-    add("senior_leader.eligibility",
-        l.eligibility() == v1::POST_ELIGIBILITY_ALL_AHPS ? "The post is open to all AHPs."
-        : l.eligibility() == v1::POST_ELIGIBILITY_SOME_PROFESSIONS
-            ? "The post is open only to some AHP professions."
-            : "The post is not open to AHPs.");
+    add("senior_leader.eligibility", l.eligibility() == v1::POST_ELIGIBILITY_ALL_AHPS
+                                         ? "The post is open to all AHPs."
+                                     : l.eligibility() == v1::POST_ELIGIBILITY_SOME_PROFESSIONS
+                                         ? "The post is open only to some AHP professions."
+                                         : "The post is not open to AHPs.");
   }
   if (c.has_combined_nursing_ahp_post()) {
     add("senior_leader.combined_nursing_ahp_post",
@@ -361,7 +379,8 @@ std::vector<std::string> FieldsOf(const v1::Condition& c) {
   if (c.has_counts_non_ahp_groups()) out.push_back("non_ahp_groups_counted");
   if (c.remits_include_size() > 0) out.push_back("senior_leader.remits");
   if (c.board_relationship_in_size() > 0) out.push_back("senior_leader.board_relationship");
-  if (c.band_below() || c.band_at_least() || c.band_in_size() > 0) out.push_back("senior_leader.band");
+  if (c.band_below() || c.band_at_least() || c.band_in_size() > 0)
+    out.push_back("senior_leader.band");
   if (c.has_whole_time_equivalent_below()) out.push_back("senior_leader.whole_time_equivalent");
   if (c.reporting_line_in_size() > 0) out.push_back("senior_leader.reporting_line");
   if (c.board_presence_in_size() > 0) out.push_back("senior_leader.board_presence");

@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 
-#include "ahpl/v1/catalogue.pb.h"
-#include "ahpl/v1/classification.pb.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "ahpl/v1/catalogue.pb.h"
+#include "ahpl/v1/classification.pb.h"
 #include "core/arrangement.h"
 #include "core/field_violations.h"
 

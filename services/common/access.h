@@ -29,10 +29,14 @@ struct Principal {
   // `region_code`.
   bool CoversTrust(absl::string_view ods_code, absl::string_view region_code) const {
     switch (role) {
-      case v1::ROLE_NATIONAL: return true;
-      case v1::ROLE_TRUST: return scope == ods_code;
-      case v1::ROLE_REGION: return scope == region_code;
-      default: return false;
+      case v1::ROLE_NATIONAL:
+        return true;
+      case v1::ROLE_TRUST:
+        return scope == ods_code;
+      case v1::ROLE_REGION:
+        return scope == region_code;
+      default:
+        return false;
     }
   }
 

@@ -22,11 +22,17 @@ void Log(LogLevel level, const Args&... args) {
   if (LogEnabled(level)) LogLine(level, absl::StrCat(args...));
 }
 template <typename... Args>
-void LogInfo(const Args&... args) { Log(LogLevel::kInfo, args...); }
+void LogInfo(const Args&... args) {
+  Log(LogLevel::kInfo, args...);
+}
 template <typename... Args>
-void LogWarning(const Args&... args) { Log(LogLevel::kWarning, args...); }
+void LogWarning(const Args&... args) {
+  Log(LogLevel::kWarning, args...);
+}
 template <typename... Args>
-void LogError(const Args&... args) { Log(LogLevel::kError, args...); }
+void LogError(const Args&... args) {
+  Log(LogLevel::kError, args...);
+}
 
 }  // namespace ahpl
 

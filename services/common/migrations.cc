@@ -8,9 +8,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/sha256.h"
 #include "services/common/log.h"
 #include "services/common/pg_pool.h"
-#include "core/sha256.h"
 
 namespace ahpl {
 namespace {
@@ -42,9 +42,9 @@ absl::StatusOr<std::vector<Migration>> ParseMigrations(const std::vector<Embedde
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i].version != static_cast<int>(i) + 1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "migrations must be numbered 1, 2, 3... without gaps or repeats; found ",
-          out[i].name, " at position ", i + 1));
+      return absl::InvalidArgumentError(
+          absl::StrCat("migrations must be numbered 1, 2, 3... without gaps or repeats; found ",
+                       out[i].name, " at position ", i + 1));
     }
   }
   return out;
@@ -81,18 +81,20 @@ absl::StatusOr<MigrationReport> ApplyMigrations(const std::string& url,
         auto it = recorded.find(m.version);
         if (it != recorded.end()) {
           if (it->second != m.checksum) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "migration ", m.name, " was changed after it was applied; add a new migration "
-                "instead of editing an applied one"));
+            return absl::FailedPreconditionError(
+                absl::StrCat("migration ", m.name,
+                             " was changed after it was applied; add a new migration "
+                             "instead of editing an applied one"));
           }
           continue;
         }
         try {
           pqxx::work tx(conn);
           tx.exec(m.sql);
-          tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) "
-                         "VALUES ($1, $2, $3)",
-                         m.version, m.name, m.checksum);
+          tx.exec_params(
+              "INSERT INTO schema_migrations (version, name, checksum) "
+              "VALUES ($1, $2, $3)",
+              m.version, m.name, m.checksum);
           tx.commit();
         } catch (const pqxx::sql_error& e) {
           return absl::FailedPreconditionError(

@@ -13,8 +13,8 @@
 namespace ahpl {
 
 struct Migration {
-  int version = 0;       // from the file name's leading digits
-  std::string name;      // the file name
+  int version = 0;   // from the file name's leading digits
+  std::string name;  // the file name
   std::string sql;
   std::string checksum;  // hex SHA-256 of sql
 };

@@ -21,14 +21,13 @@ std::string FullMethodName(absl::string_view service_full_name, absl::string_vie
 
 // The full name of v1::Service's RPC Method, as a const std::string&
 // computed once per use site.
-#define AHPL_RPC(Service, Method)                                                         \
-  ([]() -> const std::string& {                                                           \
-    static_assert(std::is_member_function_pointer_v<decltype(                             \
-                      &::ahpl::v1::Service::Stub::Method)>,                               \
-                  #Service " has no RPC " #Method);                                       \
-    static const std::string* const name = new std::string(                              \
-        ::ahpl::FullMethodName(::ahpl::v1::Service::service_full_name(), #Method));       \
-    return *name;                                                                         \
+#define AHPL_RPC(Service, Method)                                                                  \
+  ([]() -> const std::string& {                                                                    \
+    static_assert(std::is_member_function_pointer_v<decltype(&::ahpl::v1::Service::Stub::Method)>, \
+                  #Service " has no RPC " #Method);                                                \
+    static const std::string* const name = new std::string(                                        \
+        ::ahpl::FullMethodName(::ahpl::v1::Service::service_full_name(), #Method));                \
+    return *name;                                                                                  \
   }())
 
 #endif  // AHPL_SERVICES_COMMON_RPC_NAME_H_

@@ -18,10 +18,10 @@
 namespace ahpl {
 
 struct TransportOptions {
-  std::string cert_file;       // PEM certificate chain; empty for plaintext
-  std::string key_file;        // PEM private key
-  std::string client_ca_file;  // PEM CA; when set, clients must present a certificate it signed
-  bool allow_insecure = false; // plaintext on a non-loopback address
+  std::string cert_file;        // PEM certificate chain; empty for plaintext
+  std::string key_file;         // PEM private key
+  std::string client_ca_file;   // PEM CA; when set, clients must present a certificate it signed
+  bool allow_insecure = false;  // plaintext on a non-loopback address
 };
 
 // The credentials to listen on `address` with. Plaintext on a non-loopback

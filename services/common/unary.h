@@ -9,8 +9,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
-#include "services/common/access.h"
 #include "core/grpc_status.h"
+#include "services/common/access.h"
 #include "services/common/worker_pool.h"
 
 namespace ahpl {
@@ -38,8 +38,7 @@ inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* contex
 // Queues `work` on `workers` and finishes the call with its status;
 // RESOURCE_EXHAUSTED when the queue is full, CANCELLED when the client gave
 // up before the work started.
-inline grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                          WorkerPool& workers,
+inline grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, WorkerPool& workers,
                                           std::function<absl::Status()> work) {
   auto* reactor = context->DefaultReactor();
   const bool queued = workers.TrySubmit([reactor, context, work = std::move(work)] {

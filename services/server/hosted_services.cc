@@ -7,13 +7,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/status_macros.h"
 #include "services/access/access_service.h"
 #include "services/assessment/hosted_assessment.h"
-#include "services/common/migrations.h"
-#include "core/status_macros.h"
 #include "services/catalogue/catalogue_seed.h"
 #include "services/catalogue/catalogue_service.h"
 #include "services/classification/classification_service.h"
+#include "services/common/migrations.h"
 
 namespace ahpl {
 
@@ -75,8 +75,8 @@ absl::StatusOr<std::vector<ServiceFactory>> SelectServices(absl::string_view nam
       }
     }
     if (!found) {
-      return absl::InvalidArgumentError(absl::StrCat("--services: unknown service \"", name,
-                                                     "\"; known: all, ", absl::StrJoin(known, ", ")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--services: unknown service \"", name, "\"; known: all, ", absl::StrJoin(known, ", ")));
     }
   }
   return chosen;

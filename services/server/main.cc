@@ -10,15 +10,14 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "core/files.h"
 #include "services/common/log.h"
 #include "services/common/service_host.h"
 #include "services/server/hosted_services.h"
-#include "core/files.h"
 
 ABSL_FLAG(std::string, listen, "",
           "address to listen on (default $AHPL_LISTEN or 127.0.0.1:50051)");
-ABSL_FLAG(std::string, database_url, "",
-          "PostgreSQL connection URL (default $AHPL_DATABASE_URL)");
+ABSL_FLAG(std::string, database_url, "", "PostgreSQL connection URL (default $AHPL_DATABASE_URL)");
 ABSL_FLAG(std::string, services, "all",
           "comma-separated services to host: all, access, catalogue, assessment, classification");
 ABSL_FLAG(std::string, classification_target, "",

@@ -13,13 +13,13 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "ahpl/sdk/access_client.h"
 #include "ahpl/v1/access.grpc.pb.h"
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "ahpl/v1/catalogue.grpc.pb.h"
 #include "ahpl/v1/classification.grpc.pb.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "services/access/access_policy.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/test_server.h"
@@ -27,9 +27,9 @@
 namespace ahpl {
 namespace {
 
+using ahpl::testing::SetDeadline;
 using assessment::testing::CompleteReturn;
 using assessment::testing::MinimalDraft;
-using ahpl::testing::SetDeadline;
 
 // What a call got: the status code's short name, and for lists the number
 // of items ("OK1", "OK0"), for imports the first violated field ("OK:cycle").
@@ -37,13 +37,20 @@ using Outcome = std::string;
 
 std::string Short(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UA";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PD";
-    case grpc::StatusCode::NOT_FOUND: return "NF";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "IA";
-    case grpc::StatusCode::ABORTED: return "AB";
-    default: return absl::StrCat("code", static_cast<int>(code));
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UA";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PD";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NF";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "IA";
+    case grpc::StatusCode::ABORTED:
+      return "AB";
+    default:
+      return absl::StrCat("code", static_cast<int>(code));
   }
 }
 
@@ -104,44 +111,52 @@ std::vector<Row> Matrix() {
       return method(*v1::AccessService::NewStub(channel));
     };
   };
-#define AHPL_UNARY(Stub, Method, request)                \
-  [&] {                                                  \
-    grpc::ClientContext context;                         \
-    SetDeadline(context);                                \
-    v1::Method##Response response;                       \
+#define AHPL_UNARY(Stub, Method, request)                                 \
+  [&] {                                                                   \
+    grpc::ClientContext context;                                          \
+    SetDeadline(context);                                                 \
+    v1::Method##Response response;                                        \
     return Short(stub.Method(&context, request, &response).error_code()); \
   }()
 
   return {
       {cat + "GetEdition", catalogue([](v1::CatalogueService::Stub& stub) {
          return AHPL_UNARY(stub, GetEdition, v1::GetEditionRequest());
-       }), everyone},
+       }),
+       everyone},
       {cat + "ListEditions", catalogue([](v1::CatalogueService::Stub& stub) {
          return AHPL_UNARY(stub, ListEditions, v1::ListEditionsRequest());
-       }), everyone},
+       }),
+       everyone},
       {cat + "ListQuestions", catalogue([](v1::CatalogueService::Stub& stub) {
          return AHPL_UNARY(stub, ListQuestions, v1::ListQuestionsRequest());
-       }), everyone},
+       }),
+       everyone},
       {cat + "ListProfessions", catalogue([](v1::CatalogueService::Stub& stub) {
          return AHPL_UNARY(stub, ListProfessions, v1::ListProfessionsRequest());
-       }), everyone},
+       }),
+       everyone},
       {cat + "ListRegions", catalogue([](v1::CatalogueService::Stub& stub) {
          return AHPL_UNARY(stub, ListRegions, v1::ListRegionsRequest());
-       }), everyone},
+       }),
+       everyone},
       {cat + "ListTrusts", catalogue([](v1::CatalogueService::Stub& stub) {
          return AHPL_UNARY(stub, ListTrusts, v1::ListTrustsRequest());
-       }), everyone},
+       }),
+       everyone},
       {cat + "GetTrust", catalogue([](v1::CatalogueService::Stub& stub) {
          v1::GetTrustRequest request;
          request.set_ods_code("RF4");
          return AHPL_UNARY(stub, GetTrust, request);
-       }), everyone},
+       }),
+       everyone},
       {cat + "PublishEdition", catalogue([](v1::CatalogueService::Stub& stub) {
          // The shipped edition again: published before, so nothing changes.
          v1::PublishEditionRequest request;
          *request.mutable_edition() = classification::testing::Edition2018();
          return AHPL_UNARY(stub, PublishEdition, request);
-       }), admin_only},
+       }),
+       admin_only},
 
       // Writes that would change data are sent so that they stop just after
       // authorization: an invalid draft, or a stale etag.
@@ -151,21 +166,24 @@ std::vector<Row> Matrix() {
          *request.mutable_assessment_return() = MinimalDraft(t.ret.trust_ods_code());
          request.mutable_assessment_return()->set_cycle("1999");
          return AHPL_UNARY(stub, CreateReturn, request);
-       }), "IA/PD PD/PD PD/PD PD/PD PD/PD"},
+       }),
+       "IA/PD PD/PD PD/PD PD/PD PD/PD"},
       {ret + "UpdateReturn", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          v1::UpdateReturnRequest request;
          request.set_request_id("matrix-update");
          *request.mutable_assessment_return() = t.ret;
          request.mutable_assessment_return()->set_etag("stale");
          return AHPL_UNARY(stub, UpdateReturn, request);
-       }), trust_writes},
+       }),
+       trust_writes},
       {ret + "SubmitReturn", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          v1::SubmitReturnRequest request;
          request.set_request_id("matrix-submit");
          request.set_name(t.ret.name());
          request.set_etag("stale");
          return AHPL_UNARY(stub, SubmitReturn, request);
-       }), trust_writes},
+       }),
+       trust_writes},
       {ret + "AmendReturn", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          v1::AmendReturnRequest request;
          request.set_request_id("matrix-amend");
@@ -173,7 +191,8 @@ std::vector<Row> Matrix() {
          request.mutable_assessment_return()->set_etag("stale");
          request.set_reason("matrix");
          return AHPL_UNARY(stub, AmendReturn, request);
-       }), trust_writes},
+       }),
+       trust_writes},
       {ret + "WithdrawReturn", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          v1::WithdrawReturnRequest request;
          request.set_request_id("matrix-withdraw");
@@ -181,17 +200,21 @@ std::vector<Row> Matrix() {
          request.set_etag("stale");
          request.set_reason("matrix");
          return AHPL_UNARY(stub, WithdrawReturn, request);
-       }), trust_writes},
+       }),
+       trust_writes},
       {ret + "GetReturn", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          v1::GetReturnRequest request;
          request.set_name(t.ret.name());
          return AHPL_UNARY(stub, GetReturn, request);
-       }), readers},
-      {ret + "ListReturnVersions", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
+       }),
+       readers},
+      {ret + "ListReturnVersions",
+       assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          v1::ListReturnVersionsRequest request;
          request.set_name(t.ret.name());
          return AHPL_UNARY(stub, ListReturnVersions, request);
-       }), readers},
+       }),
+       readers},
       {ret + "ListReturns", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          grpc::ClientContext context;
          SetDeadline(context);
@@ -201,7 +224,8 @@ std::vector<Row> Matrix() {
          const auto status = stub.ListReturns(&context, request, &response);
          if (!status.ok()) return Short(status.error_code());
          return absl::StrCat("OK", response.returns_size());
-       }), listing},
+       }),
+       listing},
       {ret + "ExportReturns", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          grpc::ClientContext context;
          SetDeadline(context);
@@ -214,7 +238,8 @@ std::vector<Row> Matrix() {
          const auto status = reader->Finish();
          if (!status.ok()) return Short(status.error_code());
          return absl::StrCat("OK", n);
-       }), listing},
+       }),
+       listing},
       {ret + "ImportReturns", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          grpc::ClientContext context;
          SetDeadline(context);
@@ -237,24 +262,28 @@ std::vector<Row> Matrix() {
          if (!status.ok()) return Short(status.error_code());
          std::string last = field.substr(field.rfind('.') + 1);
          return absl::StrCat("OK:", last);
-       }), "OK:cycle/OK:trust_ods_code PD/PD OK:cycle/OK:cycle PD/PD PD/PD"},
+       }),
+       "OK:cycle/OK:trust_ods_code PD/PD OK:cycle/OK:cycle PD/PD PD/PD"},
       {ret + "SummarizeReturns", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          v1::SummarizeReturnsRequest request;
          request.set_cycle("2018-19");
          request.set_region_code(t.region);
          return AHPL_UNARY(stub, SummarizeReturns, request);
-       }), "PD/PD OK/PD OK/OK PD/PD PD/PD"},
+       }),
+       "PD/PD OK/PD OK/OK PD/PD PD/PD"},
       {ret + "BenchmarkReturn", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
          v1::BenchmarkReturnRequest request;
          request.set_name(t.ret.name());
          return AHPL_UNARY(stub, BenchmarkReturn, request);
-       }), readers},
+       }),
+       readers},
 
       {cls + "ClassifyArrangement", classification([](v1::ClassificationService::Stub& stub) {
          v1::ClassifyArrangementRequest request;
          *request.mutable_arrangement() = classification::testing::StrategicLead();
          return AHPL_UNARY(stub, ClassifyArrangement, request);
-       }), classifying},
+       }),
+       classifying},
       {cls + "ClassifyArrangements", classification([](v1::ClassificationService::Stub& stub) {
          grpc::ClientContext context;
          SetDeadline(context);
@@ -267,36 +296,44 @@ std::vector<Row> Matrix() {
          while (stream->Read(&response)) {
          }
          return Short(stream->Finish().error_code());
-       }), classifying},
+       }),
+       classifying},
       {cls + "EvaluateReturn", classification([](v1::ClassificationService::Stub& stub) {
          v1::EvaluateReturnRequest request;
          *request.mutable_arrangement() = classification::testing::StrategicLead();
          return AHPL_UNARY(stub, EvaluateReturn, request);
-       }), classifying},
+       }),
+       classifying},
       {cls + "GetRuleset", classification([](v1::ClassificationService::Stub& stub) {
          return AHPL_UNARY(stub, GetRuleset, v1::GetRulesetRequest());
-       }), classifying},
+       }),
+       classifying},
 
       {acc + "CreateToken", access([](v1::AccessService::Stub& stub) {
          v1::CreateTokenRequest request;
          request.set_role(v1::ROLE_CLASSIFIER);
          request.set_description("made by the matrix");
          return AHPL_UNARY(stub, CreateToken, request);
-       }), admin_only},
+       }),
+       admin_only},
       {acc + "ListTokens", access([](v1::AccessService::Stub& stub) {
          return AHPL_UNARY(stub, ListTokens, v1::ListTokensRequest());
-       }), admin_only},
+       }),
+       admin_only},
       {acc + "RevokeToken", access([](v1::AccessService::Stub& stub) {
          v1::RevokeTokenRequest request;
          request.set_name("tokens/999999999");
          return AHPL_UNARY(stub, RevokeToken, request);
-       }), "PD/PD PD/PD PD/PD PD/PD NF/NF"},
+       }),
+       "PD/PD PD/PD PD/PD PD/PD NF/NF"},
       {acc + "ListAuditEvents", access([](v1::AccessService::Stub& stub) {
          return AHPL_UNARY(stub, ListAuditEvents, v1::ListAuditEventsRequest());
-       }), admin_only},
+       }),
+       admin_only},
       {acc + "GetCaller", access([](v1::AccessService::Stub& stub) {
          return AHPL_UNARY(stub, GetCaller, v1::GetCallerRequest());
-       }), everyone},
+       }),
+       everyone},
   };
 #undef AHPL_UNARY
 }
@@ -413,7 +450,8 @@ TEST_F(AccessMatrixTest, NoMethodAnswersWithoutAValidToken) {
   ASSERT_EQ(Matrix()[0].call(revoked_channel, *in_), "OK");
   ASSERT_TRUE(admin.RevokeToken(revoked->token().name()).ok());
   // Expired: a token that lived for one second.
-  auto expired = admin.CreateToken(v1::ROLE_NATIONAL, "", "expired in the matrix", absl::Seconds(1));
+  auto expired =
+      admin.CreateToken(v1::ROLE_NATIONAL, "", "expired in the matrix", absl::Seconds(1));
   ASSERT_TRUE(expired.ok()) << expired.status();
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
 

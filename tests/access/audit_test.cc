@@ -130,7 +130,8 @@ TEST_F(AuditTest, TokensAndEditionsAreAuditedToo) {
   ASSERT_TRUE(admin.RevokeToken(created->token().name()).ok());
   v1::Edition edition = classification::testing::Edition2018();
   edition.set_id("2027-01");
-  auto published = sdk::CatalogueClient(server_.ClientOptionsAs(v1::ROLE_ADMIN)).PublishEdition(edition);
+  auto published =
+      sdk::CatalogueClient(server_.ClientOptionsAs(v1::ROLE_ADMIN)).PublishEdition(edition);
   ASSERT_TRUE(published.ok()) << published.status();
 
   v1::AuditFilter filter;
@@ -187,14 +188,16 @@ TEST_F(AuditTest, PagesFiltersAndBadFilters) {
   v1::ListAuditEventsResponse response;
   const auto status = stub->ListAuditEvents(&context, bad, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ahpl::testing::ViolatedFields(status),
-            (std::set<std::string>{"filter.actor", "filter.action", "filter.end_time", "page_size"}));
+  EXPECT_EQ(
+      ahpl::testing::ViolatedFields(status),
+      (std::set<std::string>{"filter.actor", "filter.action", "filter.end_time", "page_size"}));
 }
 
 TEST_F(AuditTest, TheAuditLogCannotBeChangedInSql) {
   ASSERT_GT(CountRows(), 0);
   pqxx::connection conn(server_.database().url());
-  for (const char* sql : {"UPDATE audit_events SET actor = 'someone else'", "DELETE FROM audit_events"}) {
+  for (const char* sql :
+       {"UPDATE audit_events SET actor = 'someone else'", "DELETE FROM audit_events"}) {
     pqxx::work tx(conn);
     EXPECT_THROW(tx.exec(sql), pqxx::sql_error) << sql;
   }

@@ -43,7 +43,7 @@ TEST(TokenSecretTest, AuthorizationHeaderNeedsTheBearerScheme) {
   EXPECT_EQ(*SecretFromAuthorization("Bearer " + secret), secret);
   EXPECT_EQ(*SecretFromAuthorization("bearer  " + secret + " "), secret);
   for (const std::string& bad : {std::string(), std::string("Bearer"), "Basic " + secret, secret,
-                                std::string("Bearer ahpl_x")}) {
+                                 std::string("Bearer ahpl_x")}) {
     auto parsed = SecretFromAuthorization(bad);
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kUnauthenticated) << bad;
   }

@@ -6,8 +6,8 @@
 
 #include <array>
 #include <chrono>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <set>
 #include <thread>
 #include <utility>
@@ -83,7 +83,8 @@ TEST_F(TokensTest, CreationNamesEveryBadField) {
   request.mutable_time_to_live()->set_seconds(-5);
   auto status = create(request);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedFields(status), (std::set<std::string>{"scope", "description", "time_to_live"}));
+  EXPECT_EQ(ViolatedFields(status),
+            (std::set<std::string>{"scope", "description", "time_to_live"}));
 
   request.Clear();
   request.set_role(v1::ROLE_NATIONAL);
@@ -253,8 +254,10 @@ TEST_F(TokensTest, RevocationStillTakesEffectWhenTheNotificationChannelBreaks) {
   auto listeners = [&] {
     pqxx::connection conn(server_.database().url());
     pqxx::nontransaction tx(conn);
-    return tx.exec("SELECT count(*) FROM pg_stat_activity "
-                   "WHERE datname = current_database() AND query LIKE 'LISTEN %'")[0][0]
+    return tx
+        .exec(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND query LIKE 'LISTEN %'")[0][0]
         .as<int>();
   };
   for (int round = 0; round < 2; ++round) {
@@ -300,9 +303,9 @@ TEST_F(TokensTest, RevokingTwiceChangesNothingAndUnknownTokensAreNotFound) {
 
 TEST(BootstrapTest, TheServerMakesTheFirstAdminTokenOnItsHost) {
   ahpl::testing::TestServer server("all");
-  const std::string command = std::string(AHPL_SERVER_BINARY) + " --database_url='" +
-                              server.database().url() +
-                              "' --create_token=admin --token_description='first admin' 2>/dev/null";
+  const std::string command =
+      std::string(AHPL_SERVER_BINARY) + " --database_url='" + server.database().url() +
+      "' --create_token=admin --token_description='first admin' 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::array<char, 256> buf{};

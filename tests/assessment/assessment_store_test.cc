@@ -20,9 +20,9 @@ TEST(CountKindTest, AgreesWithTheMigrationsFacts) {
   pqxx::connection conn(server.database().url());
   pqxx::read_transaction tx(conn);
   std::set<std::pair<int, std::string>> facts;
-  for (const auto& row : tx.exec(
-           "SELECT kind, key FROM ahpl_return_facts('2018-06', 3::smallint, true, 5::smallint, "
-           "2::smallint, 'AHP  Lead!', ARRAY['NO_ROUTE_TO_BOARD'], ARRAY[1, 2]::smallint[])")) {
+  for (const auto& row :
+       tx.exec("SELECT kind, key FROM ahpl_return_facts('2018-06', 3::smallint, true, 5::smallint, "
+               "2::smallint, 'AHP  Lead!', ARRAY['NO_ROUTE_TO_BOARD'], ARRAY[1, 2]::smallint[])")) {
     facts.insert({row[0].as<int>(), row[1].as<std::string>()});
   }
   auto fact = [](CountKind kind, std::string key) {

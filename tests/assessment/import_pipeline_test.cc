@@ -60,7 +60,8 @@ void AddItem(v1::ImportReturnsRequest& chunk, const std::string& request_id,
 }
 
 std::string OnlyField(const v1::ImportResult& result) {
-  if (result.violations_size() != 1) return "(" + std::to_string(result.violations_size()) + " violations)";
+  if (result.violations_size() != 1)
+    return "(" + std::to_string(result.violations_size()) + " violations)";
   return result.violations(0).field();
 }
 
@@ -204,7 +205,8 @@ TEST_F(ImportPipelineTest, ARequestIdReusedForOtherContentIsRejectedNamingReques
   EXPECT_EQ(refused.accepted_count(), 0);
   EXPECT_EQ(refused.rejected_count(), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM returns"), 1);
-  EXPECT_EQ(Count("SELECT count(*) FROM returns WHERE status = 1"), 1) << "the draft stays as it was";
+  EXPECT_EQ(Count("SELECT count(*) FROM returns WHERE status = 1"), 1)
+      << "the draft stays as it was";
 }
 
 TEST_F(ImportPipelineTest, ItemsOfAnotherTrustAreRejectedForATrustToken) {

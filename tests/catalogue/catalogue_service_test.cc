@@ -86,9 +86,9 @@ TEST_F(CatalogueServiceTest, MalformedEditionIdIsInvalidArgument) {
 }
 
 TEST_F(CatalogueServiceTest, ListQuestionsGroupsBySection) {
-  std::map<std::string, int> expected = {{"concepts", 2},     {"contexts", 1},
+  std::map<std::string, int> expected = {{"concepts", 2},        {"contexts", 1},
                                          {"characteristics", 2}, {"capabilities", 3},
-                                         {"challenges", 3},   {"consequences", 1}};
+                                         {"challenges", 3},      {"consequences", 1}};
   for (const auto& [section, count] : expected) {
     grpc::ClientContext context;
     SetDeadline(context);
@@ -146,8 +146,13 @@ TEST_F(CatalogueServiceTest, RegionsCountTheirTrusts) {
     counts[r.code()] = r.trust_count();
     total += r.trust_count();
   }
-  EXPECT_EQ(counts, (std::map<std::string, int>{{"Y56", 31}, {"Y58", 18}, {"Y59", 29}, {"Y60", 40},
-                                                {"Y61", 21}, {"Y62", 30}, {"Y63", 33}}));
+  EXPECT_EQ(counts, (std::map<std::string, int>{{"Y56", 31},
+                                                {"Y58", 18},
+                                                {"Y59", 29},
+                                                {"Y60", 40},
+                                                {"Y61", 21},
+                                                {"Y62", 30},
+                                                {"Y63", 33}}));
   EXPECT_EQ(total, 202);
   EXPECT_EQ(response.regions(0).name(), "London");
 }
@@ -267,14 +272,16 @@ TEST_F(CatalogueServiceTest, GetTrustByOdsCode) {
   request.set_ods_code("RF4");
   v1::GetTrustResponse response;
   ASSERT_TRUE(stub_->GetTrust(&context, request, &response).ok());
-  EXPECT_EQ(response.trust().name(), "Barking, Havering and Redbridge University Hospitals NHS Trust");
+  EXPECT_EQ(response.trust().name(),
+            "Barking, Havering and Redbridge University Hospitals NHS Trust");
   EXPECT_EQ(response.trust().region_code(), "Y56");
   EXPECT_EQ(response.trust().trust_type(), "acute");
 
   grpc::ClientContext missing;
   SetDeadline(missing);
   request.set_ods_code("ZZZ");
-  EXPECT_EQ(stub_->GetTrust(&missing, request, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetTrust(&missing, request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   grpc::ClientContext malformed;
   SetDeadline(malformed);

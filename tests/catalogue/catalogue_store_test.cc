@@ -53,9 +53,9 @@ TEST_F(CatalogueStoreTest, SeedingTwiceWritesNothingNew) {
 TEST_F(CatalogueStoreTest, PublishedEditionsCannotBeChangedEvenInSql) {
   ASSERT_TRUE(SeedCatalogue(*store_).ok());
   pqxx::connection conn(db_.url());
-  for (const char* sql : {"UPDATE editions SET title = 'x'", "DELETE FROM edition_questions",
-                          "UPDATE edition_questions SET text = 'x'",
-                          "DELETE FROM edition_scale_points"}) {
+  for (const char* sql :
+       {"UPDATE editions SET title = 'x'", "DELETE FROM edition_questions",
+        "UPDATE edition_questions SET text = 'x'", "DELETE FROM edition_scale_points"}) {
     pqxx::work tx(conn);
     EXPECT_THROW(tx.exec(sql), pqxx::sql_error) << sql;
   }
@@ -68,7 +68,8 @@ TEST_F(CatalogueStoreTest, DifferentContentUnderAPublishedIdIsAlreadyExists) {
   ASSERT_TRUE(editions.ok());
   v1::Edition changed = editions->front();
   changed.mutable_questions(0)->set_text("Something else?");
-  auto result = store_->PublishEdition(changed, EditionFingerprint(changed), Principal::System("test"));
+  auto result =
+      store_->PublishEdition(changed, EditionFingerprint(changed), Principal::System("test"));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists);
 }

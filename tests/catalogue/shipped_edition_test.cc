@@ -6,8 +6,8 @@
 #include <regex>
 #include <sstream>
 
-#include "services/catalogue/catalogue_seed.h"
 #include "core/files.h"
+#include "services/catalogue/catalogue_seed.h"
 
 namespace ahpl::catalogue {
 namespace {
@@ -83,8 +83,8 @@ TEST(ShippedEditionTest, SectionSummariesQuoteTheSpec) {
     size_t start = 0;
     while (start < summary.size()) {
       size_t end = summary.find(". ", start);
-      std::string sentence = summary.substr(start, end == std::string::npos ? std::string::npos
-                                                                             : end + 1 - start);
+      std::string sentence =
+          summary.substr(start, end == std::string::npos ? std::string::npos : end + 1 - start);
       EXPECT_NE(spec.find(sentence), std::string::npos) << s.id() << ": " << sentence;
       if (end == std::string::npos) break;
       start = end + 2;
@@ -116,19 +116,19 @@ TEST_P(QuestionPolarityTest, MatchesTheDocumentedDecision) {
 
 INSTANTIATE_TEST_SUITE_P(
     EveryQuestion, QuestionPolarityTest,
-    ::testing::Values(
-        PolarityCase{"concepts.identify-leader", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"concepts.shared-understanding", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"contexts.model-fit", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"characteristics.typology-match", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"characteristics.structure-effective", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"capabilities.career-portfolio", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"capabilities.talent-management", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"capabilities.systems-leadership", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"challenges.senior-capacity", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"challenges.broaden-professions", v1::POLARITY_YES_IS_GAP},
-        PolarityCase{"challenges.demonstrate-impact", v1::POLARITY_YES_IS_STRENGTH},
-        PolarityCase{"consequences.drive-improvement", v1::POLARITY_YES_IS_STRENGTH}),
+    ::testing::Values(PolarityCase{"concepts.identify-leader", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"concepts.shared-understanding", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"contexts.model-fit", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"characteristics.typology-match", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"characteristics.structure-effective",
+                                   v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"capabilities.career-portfolio", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"capabilities.talent-management", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"capabilities.systems-leadership", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"challenges.senior-capacity", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"challenges.broaden-professions", v1::POLARITY_YES_IS_GAP},
+                      PolarityCase{"challenges.demonstrate-impact", v1::POLARITY_YES_IS_STRENGTH},
+                      PolarityCase{"consequences.drive-improvement", v1::POLARITY_YES_IS_STRENGTH}),
     [](const ::testing::TestParamInfo<PolarityCase>& info) {
       std::string name = info.param.question_id;
       for (char& c : name) {
@@ -156,8 +156,10 @@ TEST(ShippedEditionTest, NonAhpGroupsAndBands) {
   for (const auto& b : edition.bands()) bands.push_back(b.code());
   EXPECT_EQ(groups, (std::vector<std::string>{"psychologists", "psychotherapists",
                                               "biomedical scientists", "social workers"}));
-  EXPECT_NE(Spec().find("such as psychologists, psychotherapists, biomedical scientists and social workers"),
-            std::string::npos);
+  EXPECT_NE(
+      Spec().find(
+          "such as psychologists, psychotherapists, biomedical scientists and social workers"),
+      std::string::npos);
   EXPECT_EQ(bands, (std::vector<std::string>{"below-8a", "8a", "8b", "8c", "8d", "9"}));
 }
 
@@ -172,11 +174,36 @@ struct TypologyCase {
 
 TEST(ShippedEditionTest, Table1RowsMatchTheSpec) {
   const std::vector<TypologyCase> expected = {
-      {v1::TYPOLOGY_UNIPROFESSIONAL, {v1::BAND_8A, v1::BAND_8B}, "Low", "Uncertainty", "Low", "Limited"},
-      {v1::TYPOLOGY_UNIPROFESSIONAL_WITH_REPRESENTATION, {v1::BAND_8A, v1::BAND_8B}, "Low", "Uncertainty", "Low", "Limited"},
-      {v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, {v1::BAND_8C}, "Variable", "Improved confidence", "Strengthened", "Good (most)"},
-      {v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, {v1::BAND_8C, v1::BAND_8D}, "Improved", "Mostly confident", "Strengthened", "Good (most)"},
-      {v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL, {v1::BAND_8D, v1::BAND_9}, "Good", "Mostly confident", "Strongest", "Good"},
+      {v1::TYPOLOGY_UNIPROFESSIONAL,
+       {v1::BAND_8A, v1::BAND_8B},
+       "Low",
+       "Uncertainty",
+       "Low",
+       "Limited"},
+      {v1::TYPOLOGY_UNIPROFESSIONAL_WITH_REPRESENTATION,
+       {v1::BAND_8A, v1::BAND_8B},
+       "Low",
+       "Uncertainty",
+       "Low",
+       "Limited"},
+      {v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL,
+       {v1::BAND_8C},
+       "Variable",
+       "Improved confidence",
+       "Strengthened",
+       "Good (most)"},
+      {v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL,
+       {v1::BAND_8C, v1::BAND_8D},
+       "Improved",
+       "Mostly confident",
+       "Strengthened",
+       "Good (most)"},
+      {v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL,
+       {v1::BAND_8D, v1::BAND_9},
+       "Good",
+       "Mostly confident",
+       "Strongest",
+       "Good"},
   };
   const auto edition = Edition2018();
   const std::string spec = Spec();
@@ -192,7 +219,7 @@ TEST(ShippedEditionTest, Table1RowsMatchTheSpec) {
     EXPECT_EQ(row.communication(), want.communication);
     EXPECT_EQ(row.improvement_perception(), want.improvement);
     EXPECT_EQ(row.exemplars(), want.exemplars);
-    EXPECT_NE(spec.find(row.label() + "\t" ), std::string::npos) << row.label();
+    EXPECT_NE(spec.find(row.label() + "\t"), std::string::npos) << row.label();
     EXPECT_FALSE(row.board_relationships().empty());
   }
 }

@@ -65,8 +65,9 @@ TEST(TrustRegisterTest, ReportsEveryBadLineWithItsNumber) {
                                     "RYY,F,Y56\n");
   ASSERT_FALSE(records.ok());
   const std::string message(records.status().message());
-  for (const char* expected : {"line 3: ods_code", "line 4: region_code", "line 5: ods_code RF4 appears twice",
-                               "line 6: region Y56", "line 7: expected 5 fields"}) {
+  for (const char* expected :
+       {"line 3: ods_code", "line 4: region_code", "line 5: ods_code RF4 appears twice",
+        "line 6: region Y56", "line 7: expected 5 fields"}) {
     EXPECT_NE(message.find(expected), std::string::npos) << expected << " in " << message;
   }
 }

@@ -14,10 +14,10 @@
 namespace ahpl {
 namespace {
 
-using classification::testing::NoPost;
-using classification::testing::StrategicLead;
 using ahpl::testing::SetDeadline;
 using ahpl::testing::ViolatedFields;
+using classification::testing::NoPost;
+using classification::testing::StrategicLead;
 
 class ClassificationServiceTest : public ::testing::Test {
  protected:
@@ -153,7 +153,8 @@ TEST_F(ClassificationServiceTest, EvaluatesAReturn) {
   answer->set_rating(1);
   v1::EvaluateReturnResponse response;
   ASSERT_TRUE(stub_->EvaluateReturn(&context, request, &response).ok());
-  EXPECT_EQ(response.classification().typology(), v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL);
+  EXPECT_EQ(response.classification().typology(),
+            v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL);
   EXPECT_EQ(response.section_gaps_size(), 6);
   ASSERT_EQ(response.recommendations_size(), 1);
   EXPECT_EQ(response.recommendations(0).consideration_id(), "demonstrate-ahp-value");

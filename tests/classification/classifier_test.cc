@@ -96,13 +96,14 @@ INSTANTIATE_TEST_SUITE_P(
                   a.set_representation(v1::AHP_REPRESENTATION_VOLUNTARY);
                 },
                 v1::TYPOLOGY_UNIPROFESSIONAL_WITH_REPRESENTATION, v1::BAND_FIT_TYPICAL},
-        RowCase{"PartialMultiprofessional8c",
-                [](auto& a) {
-                  LeadOnly(a, {v1::PROFESSION_PHYSIOTHERAPIST, v1::PROFESSION_OCCUPATIONAL_THERAPIST});
-                  Leader(a)->set_band(v1::BAND_8C);
-                  Leader(a)->set_board_relationship(v1::BOARD_RELATIONSHIP_VARIED);
-                },
-                v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, v1::BAND_FIT_TYPICAL},
+        RowCase{
+            "PartialMultiprofessional8c",
+            [](auto& a) {
+              LeadOnly(a, {v1::PROFESSION_PHYSIOTHERAPIST, v1::PROFESSION_OCCUPATIONAL_THERAPIST});
+              Leader(a)->set_band(v1::BAND_8C);
+              Leader(a)->set_board_relationship(v1::BOARD_RELATIONSHIP_VARIED);
+            },
+            v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, v1::BAND_FIT_TYPICAL},
         RowCase{"OverarchingWithoutStrategicRemit",
                 [](auto& a) {
                   Leader(a)->set_band(v1::BAND_8C);
@@ -158,7 +159,8 @@ TEST_P(BandBoundaryTest, BandFitsTheRowsTypicalBands) {
   Leader(a)->set_band(GetParam().band);
   const auto r = MustClassify(a);
   EXPECT_EQ(r.classification.typology(), GetParam().typology);
-  EXPECT_EQ(r.classification.band_fit(), GetParam().fit) << v1::BandFit_Name(r.classification.band_fit());
+  EXPECT_EQ(r.classification.band_fit(), GetParam().fit)
+      << v1::BandFit_Name(r.classification.band_fit());
   EXPECT_EQ(HasFinding(r, "LEADER_BELOW_8C"), BandRank(GetParam().band) < BandRank(v1::BAND_8C));
 }
 
@@ -166,21 +168,34 @@ INSTANTIATE_TEST_SUITE_P(
     Boundaries, BandBoundaryTest,
     ::testing::Values(
         // 8b/8c
-        BandCase{"Uniprofessional8b", v1::TYPOLOGY_UNIPROFESSIONAL, v1::BAND_8B, v1::BAND_FIT_TYPICAL},
-        BandCase{"Uniprofessional8c", v1::TYPOLOGY_UNIPROFESSIONAL, v1::BAND_8C, v1::BAND_FIT_ABOVE},
-        BandCase{"UniprofessionalBelow8a", v1::TYPOLOGY_UNIPROFESSIONAL, v1::BAND_BELOW_8A, v1::BAND_FIT_BELOW},
-        BandCase{"Partial8b", v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, v1::BAND_8B, v1::BAND_FIT_BELOW},
-        BandCase{"Partial8c", v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, v1::BAND_8C, v1::BAND_FIT_TYPICAL},
+        BandCase{"Uniprofessional8b", v1::TYPOLOGY_UNIPROFESSIONAL, v1::BAND_8B,
+                 v1::BAND_FIT_TYPICAL},
+        BandCase{"Uniprofessional8c", v1::TYPOLOGY_UNIPROFESSIONAL, v1::BAND_8C,
+                 v1::BAND_FIT_ABOVE},
+        BandCase{"UniprofessionalBelow8a", v1::TYPOLOGY_UNIPROFESSIONAL, v1::BAND_BELOW_8A,
+                 v1::BAND_FIT_BELOW},
+        BandCase{"Partial8b", v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, v1::BAND_8B,
+                 v1::BAND_FIT_BELOW},
+        BandCase{"Partial8c", v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, v1::BAND_8C,
+                 v1::BAND_FIT_TYPICAL},
         // 8c/8d
-        BandCase{"Partial8d", v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, v1::BAND_8D, v1::BAND_FIT_ABOVE},
-        BandCase{"Overarching8c", v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8C, v1::BAND_FIT_TYPICAL},
-        BandCase{"Overarching8d", v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8D, v1::BAND_FIT_TYPICAL},
-        BandCase{"Overarching8b", v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8B, v1::BAND_FIT_BELOW},
-        BandCase{"Strategic8c", v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8C, v1::BAND_FIT_BELOW},
+        BandCase{"Partial8d", v1::TYPOLOGY_PARTIAL_MULTIPROFESSIONAL, v1::BAND_8D,
+                 v1::BAND_FIT_ABOVE},
+        BandCase{"Overarching8c", v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8C,
+                 v1::BAND_FIT_TYPICAL},
+        BandCase{"Overarching8d", v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8D,
+                 v1::BAND_FIT_TYPICAL},
+        BandCase{"Overarching8b", v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8B,
+                 v1::BAND_FIT_BELOW},
+        BandCase{"Strategic8c", v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8C,
+                 v1::BAND_FIT_BELOW},
         // 8d/9
-        BandCase{"Overarching9", v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_9, v1::BAND_FIT_ABOVE},
-        BandCase{"Strategic8d", v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8D, v1::BAND_FIT_TYPICAL},
-        BandCase{"Strategic9", v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_9, v1::BAND_FIT_TYPICAL}),
+        BandCase{"Overarching9", v1::TYPOLOGY_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_9,
+                 v1::BAND_FIT_ABOVE},
+        BandCase{"Strategic8d", v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_8D,
+                 v1::BAND_FIT_TYPICAL},
+        BandCase{"Strategic9", v1::TYPOLOGY_STRATEGIC_OVERARCHING_MULTIPROFESSIONAL, v1::BAND_9,
+                 v1::BAND_FIT_TYPICAL}),
     [](const ::testing::TestParamInfo<BandCase>& info) { return info.param.name; });
 
 // Each finding on (arranged) and off (the strategic fixture has none).
@@ -222,8 +237,9 @@ INSTANTIATE_TEST_SUITE_P(
                     [](auto& a) { Leader(a)->set_whole_time_equivalent(0.6); }},
         FindingCase{"NO_ROUTE_TO_BOARD_EXCEPT_DON",
                     [](auto& a) { Leader(a)->set_board_presence(v1::BOARD_PRESENCE_NONE); }},
-        FindingCase{"POST_OPEN_TO_SOME_PROFESSIONS",
-                    [](auto& a) { Leader(a)->set_eligibility(v1::POST_ELIGIBILITY_SOME_PROFESSIONS); }},
+        FindingCase{
+            "POST_OPEN_TO_SOME_PROFESSIONS",
+            [](auto& a) { Leader(a)->set_eligibility(v1::POST_ELIGIBILITY_SOME_PROFESSIONS); }},
         FindingCase{"COMBINED_POST_CLOSED_TO_AHPS",
                     [](auto& a) {
                       Leader(a)->set_combined_nursing_ahp_post(true);
@@ -269,7 +285,8 @@ TEST(FindingTest, UncoveredProfessionsAreNamed) {
     if (f.code() == "PROFESSIONS_WITHOUT_LEADERSHIP") {
       EXPECT_NE(f.explanation().find("speech and language therapists"), std::string::npos)
           << f.explanation();
-      EXPECT_NE(f.explanation().find("diagnostic and therapeutic radiographers"), std::string::npos);
+      EXPECT_NE(f.explanation().find("diagnostic and therapeutic radiographers"),
+                std::string::npos);
     }
   }
 }
@@ -317,11 +334,11 @@ TEST(MissingFactsTest, InvalidArrangementIsRefusedWithEveryField) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   const auto fields = ahpl::testing::ViolatedFields(r.status());
-  for (const char* f : {"professions_employed", "representation", "senior_leader.band",
-                        "senior_leader.whole_time_equivalent", "senior_leader.professions_led",
-                        "senior_leader.remits", "senior_leader.board_relationship",
-                        "senior_leader.reporting_line", "senior_leader.board_presence",
-                        "senior_leader.eligibility"}) {
+  for (const char* f :
+       {"professions_employed", "representation", "senior_leader.band",
+        "senior_leader.whole_time_equivalent", "senior_leader.professions_led",
+        "senior_leader.remits", "senior_leader.board_relationship", "senior_leader.reporting_line",
+        "senior_leader.board_presence", "senior_leader.eligibility"}) {
     EXPECT_EQ(fields.count(f), 1u) << f;
   }
 }
@@ -402,8 +419,10 @@ TEST(EvaluateTest, GapsAndFindingsLeadToConsiderations) {
     because[rec.consideration_id()] = {rec.because_of().begin(), rec.because_of().end()};
     EXPECT_FALSE(rec.title().empty());
   }
-  EXPECT_EQ(because["appoint-strategic-senior-ahp"], std::vector<std::string>{"NO_IDENTIFIABLE_LEADER"});
-  EXPECT_EQ(because["demonstrate-ahp-value"], std::vector<std::string>{"challenges.broaden-professions"});
+  EXPECT_EQ(because["appoint-strategic-senior-ahp"],
+            std::vector<std::string>{"NO_IDENTIFIABLE_LEADER"});
+  EXPECT_EQ(because["demonstrate-ahp-value"],
+            std::vector<std::string>{"challenges.broaden-professions"});
   EXPECT_EQ(because.count("harness-system-redesign"), 0u);
 }
 

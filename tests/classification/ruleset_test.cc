@@ -4,9 +4,9 @@
 
 #include <regex>
 
+#include "core/files.h"
 #include "tests/classification/fixtures.h"
 #include "tests/support/status_matchers.h"
-#include "core/files.h"
 
 namespace ahpl::classification {
 namespace {
@@ -56,14 +56,14 @@ TEST(RulesetTest, CompileNamesEveryBrokenReference) {
   broken.mutable_recommendation_rules(2)->add_finding_codes("NOT_A_FINDING");
   auto compiled = CompiledRuleset::Compile(broken, testing::Edition2018());
   ASSERT_FALSE(compiled.ok());
-  EXPECT_EQ(ahpl::testing::ViolatedFields(compiled.status()),
-            (std::set<std::string>{"version", "typology_rules[1].id", "finding_rules[0].section_id",
-                                   "finding_rules[2].code",
-                                   "recommendation_rules[0].consideration_id",
-                                   // the renamed finding's code no longer exists
-                                   "recommendation_rules[0].finding_codes[2]",
-                                   "recommendation_rules[1].gap_question_ids[4]",
-                                   "recommendation_rules[2].finding_codes[3]"}));
+  EXPECT_EQ(
+      ahpl::testing::ViolatedFields(compiled.status()),
+      (std::set<std::string>{"version", "typology_rules[1].id", "finding_rules[0].section_id",
+                             "finding_rules[2].code", "recommendation_rules[0].consideration_id",
+                             // the renamed finding's code no longer exists
+                             "recommendation_rules[0].finding_codes[2]",
+                             "recommendation_rules[1].gap_question_ids[4]",
+                             "recommendation_rules[2].finding_codes[3]"}));
 }
 
 TEST(RulesetTest, RefusesAnotherEditionAndRowsItDoesNotHave) {

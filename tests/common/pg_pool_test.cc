@@ -37,14 +37,17 @@ TEST(PgPoolTest, NeverOpensMoreConnectionsThanItsSize) {
     threads.emplace_back([&] {
       for (int j = 0; j < 10; ++j) {
         ASSERT_TRUE(pool->Read([&](pqxx::transaction_base& tx) -> absl::Status {
-                          const int n = tx.exec_params(
-                              "SELECT count(*)::int FROM pg_stat_activity WHERE datname = $1",
-                              tx.conn().dbname())[0][0].as<int>();
+                          const int n =
+                              tx.exec_params(
+                                    "SELECT count(*)::int FROM pg_stat_activity WHERE datname = $1",
+                                    tx.conn().dbname())[0][0]
+                                  .as<int>();
                           int seen = max_seen.load();
                           while (n > seen && !max_seen.compare_exchange_weak(seen, n)) {
                           }
                           return absl::OkStatus();
-                        }).ok());
+                        })
+                        .ok());
       }
     });
   }
@@ -74,7 +77,8 @@ TEST(PgPoolTest, PreparedStatementsReachEveryConnection) {
     ASSERT_TRUE(pool->Read([&](pqxx::transaction_base& tx) -> absl::Status {
                       sum = tx.exec_prepared("test_add", 2, i)[0][0].as<int>();
                       return absl::OkStatus();
-                    }).ok());
+                    })
+                    .ok());
     EXPECT_EQ(sum, 2 + i);
   }
 }
@@ -85,7 +89,8 @@ TEST(PgPoolTest, ErrorStatusRollsTheTransactionBack) {
   ASSERT_TRUE(pool->InTransaction([](pqxx::transaction_base& tx) -> absl::Status {
                     tx.exec("CREATE TABLE t (id int PRIMARY KEY)");
                     return absl::OkStatus();
-                  }).ok());
+                  })
+                  .ok());
   const absl::Status refused = pool->InTransaction([](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec("INSERT INTO t VALUES (1)");
     return absl::InvalidArgumentError("changed my mind");
@@ -95,7 +100,8 @@ TEST(PgPoolTest, ErrorStatusRollsTheTransactionBack) {
   ASSERT_TRUE(pool->Read([&](pqxx::transaction_base& tx) -> absl::Status {
                     rows = tx.exec("SELECT count(*)::int FROM t")[0][0].as<int>();
                     return absl::OkStatus();
-                  }).ok());
+                  })
+                  .ok());
   EXPECT_EQ(rows, 0);
 }
 
@@ -106,7 +112,8 @@ TEST(PgPoolTest, MapsConstraintErrorsToStatuses) {
                     tx.exec("CREATE TABLE u (id int PRIMARY KEY)");
                     tx.exec("INSERT INTO u VALUES (1)");
                     return absl::OkStatus();
-                  }).ok());
+                  })
+                  .ok());
   const absl::Status duplicate = pool->InTransaction([](pqxx::transaction_base& tx) {
     tx.exec("INSERT INTO u VALUES (1)");
     return absl::OkStatus();
@@ -126,7 +133,8 @@ TEST(PgPoolTest, RetriesSerializationFailures) {
                     tx.exec("CREATE TABLE c (id int PRIMARY KEY, n int)");
                     tx.exec("INSERT INTO c VALUES (1, 0)");
                     return absl::OkStatus();
-                  }).ok());
+                  })
+                  .ok());
   std::atomic<int> attempts{0};
   std::atomic<int> committed{0};
   std::vector<std::thread> threads;
@@ -151,7 +159,8 @@ TEST(PgPoolTest, RetriesSerializationFailures) {
   ASSERT_TRUE(pool->Read([&](pqxx::transaction_base& tx) -> absl::Status {
                     n = tx.exec("SELECT n FROM c WHERE id = 1")[0][0].as<int>();
                     return absl::OkStatus();
-                  }).ok());
+                  })
+                  .ok());
   EXPECT_EQ(n, committed.load()) << "no committed increment may be lost";
   EXPECT_GE(attempts.load(), committed.load());
   EXPECT_GT(committed.load(), 0);

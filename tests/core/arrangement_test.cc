@@ -40,25 +40,31 @@ TEST_P(InvalidArrangementTest, NamesEachViolatedField) {
 INSTANTIATE_TEST_SUITE_P(
     Facts, InvalidArrangementTest,
     ::testing::Values(
-        InvalidCase{"UnsetBand", [](auto& a) { a.mutable_senior_leader()->clear_band(); },
+        InvalidCase{"UnsetBand",
+                    [](auto& a) { a.mutable_senior_leader()->clear_band(); },
                     {"senior_leader.band"}},
         InvalidCase{"UnknownBand",
                     [](auto& a) { a.mutable_senior_leader()->set_band(static_cast<v1::Band>(42)); },
                     {"senior_leader.band"}},
-        InvalidCase{"ZeroWte", [](auto& a) { a.mutable_senior_leader()->set_whole_time_equivalent(0); },
+        InvalidCase{"ZeroWte",
+                    [](auto& a) { a.mutable_senior_leader()->set_whole_time_equivalent(0); },
                     {"senior_leader.whole_time_equivalent"}},
         InvalidCase{"WteAboveOne",
                     [](auto& a) { a.mutable_senior_leader()->set_whole_time_equivalent(1.5); },
                     {"senior_leader.whole_time_equivalent"}},
-        InvalidCase{"NothingLed", [](auto& a) { a.mutable_senior_leader()->clear_professions_led(); },
+        InvalidCase{"NothingLed",
+                    [](auto& a) { a.mutable_senior_leader()->clear_professions_led(); },
                     {"senior_leader.professions_led"}},
         InvalidCase{"ProfessionOutsideThe14",
                     [](auto& a) {
-                      a.mutable_senior_leader()->add_professions_led(static_cast<v1::Profession>(15));
+                      a.mutable_senior_leader()->add_professions_led(
+                          static_cast<v1::Profession>(15));
                     },
                     {"senior_leader.professions_led[5]"}},
         InvalidCase{"LedButNotEmployed",
-                    [](auto& a) { a.mutable_senior_leader()->add_professions_led(v1::PROFESSION_PARAMEDIC); },
+                    [](auto& a) {
+                      a.mutable_senior_leader()->add_professions_led(v1::PROFESSION_PARAMEDIC);
+                    },
                     {"senior_leader.professions_led[5]"}},
         InvalidCase{"RepeatedEmployed",
                     [](auto& a) { a.add_professions_employed(v1::PROFESSION_DIETITIAN); },
@@ -88,7 +94,8 @@ INSTANTIATE_TEST_SUITE_P(
                     {"non_ahp_groups_counted[0]"}},
         InvalidCase{"ClosedToAhpsButNotCombined",
                     [](auto& a) {
-                      a.mutable_senior_leader()->set_eligibility(v1::POST_ELIGIBILITY_NOT_OPEN_TO_AHPS);
+                      a.mutable_senior_leader()->set_eligibility(
+                          v1::POST_ELIGIBILITY_NOT_OPEN_TO_AHPS);
                     },
                     {"senior_leader.eligibility"}},
         InvalidCase{"BandWithNoPost",
@@ -106,7 +113,8 @@ INSTANTIATE_TEST_SUITE_P(
                       l->clear_professional_background();
                     },
                     {"senior_leader.band"}},
-        InvalidCase{"WholePostWithNoPost", [](auto& a) { a.set_has_senior_ahp_leader(false); },
+        InvalidCase{"WholePostWithNoPost",
+                    [](auto& a) { a.set_has_senior_ahp_leader(false); },
                     {"senior_leader.band", "senior_leader.job_title",
                      "senior_leader.whole_time_equivalent", "senior_leader.professions_led",
                      "senior_leader.remits", "senior_leader.board_relationship",
@@ -131,7 +139,8 @@ TEST(ArrangementFactsTest, ScopeFollowsTheProfessionsLed) {
 TEST(ArrangementFactsTest, UncoveredProfessionsNeedNoProfessionSpecificLeads) {
   v1::LeadershipArrangement a = StrategicLead();
   a.mutable_senior_leader()->mutable_professions_led()->RemoveLast();  // radiographers
-  EXPECT_TRUE(DeriveFacts(a).uncovered_professions.empty()) << "profession-specific leads cover them";
+  EXPECT_TRUE(DeriveFacts(a).uncovered_professions.empty())
+      << "profession-specific leads cover them";
   a.set_has_profession_specific_leads(false);
   EXPECT_EQ(DeriveFacts(a).uncovered_professions,
             std::vector<v1::Profession>{v1::PROFESSION_RADIOGRAPHER});

@@ -41,9 +41,7 @@ INSTANTIATE_TEST_SUITE_P(Codes, CycleTest,
                                            CodeCase{"2018-1x", false}, CodeCase{"", false}));
 
 class RequestIdTest : public ::testing::TestWithParam<CodeCase> {};
-TEST_P(RequestIdTest, FollowsTheRule) {
-  EXPECT_EQ(IsRequestId(GetParam().text), GetParam().valid);
-}
+TEST_P(RequestIdTest, FollowsTheRule) { EXPECT_EQ(IsRequestId(GetParam().text), GetParam().valid); }
 INSTANTIATE_TEST_SUITE_P(Codes, RequestIdTest,
                          ::testing::Values(CodeCase{"import:2018-19:RF4.1", true},
                                            CodeCase{std::string(128, 'a'), true},

@@ -22,8 +22,7 @@ TEST(FieldViolationsTest, CarriesEveryFieldAsBadRequest) {
   v.Merge(nested, "edition");
   const absl::Status status = v.ToStatus("request refused");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(testing::ViolatedFields(status),
-            (std::set<std::string>{"a", "b[2].c", "edition.id"}));
+  EXPECT_EQ(testing::ViolatedFields(status), (std::set<std::string>{"a", "b[2].c", "edition.id"}));
   EXPECT_NE(status.message().find("request refused"), absl::string_view::npos);
 }
 

@@ -71,7 +71,8 @@ TEST(ReturnRulesTest, AnswersAreCheckedAgainstTheEdition) {
 TEST(ReturnRulesTest, ArrangementIsCheckedUnderItsPath) {
   v1::AssessmentReturn r = CompleteReturn();
   r.mutable_arrangement()->mutable_senior_leader()->set_band(static_cast<v1::Band>(50));
-  EXPECT_EQ(Fields(r, Completeness::kDraft), (std::set<std::string>{"arrangement.senior_leader.band"}));
+  EXPECT_EQ(Fields(r, Completeness::kDraft),
+            (std::set<std::string>{"arrangement.senior_leader.band"}));
   r.mutable_arrangement()->mutable_senior_leader()->clear_band();
   EXPECT_TRUE(Fields(r, Completeness::kDraft).empty()) << "a draft may leave the band out";
   EXPECT_EQ(Fields(r, Completeness::kComplete),

@@ -7,7 +7,8 @@
 namespace ahpl::assessment {
 namespace {
 
-int64_t CountOf(const google::protobuf::RepeatedPtrField<v1::Count>& counts, const std::string& key) {
+int64_t CountOf(const google::protobuf::RepeatedPtrField<v1::Count>& counts,
+                const std::string& key) {
   for (const auto& c : counts) {
     if (c.key() == key) return c.count();
   }
@@ -24,7 +25,8 @@ v1::ReturnSummary Region(const std::string& code, int64_t trusts, int64_t return
   s.set_trusts_responding(responding);
   for (const auto& [k, n] : bands) AddCount(*s.mutable_bands(), k, n);
   s.set_returns_with_leader(returns);
-  s.set_leaders_at_8c_or_above(CountOf(s.bands(), "BAND_8C") > 0 ? CountOf(s.bands(), "BAND_8C") : 0);
+  s.set_leaders_at_8c_or_above(CountOf(s.bands(), "BAND_8C") > 0 ? CountOf(s.bands(), "BAND_8C")
+                                                                 : 0);
   AddCount(*s.mutable_leader_titles(), "head of therapies", returns);
   auto* q = s.add_questions();
   q->set_question_id("concepts.identify-leader");

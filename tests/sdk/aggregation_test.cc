@@ -65,7 +65,8 @@ TEST(AssessmentClientTest, ImportReportsProgressAfterEachChunk) {
   std::vector<ImportProgress> seen;
   auto items = Items(0, 45, trusts, 2);
   items[7].mutable_assessment_return()->set_cycle("nope");
-  auto report = client.Import(items, [&](const ImportProgress& p) { seen.push_back(p); }, 10);
+  auto report = client.Import(
+      items, [&](const ImportProgress& p) { seen.push_back(p); }, 10);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->accepted, 44);
   EXPECT_EQ(report->rejected, 1);
@@ -81,14 +82,16 @@ TEST(AssessmentClientTest, ImportReportsProgressAfterEachChunk) {
   small_pages.page_size = 7;
   int listed = 0;
   ASSERT_TRUE(AssessmentClient(small_pages)
-                  .ForEachReturn(v1::ReturnFilter(), [&](const v1::AssessmentReturn&) {
-                    ++listed;
-                    return true;
-                  })
+                  .ForEachReturn(v1::ReturnFilter(),
+                                 [&](const v1::AssessmentReturn&) {
+                                   ++listed;
+                                   return true;
+                                 })
                   .ok());
   EXPECT_EQ(listed, 44) << "seven pages of seven, the last of two";
   int exported = 0;
-  ASSERT_TRUE(client.Export(v1::ReturnFilter(), [&](const v1::AssessmentReturn&) { ++exported; }).ok());
+  ASSERT_TRUE(
+      client.Export(v1::ReturnFilter(), [&](const v1::AssessmentReturn&) { ++exported; }).ok());
   EXPECT_EQ(exported, 44);
 }
 
@@ -113,10 +116,12 @@ TEST(RegionalAggregatorTest, MergingTwoServersEqualsOneServerHoldingEverything) 
   EXPECT_EQ(merged->national.returns(), 70);
   EXPECT_EQ(merged->national.trusts_in_register(), 202);
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(merged->national, whole->national))
-      << merged->national.DebugString() << "\nvs\n" << whole->national.DebugString();
+      << merged->national.DebugString() << "\nvs\n"
+      << whole->national.DebugString();
   ASSERT_EQ(merged->regions.size(), whole->regions.size());
   for (size_t i = 0; i < merged->regions.size(); ++i) {
-    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(merged->regions[i], whole->regions[i]))
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equals(merged->regions[i], whole->regions[i]))
         << merged->regions[i].region_code();
   }
 }
@@ -145,12 +150,14 @@ TEST(RegionalAggregatorTest, ComparesTwoCycles) {
 }
 
 TEST(RegionalAggregatorTest, AnUnreachableEndpointIsNamed) {
-  RegionalAggregator aggregator([] {
-    ClientOptions o;
-    o.max_attempts = 1;
-    o.deadline = absl::Seconds(1);
-    return o;
-  }(), {"127.0.0.1:1"});
+  RegionalAggregator aggregator(
+      [] {
+        ClientOptions o;
+        o.max_attempts = 1;
+        o.deadline = absl::Seconds(1);
+        return o;
+      }(),
+      {"127.0.0.1:1"});
   auto result = aggregator.Summarize("2018-19");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);

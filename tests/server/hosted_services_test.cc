@@ -29,7 +29,8 @@ TEST(SelectServicesTest, UnknownOrRepeatedNamesAreRefusedWithTheKnownOnes) {
   auto unknown = SelectServices("catalogue,billing");
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("billing"), absl::string_view::npos);
-  EXPECT_NE(unknown.status().message().find("known: all, access, catalogue"), absl::string_view::npos);
+  EXPECT_NE(unknown.status().message().find("known: all, access, catalogue"),
+            absl::string_view::npos);
   EXPECT_FALSE(SelectServices("catalogue,catalogue").ok());
 }
 

@@ -89,7 +89,8 @@ TEST(ServerProcessTest, UnknownServiceExitsWithOneClearLine) {
   ServerProcess p({"--database_url=postgresql://postgres@127.0.0.1:1/x", "--services=billing"});
   EXPECT_EQ(p.Wait(std::chrono::seconds(10)), 1);
   const std::string err = p.Stderr();
-  EXPECT_NE(err.find("ahpl-server: --services: unknown service \"billing\""), std::string::npos) << err;
+  EXPECT_NE(err.find("ahpl-server: --services: unknown service \"billing\""), std::string::npos)
+      << err;
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
 }
 
@@ -111,15 +112,16 @@ TEST(ServerProcessTest, ServesThenStopsCleanlyOnSigterm) {
   testing::TestDatabase db;
   const int port = testing::FreePort();
   const std::string address = "127.0.0.1:" + std::to_string(port);
-  ServerProcess p({"--database_url=" + db.url(), "--listen=" + address, "--shutdown_grace_seconds=5"});
+  ServerProcess p(
+      {"--database_url=" + db.url(), "--listen=" + address, "--shutdown_grace_seconds=5"});
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(30)))
+  ASSERT_TRUE(
+      channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(30)))
       << p.Stderr();
   auto stub = v1::CatalogueService::NewStub(channel);
   grpc::ClientContext context;
   testing::SetDeadline(context);
-  context.AddMetadata("authorization",
-                      "Bearer " + testing::MakeToken(db.url(), v1::ROLE_NATIONAL));
+  context.AddMetadata("authorization", "Bearer " + testing::MakeToken(db.url(), v1::ROLE_NATIONAL));
   v1::ListQuestionsResponse response;
   ASSERT_TRUE(stub->ListQuestions(&context, v1::ListQuestionsRequest(), &response).ok());
   EXPECT_EQ(response.questions_size(), 12);

@@ -70,9 +70,11 @@ class TlsServerTest : public ::testing::Test {
     return sdk::CatalogueClient(options).ListRegions().status();
   }
 
-  std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& ca, const std::string& who = "") {
-    auto credentials = sdk::TlsCredentials(Certs()(ca + ".pem"), who.empty() ? "" : Certs()(who + ".pem"),
-                                           who.empty() ? "" : Certs()(who + ".key"));
+  std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& ca,
+                                                const std::string& who = "") {
+    auto credentials =
+        sdk::TlsCredentials(Certs()(ca + ".pem"), who.empty() ? "" : Certs()(who + ".pem"),
+                            who.empty() ? "" : Certs()(who + ".key"));
     EXPECT_TRUE(credentials.ok()) << credentials.status();
     return *credentials;
   }
@@ -108,7 +110,8 @@ TEST(ServerToServerTlsTest, SubmissionsAreClassifiedOverMutualTls) {
   classification.transport.cert_file = Certs()("server.pem");
   classification.transport.key_file = Certs()("server.key");
   classification.transport.client_ca_file = Certs()("ca.pem");
-  auto classifier = ServiceHost::Start(std::move(classification), *SelectServices("classification"));
+  auto classifier =
+      ServiceHost::Start(std::move(classification), *SelectServices("classification"));
   ASSERT_TRUE(classifier.ok()) << classifier.status();
   const std::string target = "localhost:" + std::to_string((*classifier)->port());
 

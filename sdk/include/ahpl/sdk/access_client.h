@@ -6,10 +6,10 @@
 #include <memory>
 #include <vector>
 
-#include "ahpl/v1/access.grpc.pb.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "ahpl/sdk/client_options.h"
+#include "ahpl/v1/access.grpc.pb.h"
 
 namespace ahpl::sdk {
 
@@ -20,10 +20,9 @@ class AccessClient {
 
   // Creates a token (admin). Not retried: a retry would make a second token.
   // The response holds the secret, shown only this once.
-  absl::StatusOr<v1::CreateTokenResponse> CreateToken(v1::Role role, const std::string& scope,
-                                                      const std::string& description,
-                                                      absl::Duration time_to_live =
-                                                          absl::ZeroDuration());
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(
+      v1::Role role, const std::string& scope, const std::string& description,
+      absl::Duration time_to_live = absl::ZeroDuration());
   // Every token, newest first (admin).
   absl::StatusOr<std::vector<v1::AccessToken>> ListTokens(bool include_inactive);
   // Revokes token `name` ("tokens/{id}") (admin).

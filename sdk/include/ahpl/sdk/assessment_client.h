@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "ahpl/v1/assessment.grpc.pb.h"
 #include "absl/status/statusor.h"
 #include "ahpl/sdk/client_options.h"
+#include "ahpl/v1/assessment.grpc.pb.h"
 
 namespace ahpl::sdk {
 
@@ -64,9 +64,9 @@ class AssessmentClient {
                              const std::function<bool(const v1::AssessmentReturn&)>& visit);
   // Streams `items` in chunks; `progress` is called after each chunk is
   // answered.
-  absl::StatusOr<ImportReport> Import(const std::vector<v1::ImportItem>& items,
-                                      const std::function<void(const ImportProgress&)>& progress = {},
-                                      int chunk_size = 500);
+  absl::StatusOr<ImportReport> Import(
+      const std::vector<v1::ImportItem>& items,
+      const std::function<void(const ImportProgress&)>& progress = {}, int chunk_size = 500);
   // Streams the returns matching `filter` to `visit` without holding them.
   absl::Status Export(const v1::ReturnFilter& filter,
                       const std::function<void(const v1::AssessmentReturn&)>& visit);

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "ahpl/v1/catalogue.grpc.pb.h"
 #include "absl/status/statusor.h"
 #include "ahpl/sdk/client_options.h"
+#include "ahpl/v1/catalogue.grpc.pb.h"
 
 namespace ahpl::sdk {
 

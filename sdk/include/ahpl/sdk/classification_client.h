@@ -4,9 +4,9 @@
 
 #include <memory>
 
-#include "ahpl/v1/classification.grpc.pb.h"
 #include "absl/status/statusor.h"
 #include "ahpl/sdk/client_options.h"
+#include "ahpl/v1/classification.grpc.pb.h"
 
 namespace ahpl::sdk {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "ahpl/v1/assessment.pb.h"
 #include "absl/status/statusor.h"
 #include "ahpl/sdk/client_options.h"
+#include "ahpl/v1/assessment.pb.h"
 
 namespace ahpl::sdk {
 
