@@ -10,17 +10,12 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "ahpl/sdk/access_client.h"
+#include "core/roles.h"
 
 namespace ahpl::cli {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-std::string RoleWord(v1::Role role) {
-  absl::string_view name = v1::Role_Name(role);
-  absl::ConsumePrefix(&name, "ROLE_");
-  return absl::AsciiStrToLower(name);
-}
 
 std::string Time(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "";
@@ -80,9 +75,15 @@ void AddAdminCommands(CLI::App& app, const RunSettings& settings, int& exit_code
   auto create_args = std::make_shared<CreateArgs>();
   auto* create = token->add_subcommand(
       "create", "Create a token; its secret is printed once and cannot be shown again");
-  create->add_option("--role", create_args->role, "trust, region, national, classifier or admin")
+  create->add_option("--role", create_args->role, RoleWords())
       ->required()
-      ->check(CLI::IsMember({"trust", "region", "national", "classifier", "admin"}));
+      ->check(CLI::Validator(
+          [](std::string& word) {
+            return RoleFromWord(word).has_value()
+                       ? std::string()
+                       : absl::StrCat("the role is one of ", RoleWords());
+          },
+          "ROLE", "role"));
   create->add_option("--scope", create_args->scope,
                      "ODS code (trust tokens) or region code (region tokens)");
   create
@@ -95,10 +96,9 @@ void AddAdminCommands(CLI::App& app, const RunSettings& settings, int& exit_code
                    "Print only the secret (for scripts: TOKEN=$(ahpl admin token create ...))");
   create->callback([&, create_args] {
     sdk::AccessClient client(settings.client_options());
-    v1::Role role = v1::ROLE_UNSPECIFIED;
-    v1::Role_Parse("ROLE_" + absl::AsciiStrToUpper(create_args->role), &role);
-    auto created = client.CreateToken(role, create_args->scope, create_args->description,
-                                      absl::Hours(24) * create_args->ttl_days);
+    auto created =
+        client.CreateToken(*RoleFromWord(create_args->role), create_args->scope,
+                           create_args->description, absl::Hours(24) * create_args->ttl_days);
     if (!created.ok()) {
       exit_code = ReportError(created.status());
       return;

@@ -11,6 +11,7 @@
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "ahpl/v1/catalogue.grpc.pb.h"
 #include "ahpl/v1/classification.grpc.pb.h"
+#include "core/roles.h"
 #include "services/common/rpc_name.h"
 
 namespace ahpl::access {
@@ -85,12 +86,6 @@ const MethodPolicy* PolicyFor(absl::string_view method) {
   }();
   auto it = by_method->find(method);
   return it == by_method->end() ? nullptr : it->second;
-}
-
-std::string RoleWord(v1::Role role) {
-  absl::string_view name = v1::Role_Name(role);
-  absl::ConsumePrefix(&name, "ROLE_");
-  return absl::AsciiStrToLower(name);
 }
 
 absl::Status CheckRole(v1::Role role, absl::string_view method) {

@@ -32,9 +32,6 @@ const MethodPolicy* PolicyFor(absl::string_view method);
 // for a method the policy does not name (closed by default).
 absl::Status CheckRole(v1::Role role, absl::string_view method);
 
-// "trust", "region", ... for messages.
-std::string RoleWord(v1::Role role);
-
 }  // namespace ahpl::access
 
 #endif  // AHPL_SERVICES_ACCESS_ACCESS_POLICY_H_

@@ -107,9 +107,9 @@ absl::StatusOr<Principal> TokenAuthenticator::Decide(const TokenRecord* known,
 
 std::optional<absl::StatusOr<Principal>> TokenAuthenticator::FromMemory(const std::string& hash,
                                                                         absl::string_view method,
-                                                                        uint64_t* generation) {
+                                                                        Generations* seen) {
   absl::ReaderMutexLock lock(&mu_);
-  if (generation != nullptr) *generation = generation_;
+  if (seen != nullptr) *seen = generations_;
   if (!listening_.load()) return std::nullopt;
   auto it = cache_.find(hash);
   if (it != cache_.end()) return Decide(&it->second, method);
@@ -136,8 +136,8 @@ absl::StatusOr<Principal> TokenAuthenticator::Authorize(const grpc::ServerContex
   auto secret = SecretFromAuthorization(AuthorizationHeader(context));
   if (!secret.ok()) return secret.status();
   const std::string hash = HashTokenSecret(*secret);
-  uint64_t generation = 0;
-  if (auto known = FromMemory(hash, method, &generation)) return *std::move(known);
+  Generations seen;
+  if (auto known = FromMemory(hash, method, &seen)) return *std::move(known);
 
   // A lookup is paid for from the caller's budget up front (so concurrent
   // calls cannot overdraw it) and refunded unless it finds nothing.
@@ -159,29 +159,47 @@ absl::StatusOr<Principal> TokenAuthenticator::Authorize(const grpc::ServerContex
   }
   if (listening_.load()) {
     absl::MutexLock lock(&mu_);
-    // A revocation, creation or reconnection since the lookup may have made
-    // it stale.
-    if (generation_ == generation) {
-      if (found->has_value()) {
+    // Unless a revocation of this token (or a reconnection) since the
+    // lookup made a found token stale, or the creation of a token with this
+    // secret made "unknown" stale.
+    if (found->has_value()) {
+      if (!recent_revocations_.AnySince(seen.revocations, (*found)->principal.token_id)) {
         if (cache_.size() >= kMaxCached) cache_.clear();
         cache_.emplace(hash, **found);
-      } else {
-        failures_.Add(hash, absl::Now());
       }
+    } else if (!recent_creations_.AnySince(seen.creations, hash)) {
+      failures_.Add(hash, absl::Now());
     }
   }
   return Decide(found->has_value() ? &**found : nullptr, method);
 }
 
+template <typename Key>
+void TokenAuthenticator::RecentEvents<Key>::Add(uint64_t seq, std::optional<Key> key) {
+  events_.emplace_back(seq, std::move(key));
+  if (events_.size() > kWindow) events_.pop_front();
+}
+
+template <typename Key>
+bool TokenAuthenticator::RecentEvents<Key>::AnySince(uint64_t since, const Key& key) const {
+  if (events_.empty() || events_.back().first <= since) return false;
+  // Events after `since` that fell out of the window may concern `key`.
+  if (events_.front().first > since + 1) return true;
+  for (auto it = events_.rbegin(); it != events_.rend() && it->first > since; ++it) {
+    if (!it->second.has_value() || *it->second == key) return true;
+  }
+  return false;
+}
+
 void TokenAuthenticator::Created(const std::string& hash) {
   absl::MutexLock lock(&mu_);
-  ++generation_;
+  recent_creations_.Add(++generations_.creations, hash);
   failures_.Remove(hash);
 }
 
 void TokenAuthenticator::Forget(int64_t token_id) {
   absl::MutexLock lock(&mu_);
-  ++generation_;
+  recent_revocations_.Add(++generations_.revocations, token_id);
   for (auto it = cache_.begin(); it != cache_.end();) {
     if (it->second.principal.token_id == token_id) {
       cache_.erase(it++);
@@ -193,7 +211,8 @@ void TokenAuthenticator::Forget(int64_t token_id) {
 
 void TokenAuthenticator::ClearCache() {
   absl::MutexLock lock(&mu_);
-  ++generation_;
+  recent_revocations_.Add(++generations_.revocations, std::nullopt);
+  recent_creations_.Add(++generations_.creations, std::nullopt);
   cache_.clear();
   failures_.Clear();
 }

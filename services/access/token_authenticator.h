@@ -12,9 +12,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -63,11 +66,34 @@ class TokenAuthenticator final : public Authorizer {
   uint64_t database_lookups() const { return lookups_.load(); }
 
  private:
+  // Counts of the events that can make a lookup's answer stale before it is
+  // kept: a token found may be kept unless it was revoked (or the cache
+  // cleared) in between; a secret found unknown, unless a token with that
+  // secret was created in between.
+  struct Generations {
+    uint64_t revocations = 0;
+    uint64_t creations = 0;
+  };
+  // The last events of one kind, numbered, so that an answer is dropped only
+  // when an event since it concerns the same token (bounded memory; older
+  // than the window counts as concerning it).
+  template <typename Key>
+  class RecentEvents {
+   public:
+    // Records event number `seq` about `key`; nullopt for every key (a reconnection).
+    void Add(uint64_t seq, std::optional<Key> key);
+    // Whether any event after number `since` may concern `key`.
+    bool AnySince(uint64_t since, const Key& key) const;
+
+   private:
+    static constexpr size_t kWindow = 1024;
+    std::deque<std::pair<uint64_t, std::optional<Key>>> events_;
+  };
+
   static absl::StatusOr<Principal> Decide(const TokenRecord* known, absl::string_view method);
   // Memory only: the answer for `hash` if known, else nullopt.
   std::optional<absl::StatusOr<Principal>> FromMemory(const std::string& hash,
-                                                      absl::string_view method,
-                                                      uint64_t* generation)
+                                                      absl::string_view method, Generations* seen)
       ABSL_LOCKS_EXCLUDED(mu_);
   // A token with secret hash `hash` was created (somewhere).
   void Created(const std::string& hash) ABSL_LOCKS_EXCLUDED(mu_);
@@ -82,7 +108,9 @@ class TokenAuthenticator final : public Authorizer {
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, TokenRecord> cache_ ABSL_GUARDED_BY(mu_);
   RecentFailures failures_ ABSL_GUARDED_BY(mu_);
-  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  Generations generations_ ABSL_GUARDED_BY(mu_);
+  RecentEvents<int64_t> recent_revocations_ ABSL_GUARDED_BY(mu_);
+  RecentEvents<std::string> recent_creations_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> listening_{false};
 
   absl::Mutex peers_mu_;

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "core/files.h"
+#include "core/roles.h"
 #include "services/common/log.h"
 #include "services/common/service_host.h"
 #include "services/server/hosted_services.h"
@@ -72,12 +74,9 @@ std::string SecretFromFile(const std::string& path) {
 // --create_token: make one token as "bootstrap" and print its secret.
 int CreateToken(const std::string& database_url) {
   ahpl::v1::CreateTokenRequest request;
-  const std::string role = "ROLE_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_create_token));
-  ahpl::v1::Role parsed;
-  if (!ahpl::v1::Role_Parse(role, &parsed) || parsed == ahpl::v1::ROLE_UNSPECIFIED) {
-    Fail("--create_token: the role is one of admin, national, region, trust, classifier");
-  }
-  request.set_role(parsed);
+  const std::optional<ahpl::v1::Role> role = ahpl::RoleFromWord(absl::GetFlag(FLAGS_create_token));
+  if (!role.has_value()) Fail("--create_token: the role is one of " + ahpl::RoleWords());
+  request.set_role(*role);
   request.set_scope(absl::GetFlag(FLAGS_token_scope));
   request.set_description(absl::GetFlag(FLAGS_token_description));
   const int days = absl::GetFlag(FLAGS_token_ttl_days);
