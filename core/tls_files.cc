@@ -21,9 +21,11 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ClientTlsCredentials(
         "a client certificate needs both its certificate file and its key file");
   }
   grpc::SslCredentialsOptions ssl;
-  auto ca = ReadPemFile(ca_file);
-  if (!ca.ok()) return ca.status();
-  ssl.pem_root_certs = *std::move(ca);
+  if (!ca_file.empty()) {
+    auto ca = ReadPemFile(ca_file);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *std::move(ca);
+  }
   if (!cert_file.empty()) {
     auto cert = ReadPemFile(cert_file);
     if (!cert.ok()) return cert.status();

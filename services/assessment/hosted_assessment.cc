@@ -51,8 +51,7 @@ ServiceFactory AssessmentServiceFactory() {
           ASSIGN_OR_RETURN(auto credentials,
                            ChannelCredentialsFor(remote.target, remote.ca_file, remote.cert_file,
                                                  remote.key_file, remote.insecure));
-          LogInfo("assessment classifies submissions over gRPC at ", remote.target,
-                  remote.ca_file.empty() ? "" : " (TLS)");
+          LogInfo("assessment classifies submissions over gRPC at ", remote.target);
           classifier = std::make_unique<RemoteClassifier>(remote.target, remote.token,
                                                           std::move(credentials));
         } else {

@@ -44,12 +44,17 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     absl::string_view target, const std::string& ca_file, const std::string& cert_file,
     const std::string& key_file, bool allow_insecure) {
-  if (ca_file.empty()) {
-    if (!IsLoopbackAddress(target) && !allow_insecure) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "refusing to call ", target, " without TLS: give the CA that signed its certificate"));
-    }
-    return grpc::InsecureChannelCredentials();
+  // The server's own certificate is presented when TLS is used; it does not
+  // by itself ask for TLS (a loopback target may be plaintext).
+  switch (ChooseChannelSecurity(target, /*credentials_given=*/!ca_file.empty(), allow_insecure)) {
+    case ChannelSecurity::kPlaintextInsecure:
+      LogWarning("calling ", target, " in plaintext (--insecure): the token travels unencrypted");
+      [[fallthrough]];
+    case ChannelSecurity::kPlaintextLoopback:
+      return grpc::InsecureChannelCredentials();
+    case ChannelSecurity::kGivenCredentials:
+    case ChannelSecurity::kTlsSystemRoots:
+      break;
   }
   return ClientTlsCredentials(ca_file, cert_file, key_file);
 }

@@ -30,12 +30,12 @@ struct TransportOptions {
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     absl::string_view address, const TransportOptions& options);
 
-// How a server calls another ahpl server: TLS trusting `ca_file`, presenting
-// `cert_file` and `key_file` when given (mutual TLS); plaintext when
-// `ca_file` is empty, which is refused beyond loopback (bearer tokens travel
-// with every call) unless `allow_insecure`.
-// (ReadPemFile and ClientTlsCredentials are in core/tls_files.h,
-// IsLoopbackAddress in core/channel_security.h.)
+// How a server calls another ahpl server, by the rule the SDK follows
+// (ChooseChannelSecurity): TLS trusting `ca_file`, or the system's CAs when it
+// is empty, presenting `cert_file` and `key_file` when given (mutual TLS);
+// plaintext only to a loopback target without a CA, or when `allow_insecure` (bearer tokens then
+// travel in the clear, which the server logs as a warning). (ReadPemFile and ClientTlsCredentials
+// are in core/tls_files.h, IsLoopbackAddress in core/channel_security.h.)
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     absl::string_view target, const std::string& ca_file, const std::string& cert_file,
     const std::string& key_file, bool allow_insecure);

@@ -159,15 +159,31 @@ TEST(SdkTransportTest, EncryptedBeyondLoopbackUnlessInsecure) {
       << "TLS with the system's CAs by default: the handshake with a plaintext server fails";
   options.insecure = true;
   EXPECT_TRUE(sdk::CatalogueClient(options).ListRegions().ok()) << "plaintext when asked for";
+
+  // A server calling another (assessment calling classification) follows the
+  // same rule.
+  auto connects = [&](bool allow_insecure) {
+    auto credentials = ChannelCredentialsFor(options.target, "", "", "", allow_insecure);
+    EXPECT_TRUE(credentials.ok()) << credentials.status();
+    if (!credentials.ok()) return false;
+    auto channel = grpc::CreateChannel(options.target, *credentials);
+    return channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  };
+  EXPECT_FALSE(connects(false)) << "TLS by default: no handshake with a plaintext server";
+  EXPECT_TRUE(connects(true));
 }
 
-TEST(TransportTest, ServerToServerCallsNeedTlsBeyondLoopback) {
+TEST(TransportTest, ServerToServerCredentialsAreCheckedBeforeUse) {
   EXPECT_TRUE(ChannelCredentialsFor("127.0.0.1:5", "", "", "", false).ok());
-  EXPECT_EQ(ChannelCredentialsFor("10.0.0.5:5", "", "", "", false).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(ChannelCredentialsFor("10.0.0.5:5", "", "", "", false).ok())
+      << "beyond loopback without a CA: TLS trusting the system's CAs";
   EXPECT_TRUE(ChannelCredentialsFor("10.0.0.5:5", "", "", "", true).ok());
   EXPECT_EQ(ChannelCredentialsFor("10.0.0.5:5", "/nowhere/ca.pem", "", "", false).status().code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ChannelCredentialsFor("10.0.0.5:5", "", Certs()("client.pem"), "", false).status().code(),
+      absl::StatusCode::kInvalidArgument)
+      << "a client certificate without its key";
 }
 
 TEST(TransportProcessTest, ServerRefusesPlaintextBeyondLoopback) {
