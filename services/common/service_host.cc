@@ -33,6 +33,15 @@ int ChannelArgMillis(absl::Duration d) {
   return static_cast<int>(absl::ToInt64Milliseconds(d));
 }
 
+// Whether gRPC listens itself: on unix: sockets; the acceptor takes TCP.
+bool GrpcListens(const std::string& address) { return absl::StartsWith(address, "unix:"); }
+
+}  // namespace
+
+void PrepareServingProcess() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
 void RaiseOpenFileLimit() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
@@ -49,16 +58,6 @@ void RaiseOpenFileLimit() {
   }
   LogInfo("open-file limit ", limit.rlim_cur == RLIM_INFINITY ? std::string("unlimited")
                                                               : std::to_string(limit.rlim_cur));
-}
-
-// Whether gRPC listens itself: on unix: sockets; the acceptor takes TCP.
-bool GrpcListens(const std::string& address) { return absl::StartsWith(address, "unix:"); }
-
-}  // namespace
-
-void PrepareServingProcess() {
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  RaiseOpenFileLimit();
 }
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(

@@ -116,10 +116,13 @@ struct HostOptions {
 // Process-wide settings for a process that serves calls (ahpl-server, and
 // benchmarks hosting a server in process): switches off Abseil's mutex
 // deadlock detection, a debugging aid left on in Debian's build that costs
-// gRPC, which locks on every call, about half its call rate; and raises the
-// open-file limit (RLIMIT_NOFILE) to its hard limit, logging it, since each
-// client connection holds a descriptor. Call first.
+// gRPC, which locks on every call, about half its call rate. Call first.
 void PrepareServingProcess();
+
+// Raises the process's open-file limit (RLIMIT_NOFILE) to its hard limit and
+// logs the limit in force: each client connection holds a descriptor. For a
+// process about to serve (ahpl-server calls it just before starting).
+void RaiseOpenFileLimit();
 
 class ServiceHost {
  public:

@@ -204,6 +204,7 @@ int main(int argc, char** argv) {
   std::string names;
   for (const auto& s : *services) absl::StrAppend(&names, names.empty() ? "" : ", ", s.name);
 
+  ahpl::RaiseOpenFileLimit();
   auto host = ahpl::ServiceHost::Start(std::move(options), std::move(*services));
   if (!host.ok()) Fail(std::string(host.status().message()));
   ahpl::LogInfo("ahpl-server listening on port ", (*host)->port(), " with ", names);
