@@ -1,12 +1,19 @@
 #include "services/common/service_host.h"
 
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <chrono>
+#include <climits>
+#include <cstring>
+#include <string>
 #include <utility>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <pqxx/pqxx>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/status_macros.h"
@@ -16,8 +23,41 @@
 
 namespace ahpl {
 
+namespace {
+
+// `d` in whole milliseconds for a channel argument: INT_MAX (gRPC's "no
+// limit") when infinite or too long, 0 when negative.
+int ChannelArgMillis(absl::Duration d) {
+  if (d >= absl::Milliseconds(INT_MAX)) return INT_MAX;
+  if (d < absl::ZeroDuration()) return 0;
+  return static_cast<int>(absl::ToInt64Milliseconds(d));
+}
+
+// Whether gRPC listens itself: on unix: sockets; the acceptor takes TCP.
+bool GrpcListens(const std::string& address) { return absl::StartsWith(address, "unix:"); }
+
+}  // namespace
+
 void PrepareServingProcess() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    LogWarning("cannot read the open-file limit: ", std::strerror(errno));
+    return;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    const rlim_t was = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+      LogWarning("cannot raise the open-file limit from ", was, ": ", std::strerror(errno));
+      return;
+    }
+  }
+  LogInfo("open-file limit ", limit.rlim_cur == RLIM_INFINITY ? std::string("unlimited")
+                                                              : std::to_string(limit.rlim_cur));
 }
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
@@ -56,10 +96,35 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(opts.listen_address, credentials, &host->port_);
+  if (GrpcListens(opts.listen_address)) {
+    builder.AddListeningPort(opts.listen_address, credentials, &host->port_);
+  } else {
+    // Our own accept loop (gRPC 1.51's stops for good on EMFILE); gRPC
+    // serves the connections it hands over with `credentials`.
+    ASSIGN_OR_RETURN(host->acceptor_,
+                     ConnectionAcceptor::Listen(opts.listen_address, opts.connections.limits));
+    host->port_ = host->acceptor_->port();
+    host->handoff_ = builder.experimental().AddExternalConnectionAcceptor(
+        grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD, credentials);
+  }
   builder.SetMaxReceiveMessageSize(opts.max_message_bytes);
   builder.SetMaxSendMessageSize(opts.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, opts.max_concurrent_streams);
+  const ConnectionOptions& connections = opts.connections;
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             ChannelArgMillis(connections.max_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ChannelArgMillis(connections.max_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             ChannelArgMillis(connections.max_age_grace));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             ChannelArgMillis(connections.handshake_timeout));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             ChannelArgMillis(connections.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             ChannelArgMillis(connections.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             ChannelArgMillis(connections.min_client_ping_interval));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, connections.max_ping_strikes);
   for (auto& factory : services) {
     auto service = factory.create(context);
     if (!service.ok()) {
@@ -74,12 +139,24 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen_address));
   }
+  if (host->acceptor_ != nullptr) {
+    host->acceptor_->Start([handoff = host->handoff_.get()](int listener_fd, int fd) {
+      grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters connection;
+      connection.listener_fd = listener_fd;
+      connection.fd = fd;
+      handoff->HandleNewConnection(&connection);
+    });
+  }
   host->SetServing(true);
   host->health_thread_ = std::thread([h = host.get()] { h->MonitorHealth(); });
   return host;
 }
 
 ServiceHost::~ServiceHost() { Shutdown(); }
+
+AcceptorCounts ServiceHost::connection_counts() const {
+  return acceptor_ != nullptr ? acceptor_->counts() : AcceptorCounts{};
+}
 
 absl::Status ServiceHost::Reload() {
   absl::Status first;
@@ -142,6 +219,9 @@ void ServiceHost::Shutdown() {
     stopping_ = true;
   }
   if (health_thread_.joinable()) health_thread_.join();
+  // No connection may be handed to a server shutting down (gRPC would
+  // neither serve nor close it).
+  if (acceptor_ != nullptr) acceptor_->Stop();
   if (server_ != nullptr) {
     if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
     server_->Shutdown(std::chrono::system_clock::now() +
@@ -151,6 +231,7 @@ void ServiceHost::Shutdown() {
   workers_.reset();
   services_.clear();
   server_.reset();
+  acceptor_.reset();
 }
 
 }  // namespace ahpl

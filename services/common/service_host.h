@@ -13,12 +13,14 @@
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/server_builder.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/access.h"
+#include "services/common/connection_acceptor.h"
 #include "services/common/embedded_file.h"
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
@@ -59,6 +61,33 @@ struct ServiceFactory {
   std::function<absl::StatusOr<std::unique_ptr<HostedService>>(ServiceContext&)> create;
 };
 
+// How many client connections the server holds and for how long; see
+// docs/operations.md#connections. Durations are rounded down to
+// milliseconds; absl::InfiniteDuration() means no limit.
+struct ConnectionOptions {
+  // Client connections open at once, and file descriptors kept free below
+  // the open-file limit; beyond either a connection is closed as accepted.
+  AcceptorLimits limits;
+  // A connection with no call in progress this long is closed (GOAWAY).
+  absl::Duration max_idle = absl::Minutes(5);
+  // Any connection is told to go away after about this long (gRPC adds
+  // +-10% jitter); calls in flight then have max_age_grace to finish.
+  absl::Duration max_age = absl::Hours(2);
+  absl::Duration max_age_grace = absl::Minutes(5);
+  // A connection must finish its TLS handshake and send its HTTP/2 settings
+  // within this (gRPC's own default is 120 s).
+  absl::Duration handshake_timeout = absl::Seconds(20);
+  // The server pings a connection with calls in flight after this long
+  // without traffic, and closes it when the ping is not answered within
+  // keepalive_timeout (a vanished client).
+  absl::Duration keepalive_time = absl::Minutes(2);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  // Clients may ping at most this often without sending data; a client
+  // pinging more often max_ping_strikes times is sent GOAWAY.
+  absl::Duration min_client_ping_interval = absl::Minutes(1);
+  int max_ping_strikes = 2;
+};
+
 struct HostOptions {
   std::string listen_address = "127.0.0.1:50051";
   // TLS (and mutual TLS); plaintext only on loopback unless allowed.
@@ -72,6 +101,8 @@ struct HostOptions {
   int max_message_bytes = 8 << 20;
   // Streams one client connection may have open at once.
   int max_concurrent_streams = 100;
+  // Connection count, idle time, age and keepalive.
+  ConnectionOptions connections;
   // SQL migrations applied before serving.
   std::vector<EmbeddedFile> migrations;
   // Makes the authorizer every service checks callers with (required).
@@ -87,6 +118,11 @@ struct HostOptions {
 // deadlock detection, a debugging aid left on in Debian's build that costs
 // gRPC, which locks on every call, about half its call rate. Call first.
 void PrepareServingProcess();
+
+// Raises the process's open-file limit (RLIMIT_NOFILE) to its hard limit and
+// logs the limit in force: each client connection holds a descriptor. For a
+// process about to serve (ahpl-server calls it just before starting).
+void RaiseOpenFileLimit();
 
 class ServiceHost {
  public:
@@ -105,6 +141,9 @@ class ServiceHost {
   // Stops accepting calls, lets calls in flight finish within the grace
   // period, then cancels the rest. Idempotent.
   void Shutdown() ABSL_LOCKS_EXCLUDED(mu_);
+  // What the accept loop did so far (all zero on a unix: address, which
+  // gRPC listens on itself).
+  AcceptorCounts connection_counts() const;
   // Whether the last health probe reached the database.
   bool serving() const { return serving_.load(); }
   // Asks every hosted service to reload; the first error, if any.
@@ -126,6 +165,10 @@ class ServiceHost {
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<PageTokenCodec> page_tokens_;
   std::vector<std::unique_ptr<HostedService>> services_;
+  // Accepts client connections and hands them to server_ through
+  // handoff_; stopped before server_ shuts down.
+  std::unique_ptr<ConnectionAcceptor> acceptor_;
+  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> handoff_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> serving_{false};

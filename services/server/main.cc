@@ -44,6 +44,29 @@ ABSL_FLAG(int, pool_size, 8, "database connections (and workers) shared by all s
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "on SIGTERM/SIGINT, how long calls in flight may take to finish");
 ABSL_FLAG(bool, verbose, false, "log debug messages");
+ABSL_FLAG(int, max_connections, 4096,
+          "client connections open at once; more are closed as they are accepted");
+ABSL_FLAG(int, fd_reserve, 64,
+          "file descriptors kept free below the open-file limit for the server's own use; "
+          "connections that would use them are closed as they are accepted");
+ABSL_FLAG(int, max_connection_idle_seconds, 300,
+          "close a client connection with no call in progress for this long (0: never)");
+ABSL_FLAG(int, max_connection_age_seconds, 7200,
+          "tell any client connection to go away after about this long (0: never)");
+ABSL_FLAG(int, max_connection_age_grace_seconds, 300,
+          "after --max_connection_age_seconds, how long calls in flight may take to finish");
+ABSL_FLAG(int, handshake_timeout_seconds, 20,
+          "close a connection that has not finished its TLS and HTTP/2 handshake in this time");
+ABSL_FLAG(int, keepalive_seconds, 120,
+          "ping a client connection with calls in flight after this long without traffic "
+          "(0: never)");
+ABSL_FLAG(int, keepalive_timeout_seconds, 20,
+          "close a connection whose keepalive ping is not answered within this time");
+ABSL_FLAG(int, min_client_ping_interval_seconds, 60,
+          "clients may ping at most this often without sending data");
+ABSL_FLAG(int, max_ping_strikes, 2,
+          "pings more often than --min_client_ping_interval_seconds tolerated before GOAWAY "
+          "(0: any number)");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain to serve TLS with");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "",
@@ -63,6 +86,39 @@ std::string FlagOrEnv(const std::string& flag, const char* env, const char* fall
 [[noreturn]] void Fail(const std::string& message) {
   std::fprintf(stderr, "ahpl-server: %s\n", message.c_str());
   std::exit(1);
+}
+
+// The value of a flag in seconds that must not be negative; 0 is
+// "no limit" where `zero_is_unlimited`.
+absl::Duration FlagSeconds(const absl::Flag<int>& flag, const char* name, bool zero_is_unlimited) {
+  const int seconds = absl::GetFlag(flag);
+  if (seconds < 0) Fail(absl::StrCat("--", name, " must not be negative"));
+  if (seconds == 0 && zero_is_unlimited) return absl::InfiniteDuration();
+  return absl::Seconds(seconds);
+}
+
+ahpl::ConnectionOptions ConnectionFlags() {
+  ahpl::ConnectionOptions c;
+  c.limits.max_connections = absl::GetFlag(FLAGS_max_connections);
+  if (c.limits.max_connections < 1) Fail("--max_connections must be at least 1");
+  c.limits.fd_reserve = absl::GetFlag(FLAGS_fd_reserve);
+  if (c.limits.fd_reserve < 0) Fail("--fd_reserve must not be negative");
+  c.max_idle = FlagSeconds(FLAGS_max_connection_idle_seconds, "max_connection_idle_seconds", true);
+  c.max_age = FlagSeconds(FLAGS_max_connection_age_seconds, "max_connection_age_seconds", true);
+  c.max_age_grace = FlagSeconds(FLAGS_max_connection_age_grace_seconds,
+                                "max_connection_age_grace_seconds", false);
+  c.handshake_timeout =
+      FlagSeconds(FLAGS_handshake_timeout_seconds, "handshake_timeout_seconds", false);
+  if (c.handshake_timeout == absl::ZeroDuration())
+    Fail("--handshake_timeout_seconds must be positive");
+  c.keepalive_time = FlagSeconds(FLAGS_keepalive_seconds, "keepalive_seconds", true);
+  c.keepalive_timeout =
+      FlagSeconds(FLAGS_keepalive_timeout_seconds, "keepalive_timeout_seconds", false);
+  c.min_client_ping_interval = FlagSeconds(FLAGS_min_client_ping_interval_seconds,
+                                           "min_client_ping_interval_seconds", false);
+  c.max_ping_strikes = absl::GetFlag(FLAGS_max_ping_strikes);
+  if (c.max_ping_strikes < 0) Fail("--max_ping_strikes must not be negative");
+  return c;
 }
 
 std::string SecretFromFile(const std::string& path) {
@@ -127,6 +183,7 @@ int main(int argc, char** argv) {
   const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   if (grace < 0) Fail("--shutdown_grace_seconds must not be negative");
   options.shutdown_grace = absl::Seconds(grace);
+  options.connections = ConnectionFlags();
   if (!absl::GetFlag(FLAGS_classification_target).empty()) {
     ahpl::RemoteClassificationSettings& remote = options.settings.assessment.classification;
     remote.target = absl::GetFlag(FLAGS_classification_target);
@@ -146,6 +203,7 @@ int main(int argc, char** argv) {
   std::string names;
   for (const auto& s : *services) absl::StrAppend(&names, names.empty() ? "" : ", ", s.name);
 
+  ahpl::RaiseOpenFileLimit();
   auto host = ahpl::ServiceHost::Start(std::move(options), std::move(*services));
   if (!host.ok()) Fail(std::string(host.status().message()));
   ahpl::LogInfo("ahpl-server listening on port ", (*host)->port(), " with ", names);

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +101,34 @@ TEST(ServerProcessTest, UnreachableDatabaseExitsWithOneClearLine) {
   EXPECT_EQ(p.Wait(std::chrono::seconds(20)), 1);
   const std::string err = p.Stderr();
   EXPECT_NE(err.find("ahpl-server: cannot connect to the database"), std::string::npos) << err;
+}
+
+TEST(ServerProcessTest, RaisesItsOpenFileLimitToTheHardLimit) {
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  if (saved.rlim_max == RLIM_INFINITY || saved.rlim_max <= 256) {
+    GTEST_SKIP() << "no finite hard limit above 256 to raise to";
+  }
+  rlimit lowered = saved;
+  lowered.rlim_cur = 256;  // inherited by the server
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  ServerProcess p({"--database_url=postgresql://postgres@127.0.0.1:1/none?connect_timeout=2",
+                   "--listen=127.0.0.1:0"});
+  setrlimit(RLIMIT_NOFILE, &saved);
+  EXPECT_EQ(p.Wait(std::chrono::seconds(20)), 1);
+  const std::string err = p.Stderr();
+  EXPECT_NE(err.find("open-file limit " + std::to_string(saved.rlim_max)), std::string::npos)
+      << err;
+}
+
+TEST(ServerProcessTest, BadConnectionLimitsAreRefused) {
+  for (const std::string flag : {"--max_connections=0", "--max_connection_idle_seconds=-1",
+                                 "--handshake_timeout_seconds=0", "--max_ping_strikes=-2"}) {
+    ServerProcess p({"--database_url=postgresql://postgres@127.0.0.1:1/x", flag});
+    EXPECT_EQ(p.Wait(std::chrono::seconds(10)), 1) << flag;
+    const std::string name = flag.substr(0, flag.find('='));
+    EXPECT_NE(p.Stderr().find("ahpl-server: " + name), std::string::npos) << p.Stderr();
+  }
 }
 
 TEST(ServerProcessTest, MissingDatabaseUrlIsExplained) {
