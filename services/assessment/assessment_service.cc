@@ -48,10 +48,10 @@ absl::StatusOr<OwnedVersion> AssessmentService::ReadVisible(const Principal& cal
                                           " visible to this token"));
 }
 
-grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::CreateReturn(const UnaryCall& context,
                                                           const v1::CreateReturnRequest* request,
                                                           v1::CreateReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          RETURN_IF_ERROR(CheckRequestId(request->request_id()));
                          ASSIGN_OR_RETURN(
@@ -63,11 +63,11 @@ grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerCo
                        });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(const UnaryCall& context,
                                                           const v1::UpdateReturnRequest* request,
                                                           v1::UpdateReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, UpdateReturn), workers_,
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, UpdateReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         const auto& ret = request->assessment_return();
@@ -80,11 +80,11 @@ grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerCo
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(const UnaryCall& context,
                                                           const v1::SubmitReturnRequest* request,
                                                           v1::SubmitReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, SubmitReturn), workers_,
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, SubmitReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         ASSIGN_OR_RETURN(
@@ -96,10 +96,10 @@ grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerCo
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::AmendReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::AmendReturn(const UnaryCall& context,
                                                          const v1::AmendReturnRequest* request,
                                                          v1::AmendReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          RETURN_IF_ERROR(CheckRequestId(request->request_id()));
                          const auto& ret = request->assessment_return();
@@ -113,10 +113,9 @@ grpc::ServerUnaryReactor* AssessmentService::AmendReturn(grpc::CallbackServerCon
                        });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
-    grpc::CallbackServerContext* context, const v1::WithdrawReturnRequest* request,
+grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(const UnaryCall& context, const v1::WithdrawReturnRequest* request,
     v1::WithdrawReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          RETURN_IF_ERROR(CheckRequestId(request->request_id()));
                          ASSIGN_OR_RETURN(
@@ -129,15 +128,18 @@ grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
                        });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::GetReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::GetReturn(const UnaryCall& context,
                                                        const v1::GetReturnRequest* request,
                                                        v1::GetReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          FieldViolations v;
                          const std::string id = ReturnIdFromName(request->name(), "name", v);
-                         if (request->version() < 0)
+                         if (request->version() < 0) {
                            v.Add("version", "must not be negative (0 for the latest)");
+                         } else if (request->version() > kMaxReturnVersion) {
+                           v.Add("version", absl::StrCat("must be at most ", kMaxReturnVersion));
+                         }
                          RETURN_IF_ERROR(v.ToStatus("invalid request"));
                          ASSIGN_OR_RETURN(OwnedVersion found,
                                           ReadVisible(caller, id, request->version()));
@@ -146,11 +148,10 @@ grpc::ServerUnaryReactor* AssessmentService::GetReturn(grpc::CallbackServerConte
                        });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
-    grpc::CallbackServerContext* context, const v1::ListReturnVersionsRequest* request,
+grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(const UnaryCall& context, const v1::ListReturnVersionsRequest* request,
     v1::ListReturnVersionsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, ListReturnVersions), workers_,
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturnVersions), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
         const std::string id = ReturnIdFromName(request->name(), "name", v);
@@ -172,11 +173,11 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::ListReturns(const UnaryCall& context,
                                                          const v1::ListReturnsRequest* request,
                                                          v1::ListReturnsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, ListReturns), workers_,
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturns), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         ASSIGN_OR_RETURN(ReturnQuery query, QueryFromFilter(request->filter()));
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
@@ -198,8 +199,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
       });
 }
 
-grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse>*
-AssessmentService::ImportReturns(grpc::CallbackServerContext* context) {
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AssessmentService::ImportReturns(grpc::CallbackServerContext* context) {
   return new ImportReactor(store_, writer_, workers_, context, authorizer_);
 }
 
@@ -208,11 +208,10 @@ grpc::ServerWriteReactor<v1::ExportReturnsResponse>* AssessmentService::ExportRe
   return new ExportReactor(store_, workers_, context, authorizer_, request->filter());
 }
 
-grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
-    grpc::CallbackServerContext* context, const v1::SummarizeReturnsRequest* request,
+grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(const UnaryCall& context, const v1::SummarizeReturnsRequest* request,
     v1::SummarizeReturnsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, SummarizeReturns), workers_,
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, SummarizeReturns), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
         if (!IsCycle(request->cycle())) v.Add("cycle", kCycleRule);
@@ -240,10 +239,9 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
-    grpc::CallbackServerContext* context, const v1::BenchmarkReturnRequest* request,
+grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(const UnaryCall& context, const v1::BenchmarkReturnRequest* request,
     v1::BenchmarkReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          FieldViolations v;
                          const std::string id = ReturnIdFromName(request->name(), "name", v);
