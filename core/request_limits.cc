@@ -73,8 +73,8 @@ void Check(const Message& message, const std::string& path, FieldViolations& v) 
       std::string scratch;
       const std::string& value = reflection.GetStringReference(message, field, &scratch);
       if (value.size() > MaxStringBytes(*field)) {
-        v.Add(field_path, absl::StrCat("at most ", MaxStringBytes(*field), " bytes (",
-                                       value.size(), " given)"));
+        v.Add(field_path, absl::StrCat("at most ", MaxStringBytes(*field), " bytes (", value.size(),
+                                       " given)"));
       }
     }
   }
@@ -83,8 +83,7 @@ void Check(const Message& message, const std::string& path, FieldViolations& v) 
 }  // namespace
 
 size_t MaxStringBytes(const FieldDescriptor& field) {
-  return Lookup(field, std::begin(kStringExceptions), std::end(kStringExceptions),
-                kMaxStringBytes);
+  return Lookup(field, std::begin(kStringExceptions), std::end(kStringExceptions), kMaxStringBytes);
 }
 
 size_t MaxRepeatedEntries(const FieldDescriptor& field) {

@@ -17,8 +17,8 @@ namespace {
 
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
-using google::protobuf::io::CodedInputStream;
 using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedInputStream;
 
 class WireWalker {
  public:
@@ -54,10 +54,9 @@ class WireWalker {
       if (wire_type == WireFormatLite::WIRETYPE_END_GROUP) return Malformed(path);
       const FieldDescriptor* field = type.FindFieldByNumber(number);
       const bool delimited = wire_type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
-      const bool walked =
-          field != nullptr && delimited &&
-          (field->type() == FieldDescriptor::TYPE_STRING ||
-           field->type() == FieldDescriptor::TYPE_MESSAGE);
+      const bool walked = field != nullptr && delimited &&
+                          (field->type() == FieldDescriptor::TYPE_STRING ||
+                           field->type() == FieldDescriptor::TYPE_MESSAGE);
       if (!walked) {
         if (!WireFormatLite::SkipField(&input_, tag)) return Malformed(path);
         continue;

@@ -184,9 +184,9 @@ absl::StatusOr<ImportReport> AssessmentClient::Import(
     }
   }
   if (report.results.size() != items.size()) {
-    return absl::InternalError(absl::StrCat(
-        "import incomplete: ", report.results.size(), " of ", items.size(),
-        " items answered; resend the rest with the same request ids"));
+    return absl::InternalError(
+        absl::StrCat("import incomplete: ", report.results.size(), " of ", items.size(),
+                     " items answered; resend the rest with the same request ids"));
   }
   report.accepted = state.accepted;
   report.rejected = state.rejected;

@@ -117,7 +117,8 @@ AccessService::AccessService(AccessStore& store, Authorizer& authorizer, WorkerP
 grpc::ServerUnaryReactor* AccessService::CreateToken(const UnaryCall& context,
                                                      const v1::CreateTokenRequest* request,
                                                      v1::CreateTokenResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AccessService, CreateToken), workers_,
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AccessService, CreateToken),
+                       workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          ASSIGN_OR_RETURN(*response, access::CreateToken(store_, *request, caller));
                          return absl::OkStatus();
@@ -152,14 +153,14 @@ grpc::ServerUnaryReactor* AccessService::ListTokens(const UnaryCall& context,
 grpc::ServerUnaryReactor* AccessService::RevokeToken(const UnaryCall& context,
                                                      const v1::RevokeTokenRequest* request,
                                                      v1::RevokeTokenResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AccessService, RevokeToken), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         ASSIGN_OR_RETURN(int64_t id, TokenIdFromName(request->name(), "name"));
-                         ASSIGN_OR_RETURN(*response->mutable_token(),
-                                          store_.RevokeToken(id, caller));
-                         authorizer_.Forget(id);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      context, *request, authorizer_, AHPL_RPC(AccessService, RevokeToken), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        ASSIGN_OR_RETURN(int64_t id, TokenIdFromName(request->name(), "name"));
+        ASSIGN_OR_RETURN(*response->mutable_token(), store_.RevokeToken(id, caller));
+        authorizer_.Forget(id);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AccessService::ListAuditEvents(const UnaryCall& context,

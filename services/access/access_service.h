@@ -4,14 +4,18 @@
 
 #include "ahpl/v1/access.grpc.pb.h"
 #include "services/access/access_store.h"
-#include "services/common/service_host.h"
 #include "services/common/raw_unary.h"
+#include "services/common/service_host.h"
 
 namespace ahpl::access {
 
 // Every method is registered raw, so a request that does not parse is
 // answered with the field at fault (services/common/raw_unary.h).
-using AccessServiceBase = v1::AccessService::WithRawCallbackMethod_CreateToken<v1::AccessService::WithRawCallbackMethod_ListTokens<v1::AccessService::WithRawCallbackMethod_RevokeToken<v1::AccessService::WithRawCallbackMethod_ListAuditEvents<v1::AccessService::WithRawCallbackMethod_GetCaller<v1::AccessService::Service>>>>>;
+using AccessServiceBase = v1::AccessService::WithRawCallbackMethod_CreateToken<
+    v1::AccessService::WithRawCallbackMethod_ListTokens<
+        v1::AccessService::WithRawCallbackMethod_RevokeToken<
+            v1::AccessService::WithRawCallbackMethod_ListAuditEvents<
+                v1::AccessService::WithRawCallbackMethod_GetCaller<v1::AccessService::Service>>>>>;
 
 class AccessService final : public AccessServiceBase {
  public:

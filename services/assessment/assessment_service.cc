@@ -51,16 +51,16 @@ absl::StatusOr<OwnedVersion> AssessmentService::ReadVisible(const Principal& cal
 grpc::ServerUnaryReactor* AssessmentService::CreateReturn(const UnaryCall& context,
                                                           const v1::CreateReturnRequest* request,
                                                           v1::CreateReturnResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-                         ASSIGN_OR_RETURN(
-                             auto written,
-                             writer_.Create(request->request_id(), request->assessment_return(),
-                                            request->submit(), caller, "assessment_return"));
-                         *response->mutable_assessment_return() = std::move(written.ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Create(request->request_id(), request->assessment_return(),
+                                        request->submit(), caller, "assessment_return"));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(const UnaryCall& context,
@@ -99,56 +99,58 @@ grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(const UnaryCall& conte
 grpc::ServerUnaryReactor* AssessmentService::AmendReturn(const UnaryCall& context,
                                                          const v1::AmendReturnRequest* request,
                                                          v1::AmendReturnResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-                         const auto& ret = request->assessment_return();
-                         ASSIGN_OR_RETURN(
-                             auto written,
-                             writer_.Change(ReturnWriter::Change::kAmend, request->request_id(),
-                                            ret.name(), ret.etag(), &ret, request->reason(), caller,
-                                            WithoutRequestId(*request)));
-                         *response->mutable_assessment_return() = std::move(written.ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        const auto& ret = request->assessment_return();
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kAmend, request->request_id(),
+                                        ret.name(), ret.etag(), &ret, request->reason(), caller,
+                                        WithoutRequestId(*request)));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(const UnaryCall& context, const v1::WithdrawReturnRequest* request,
+grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
+    const UnaryCall& context, const v1::WithdrawReturnRequest* request,
     v1::WithdrawReturnResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-                         ASSIGN_OR_RETURN(
-                             auto written,
-                             writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
-                                            request->name(), request->etag(), nullptr,
-                                            request->reason(), caller, WithoutRequestId(*request)));
-                         *response->mutable_assessment_return() = std::move(written.ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
+                                        request->name(), request->etag(), nullptr,
+                                        request->reason(), caller, WithoutRequestId(*request)));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::GetReturn(const UnaryCall& context,
                                                        const v1::GetReturnRequest* request,
                                                        v1::GetReturnResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         FieldViolations v;
-                         const std::string id = ReturnIdFromName(request->name(), "name", v);
-                         if (request->version() < 0) {
-                           v.Add("version", "must not be negative (0 for the latest)");
-                         } else if (request->version() > kMaxReturnVersion) {
-                           v.Add("version", absl::StrCat("must be at most ", kMaxReturnVersion));
-                         }
-                         RETURN_IF_ERROR(v.ToStatus("invalid request"));
-                         ASSIGN_OR_RETURN(OwnedVersion found,
-                                          ReadVisible(caller, id, request->version()));
-                         *response->mutable_assessment_return() = std::move(found.stored->ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        const std::string id = ReturnIdFromName(request->name(), "name", v);
+        if (request->version() < 0) {
+          v.Add("version", "must not be negative (0 for the latest)");
+        } else if (request->version() > kMaxReturnVersion) {
+          v.Add("version", absl::StrCat("must be at most ", kMaxReturnVersion));
+        }
+        RETURN_IF_ERROR(v.ToStatus("invalid request"));
+        ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, request->version()));
+        *response->mutable_assessment_return() = std::move(found.stored->ret);
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(const UnaryCall& context, const v1::ListReturnVersionsRequest* request,
+grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
+    const UnaryCall& context, const v1::ListReturnVersionsRequest* request,
     v1::ListReturnVersionsResponse* response) {
   return RunAuthorized(
       context, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturnVersions), workers_,
@@ -199,7 +201,8 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(const UnaryCall& contex
       });
 }
 
-grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AssessmentService::ImportReturns(grpc::CallbackServerContext* context) {
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AssessmentService::ImportReturns(
+    grpc::CallbackServerContext* context) {
   return new ImportReactor(store_, writer_, workers_, context, authorizer_);
 }
 
@@ -208,7 +211,8 @@ grpc::ServerWriteReactor<v1::ExportReturnsResponse>* AssessmentService::ExportRe
   return new ExportReactor(store_, workers_, context, authorizer_, request->filter());
 }
 
-grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(const UnaryCall& context, const v1::SummarizeReturnsRequest* request,
+grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
+    const UnaryCall& context, const v1::SummarizeReturnsRequest* request,
     v1::SummarizeReturnsResponse* response) {
   return RunAuthorized(
       context, *request, authorizer_, AHPL_RPC(AssessmentService, SummarizeReturns), workers_,
@@ -239,32 +243,31 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(const UnaryCall& c
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(const UnaryCall& context, const v1::BenchmarkReturnRequest* request,
+grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
+    const UnaryCall& context, const v1::BenchmarkReturnRequest* request,
     v1::BenchmarkReturnResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         FieldViolations v;
-                         const std::string id = ReturnIdFromName(request->name(), "name", v);
-                         if (request->suppress_below() < 0)
-                           v.Add("suppress_below", "must not be negative");
-                         RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
-                         ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
-                         StoredReturn& stored = *found.stored;
-                         const std::string& region = found.region_code;
-                         ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
-                         auto summaries = TotalAndSuppress(std::move(regions), stored.ret.cycle(),
-                                                           request->suppress_below() == 0
-                                                               ? kDefaultSuppressBelow
-                                                               : request->suppress_below());
-                         for (auto& summary : summaries.regions) {
-                           if (summary.region_code() == region)
-                             *response->mutable_region() = std::move(summary);
-                         }
-                         *response->mutable_england() = std::move(summaries.total);
-                         response->set_region_code(region);
-                         *response->mutable_assessment_return() = std::move(stored.ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      context, *request, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        const std::string id = ReturnIdFromName(request->name(), "name", v);
+        if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
+        RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
+        ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
+        StoredReturn& stored = *found.stored;
+        const std::string& region = found.region_code;
+        ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
+        auto summaries = TotalAndSuppress(
+            std::move(regions), stored.ret.cycle(),
+            request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below());
+        for (auto& summary : summaries.regions) {
+          if (summary.region_code() == region) *response->mutable_region() = std::move(summary);
+        }
+        *response->mutable_england() = std::move(summaries.total);
+        response->set_region_code(region);
+        *response->mutable_assessment_return() = std::move(stored.ret);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace ahpl::assessment

@@ -11,15 +11,29 @@
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"
 #include "services/common/page_token.h"
-#include "services/common/worker_pool.h"
 #include "services/common/raw_unary.h"
+#include "services/common/worker_pool.h"
 
 namespace ahpl::assessment {
 
 // Every unary method and ImportReturns are registered raw, so a request
 // that does not parse is answered with the field at fault
 // (services/common/raw_unary.h); ExportReturns is typed.
-using AssessmentServiceBase = v1::AssessmentService::WithRawCallbackMethod_CreateReturn<v1::AssessmentService::WithRawCallbackMethod_UpdateReturn<v1::AssessmentService::WithRawCallbackMethod_SubmitReturn<v1::AssessmentService::WithRawCallbackMethod_AmendReturn<v1::AssessmentService::WithRawCallbackMethod_WithdrawReturn<v1::AssessmentService::WithRawCallbackMethod_GetReturn<v1::AssessmentService::WithRawCallbackMethod_ListReturnVersions<v1::AssessmentService::WithRawCallbackMethod_ListReturns<v1::AssessmentService::WithRawCallbackMethod_ImportReturns<v1::AssessmentService::WithRawCallbackMethod_SummarizeReturns<v1::AssessmentService::WithRawCallbackMethod_BenchmarkReturn<v1::AssessmentService::WithCallbackMethod_ExportReturns<v1::AssessmentService::Service>>>>>>>>>>>>;
+using AssessmentServiceBase = v1::AssessmentService::WithRawCallbackMethod_CreateReturn<
+    v1::AssessmentService::WithRawCallbackMethod_UpdateReturn<
+        v1::AssessmentService::WithRawCallbackMethod_SubmitReturn<
+            v1::AssessmentService::WithRawCallbackMethod_AmendReturn<
+                v1::AssessmentService::WithRawCallbackMethod_WithdrawReturn<
+                    v1::AssessmentService::WithRawCallbackMethod_GetReturn<
+                        v1::AssessmentService::WithRawCallbackMethod_ListReturnVersions<
+                            v1::AssessmentService::WithRawCallbackMethod_ListReturns<
+                                v1::AssessmentService::WithRawCallbackMethod_ImportReturns<
+                                    v1::AssessmentService::WithRawCallbackMethod_SummarizeReturns<
+                                        v1::AssessmentService::
+                                            WithRawCallbackMethod_BenchmarkReturn<
+                                                v1::AssessmentService::
+                                                    WithCallbackMethod_ExportReturns<
+                                                        v1::AssessmentService::Service>>>>>>>>>>>>;
 
 class AssessmentService final : public AssessmentServiceBase {
  public:
@@ -32,13 +46,15 @@ class AssessmentService final : public AssessmentServiceBase {
   AHPL_RAW_UNARY_METHOD(AmendReturn, v1::AmendReturnRequest, v1::AmendReturnResponse);
   AHPL_RAW_UNARY_METHOD(WithdrawReturn, v1::WithdrawReturnRequest, v1::WithdrawReturnResponse);
   AHPL_RAW_UNARY_METHOD(GetReturn, v1::GetReturnRequest, v1::GetReturnResponse);
-  AHPL_RAW_UNARY_METHOD(ListReturnVersions, v1::ListReturnVersionsRequest, v1::ListReturnVersionsResponse);
+  AHPL_RAW_UNARY_METHOD(ListReturnVersions, v1::ListReturnVersionsRequest,
+                        v1::ListReturnVersionsResponse);
   AHPL_RAW_UNARY_METHOD(ListReturns, v1::ListReturnsRequest, v1::ListReturnsResponse);
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ImportReturns(
       grpc::CallbackServerContext* context) override;
   grpc::ServerWriteReactor<v1::ExportReturnsResponse>* ExportReturns(
       grpc::CallbackServerContext* context, const v1::ExportReturnsRequest* request) override;
-  AHPL_RAW_UNARY_METHOD(SummarizeReturns, v1::SummarizeReturnsRequest, v1::SummarizeReturnsResponse);
+  AHPL_RAW_UNARY_METHOD(SummarizeReturns, v1::SummarizeReturnsRequest,
+                        v1::SummarizeReturnsResponse);
   AHPL_RAW_UNARY_METHOD(BenchmarkReturn, v1::BenchmarkReturnRequest, v1::BenchmarkReturnResponse);
 
  private:

@@ -50,15 +50,15 @@ grpc::ServerUnaryReactor* CatalogueService::GetEdition(const UnaryCall& context,
                                                        v1::GetEditionResponse* response) {
   if (!request->edition_id().empty()) {
     if (auto cached = store_.CachedEdition(request->edition_id())) {
-      return ServeAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, GetEdition), workers_,
-                             [response, cached](const Principal&) {
+      return ServeAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, GetEdition),
+                             workers_, [response, cached](const Principal&) {
                                *response->mutable_edition() = *cached;
                                return absl::OkStatus();
                              });
     }
   }
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, GetEdition), workers_,
-                       [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, GetEdition),
+                       workers_, [this, request, response](const Principal&) -> absl::Status {
                          ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
                          *response->mutable_edition() = *edition;
                          return absl::OkStatus();
@@ -90,8 +90,8 @@ grpc::ServerUnaryReactor* CatalogueService::ListEditions(const UnaryCall& contex
 grpc::ServerUnaryReactor* CatalogueService::ListQuestions(const UnaryCall& context,
                                                           const v1::ListQuestionsRequest* request,
                                                           v1::ListQuestionsResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, ListQuestions), workers_,
-                       [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, ListQuestions),
+                       workers_, [this, request, response](const Principal&) -> absl::Status {
                          ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
                          const std::string& section = request->section_id();
                          if (!section.empty() && !HasSection(*edition, section)) {
@@ -110,10 +110,11 @@ grpc::ServerUnaryReactor* CatalogueService::ListQuestions(const UnaryCall& conte
                        });
 }
 
-grpc::ServerUnaryReactor* CatalogueService::ListProfessions(const UnaryCall& context, const v1::ListProfessionsRequest* request,
+grpc::ServerUnaryReactor* CatalogueService::ListProfessions(
+    const UnaryCall& context, const v1::ListProfessionsRequest* request,
     v1::ListProfessionsResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, ListProfessions), workers_,
-                       [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, ListProfessions),
+                       workers_, [this, request, response](const Principal&) -> absl::Status {
                          ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
                          response->set_edition_id(edition->id());
                          *response->mutable_professions() = edition->professions();
@@ -126,8 +127,8 @@ grpc::ServerUnaryReactor* CatalogueService::ListProfessions(const UnaryCall& con
 grpc::ServerUnaryReactor* CatalogueService::ListRegions(const UnaryCall& context,
                                                         const v1::ListRegionsRequest* request,
                                                         v1::ListRegionsResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, ListRegions), workers_,
-                       [this, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, ListRegions),
+                       workers_, [this, response](const Principal&) -> absl::Status {
                          ASSIGN_OR_RETURN(auto regions, store_.ListRegions());
                          for (auto& r : regions) *response->add_regions() = std::move(r);
                          return absl::OkStatus();
@@ -163,8 +164,8 @@ grpc::ServerUnaryReactor* CatalogueService::ListTrusts(const UnaryCall& context,
 grpc::ServerUnaryReactor* CatalogueService::GetTrust(const UnaryCall& context,
                                                      const v1::GetTrustRequest* request,
                                                      v1::GetTrustResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, GetTrust), workers_,
-                       [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, GetTrust),
+                       workers_, [this, request, response](const Principal&) -> absl::Status {
                          const std::string code = CanonicalCode(request->ods_code());
                          if (!IsOdsCode(code)) {
                            return InvalidField("ods_code", kOdsCodeRule);
@@ -177,22 +178,22 @@ grpc::ServerUnaryReactor* CatalogueService::GetTrust(const UnaryCall& context,
 grpc::ServerUnaryReactor* CatalogueService::PublishEdition(const UnaryCall& context,
                                                            const v1::PublishEditionRequest* request,
                                                            v1::PublishEditionResponse* response) {
-  return RunAuthorized(context, *request, authorizer_, AHPL_RPC(CatalogueService, PublishEdition), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         if (!request->has_edition()) {
-                           return InvalidField("edition", "the edition to publish is required");
-                         }
-                         FieldViolations violations;
-                         violations.Merge(ValidateEdition(request->edition()), "edition");
-                         RETURN_IF_ERROR(violations.ToStatus("edition cannot be published"));
-                         ASSIGN_OR_RETURN(
-                             auto published,
-                             store_.PublishEdition(request->edition(),
-                                                   EditionFingerprint(request->edition()), caller));
-                         *response->mutable_edition() = *published.edition;
-                         response->set_created(published.created);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      context, *request, authorizer_, AHPL_RPC(CatalogueService, PublishEdition), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        if (!request->has_edition()) {
+          return InvalidField("edition", "the edition to publish is required");
+        }
+        FieldViolations violations;
+        violations.Merge(ValidateEdition(request->edition()), "edition");
+        RETURN_IF_ERROR(violations.ToStatus("edition cannot be published"));
+        ASSIGN_OR_RETURN(auto published,
+                         store_.PublishEdition(request->edition(),
+                                               EditionFingerprint(request->edition()), caller));
+        *response->mutable_edition() = *published.edition;
+        response->set_created(published.created);
+        return absl::OkStatus();
+      });
 }
 
 namespace {

@@ -7,15 +7,23 @@
 
 #include "ahpl/v1/catalogue.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
+#include "services/common/raw_unary.h"
 #include "services/common/service_host.h"
 #include "services/common/worker_pool.h"
-#include "services/common/raw_unary.h"
 
 namespace ahpl::catalogue {
 
 // Every method is registered raw, so a request that does not parse is
 // answered with the field at fault (services/common/raw_unary.h).
-using CatalogueServiceBase = v1::CatalogueService::WithRawCallbackMethod_GetEdition<v1::CatalogueService::WithRawCallbackMethod_ListEditions<v1::CatalogueService::WithRawCallbackMethod_ListQuestions<v1::CatalogueService::WithRawCallbackMethod_ListProfessions<v1::CatalogueService::WithRawCallbackMethod_ListRegions<v1::CatalogueService::WithRawCallbackMethod_ListTrusts<v1::CatalogueService::WithRawCallbackMethod_GetTrust<v1::CatalogueService::WithRawCallbackMethod_PublishEdition<v1::CatalogueService::Service>>>>>>>>;
+using CatalogueServiceBase = v1::CatalogueService::WithRawCallbackMethod_GetEdition<
+    v1::CatalogueService::WithRawCallbackMethod_ListEditions<
+        v1::CatalogueService::WithRawCallbackMethod_ListQuestions<
+            v1::CatalogueService::WithRawCallbackMethod_ListProfessions<
+                v1::CatalogueService::WithRawCallbackMethod_ListRegions<
+                    v1::CatalogueService::WithRawCallbackMethod_ListTrusts<
+                        v1::CatalogueService::WithRawCallbackMethod_GetTrust<
+                            v1::CatalogueService::WithRawCallbackMethod_PublishEdition<
+                                v1::CatalogueService::Service>>>>>>>>;
 
 class CatalogueService final : public CatalogueServiceBase {
  public:

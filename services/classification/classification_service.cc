@@ -137,22 +137,24 @@ void ClassificationService::Replace(std::shared_ptr<const CompiledRuleset> rules
   loaded_.push_back(std::move(rules));
 }
 
-grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(const UnaryCall& context, const v1::ClassifyArrangementRequest* request,
+grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
+    const UnaryCall& context, const v1::ClassifyArrangementRequest* request,
     v1::ClassifyArrangementResponse* response) {
-  return ServeAuthorized(context, *request, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement),
-                         workers_, [this, request, response](const Principal&) -> absl::Status {
-                           if (!v1::ClassificationView_IsValid(request->view())) {
-                             return InvalidField("view", "not a known view");
-                           }
-                           absl::Status classified = ClassifyInto(
-                               rules(), request->arrangement(), request->view(),
-                               *response->mutable_classification(), *response->mutable_findings());
-                           if (!classified.ok()) {
-                             response->Clear();
-                             return Prefixed(classified, "arrangement");
-                           }
-                           return absl::OkStatus();
-                         });
+  return ServeAuthorized(
+      context, *request, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement),
+      workers_, [this, request, response](const Principal&) -> absl::Status {
+        if (!v1::ClassificationView_IsValid(request->view())) {
+          return InvalidField("view", "not a known view");
+        }
+        absl::Status classified =
+            ClassifyInto(rules(), request->arrangement(), request->view(),
+                         *response->mutable_classification(), *response->mutable_findings());
+        if (!classified.ok()) {
+          response->Clear();
+          return Prefixed(classified, "arrangement");
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
@@ -160,7 +162,8 @@ ClassificationService::ClassifyArrangements(grpc::CallbackServerContext* context
   return new BatchReactor(rules(), context, authorizer_, workers_);
 }
 
-grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(const UnaryCall& context, const v1::EvaluateReturnRequest* request,
+grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
+    const UnaryCall& context, const v1::EvaluateReturnRequest* request,
     v1::EvaluateReturnResponse* response) {
   const CompiledRuleset& rules = this->rules();
   auto evaluate = [&rules, request, response](const v1::Edition& edition) -> absl::Status {
@@ -194,8 +197,9 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(const UnaryCall&
 grpc::ServerUnaryReactor* ClassificationService::GetRuleset(const UnaryCall& context,
                                                             const v1::GetRulesetRequest* request,
                                                             v1::GetRulesetResponse* response) {
-  return ServeAuthorized(context, *request, authorizer_, AHPL_RPC(ClassificationService, GetRuleset),
-                         workers_, [this, response](const Principal&) {
+  return ServeAuthorized(context, *request, authorizer_,
+                         AHPL_RPC(ClassificationService, GetRuleset), workers_,
+                         [this, response](const Principal&) {
                            *response->mutable_ruleset() = rules().ruleset();
                            return absl::OkStatus();
                          });

@@ -14,15 +14,20 @@
 #include "ahpl/v1/classification.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/classification/ruleset.h"
-#include "services/common/service_host.h"
 #include "services/common/raw_unary.h"
+#include "services/common/service_host.h"
 
 namespace ahpl::classification {
 
 // Every method is registered raw, so a request or stream message that
 // does not parse is answered with the field at fault
 // (services/common/raw_unary.h).
-using ClassificationServiceBase = v1::ClassificationService::WithRawCallbackMethod_ClassifyArrangement<v1::ClassificationService::WithRawCallbackMethod_ClassifyArrangements<v1::ClassificationService::WithRawCallbackMethod_EvaluateReturn<v1::ClassificationService::WithRawCallbackMethod_GetRuleset<v1::ClassificationService::Service>>>>;
+using ClassificationServiceBase =
+    v1::ClassificationService::WithRawCallbackMethod_ClassifyArrangement<
+        v1::ClassificationService::WithRawCallbackMethod_ClassifyArrangements<
+            v1::ClassificationService::WithRawCallbackMethod_EvaluateReturn<
+                v1::ClassificationService::WithRawCallbackMethod_GetRuleset<
+                    v1::ClassificationService::Service>>>>;
 
 class ClassificationService final : public ClassificationServiceBase {
  public:
@@ -36,7 +41,8 @@ class ClassificationService final : public ClassificationServiceBase {
   void Replace(std::shared_ptr<const CompiledRuleset> rules) ABSL_LOCKS_EXCLUDED(mu_);
   const CompiledRuleset& rules() const { return *current_.load(std::memory_order_acquire); }
 
-  AHPL_RAW_UNARY_METHOD(ClassifyArrangement, v1::ClassifyArrangementRequest, v1::ClassifyArrangementResponse);
+  AHPL_RAW_UNARY_METHOD(ClassifyArrangement, v1::ClassifyArrangementRequest,
+                        v1::ClassifyArrangementResponse);
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ClassifyArrangements(
       grpc::CallbackServerContext* context) override;
   AHPL_RAW_UNARY_METHOD(EvaluateReturn, v1::EvaluateReturnRequest, v1::EvaluateReturnResponse);

@@ -32,7 +32,8 @@ absl::Status ReadStreamMessage(const grpc::ByteBuffer& bytes, google::protobuf::
   if (read.ok()) return read;
   const std::string where = absl::StrCat("stream message ", ordinal, " (counting from 0)");
   auto bad_request = BadRequestOf(read);
-  if (!bad_request.has_value()) return absl::Status(read.code(), absl::StrCat(where, ": ", read.message()));
+  if (!bad_request.has_value())
+    return absl::Status(read.code(), absl::StrCat(where, ": ", read.message()));
   FieldViolations v;
   for (const auto& fv : bad_request->field_violations()) {
     v.Add(fv.field(), absl::StrCat(where, ": ", fv.description()));

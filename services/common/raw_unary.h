@@ -43,17 +43,17 @@ grpc::ServerUnaryReactor* ServeRawUnary(grpc::CallbackServerContext* context,
 // parses and calls the typed one) and the typed implementation, taking a
 // UnaryCall in place of the context:
 //   AHPL_RAW_UNARY_METHOD(GetReturn, v1::GetReturnRequest, v1::GetReturnResponse);
-#define AHPL_RAW_UNARY_METHOD(Method, Request, Response)                                     \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,                     \
-                                   const grpc::ByteBuffer* request_bytes,                    \
-                                   grpc::ByteBuffer* response_bytes) override {              \
-    return ::ahpl::ServeRawUnary<Request, Response>(                                         \
-        context, request_bytes, response_bytes,                                              \
+#define AHPL_RAW_UNARY_METHOD(Method, Request, Response)                                    \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context,                    \
+                                   const grpc::ByteBuffer* request_bytes,                   \
+                                   grpc::ByteBuffer* response_bytes) override {             \
+    return ::ahpl::ServeRawUnary<Request, Response>(                                        \
+        context, request_bytes, response_bytes,                                             \
         [this](const ::ahpl::UnaryCall& call, const Request* request, Response* response) { \
-          return Method(call, request, response);                                            \
-        });                                                                                  \
-  }                                                                                          \
-  grpc::ServerUnaryReactor* Method(const ::ahpl::UnaryCall& call, const Request* request,    \
+          return Method(call, request, response);                                           \
+        });                                                                                 \
+  }                                                                                         \
+  grpc::ServerUnaryReactor* Method(const ::ahpl::UnaryCall& call, const Request* request,   \
                                    Response* response)
 
 #endif  // AHPL_SERVICES_COMMON_RAW_UNARY_H_

@@ -48,9 +48,10 @@ TEST(WireCheckTest, ValidBytesHaveNoProblem) {
 
 TEST(WireCheckTest, NamesTheStringFieldWithInvalidUtf8WithRepeatedIndexes) {
   auto request = ThreeItems();
-  request.mutable_items(2)->mutable_assessment_return()->mutable_answers(3)->set_evidence(
-      "MARKER");
-  const std::string wire = SerializedWith(request, "MARKER", "ab\xff\xfe" "cd");
+  request.mutable_items(2)->mutable_assessment_return()->mutable_answers(3)->set_evidence("MARKER");
+  const std::string wire = SerializedWith(request, "MARKER",
+                                          "ab\xff\xfe"
+                                          "cd");
   auto problem = FindWireProblem(*v1::ImportReturnsRequest::descriptor(), wire);
   ASSERT_TRUE(problem.has_value());
   EXPECT_EQ(problem->field, "items[2].assessment_return.answers[3].evidence");
@@ -110,16 +111,21 @@ TEST(WireCheckTest, ParseOrDiagnoseAnswersInvalidArgumentNamingThePrefixedField)
 TEST(Utf8Test, ValidatesLikeRfc3629) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(IsValidUtf8("\xc3"));                // cut short
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));            // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));        // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));    // above U+10FFFF
-  EXPECT_EQ(ValidUtf8Prefix("ab\xff" "cd"), 2u);
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // cut short
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_EQ(ValidUtf8Prefix("ab\xff"
+                            "cd"),
+            2u);
 }
 
 TEST(Utf8Test, BoundedTextIsValidAndBounded) {
   EXPECT_EQ(BoundedText("short", 10), "short");
-  EXPECT_EQ(BoundedText("a\xff" "b", 10), "a?b");
+  EXPECT_EQ(BoundedText("a\xff"
+                        "b",
+                        10),
+            "a?b");
   const std::string cut = BoundedText(std::string(1000, 'x'), 20);
   EXPECT_LE(cut.size(), 20u);
   EXPECT_EQ(cut.substr(cut.size() - 3), "\xe2\x80\xa6");

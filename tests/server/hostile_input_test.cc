@@ -204,7 +204,8 @@ TEST_F(HostileInputTest, ImportStreamWithInvalidUtf8NamesMessageAndField) {
   v1::ImportReturnsRequest bad = Chunk("utf8-b", 10);
   bad.mutable_items(4)->mutable_assessment_return()->mutable_respondent()->set_name("MARKER");
   const std::vector<std::string> messages = {
-      Chunk("utf8-a", 10).SerializeAsString(), SerializedWith(bad, "MARKER", "\xff\xfe\xfd\xfc\xfb\xfa"),
+      Chunk("utf8-a", 10).SerializeAsString(),
+      SerializedWith(bad, "MARKER", "\xff\xfe\xfd\xfc\xfb\xfa"),
       Chunk("utf8-c", 10).SerializeAsString()};
   RawBidi call(server_->channel(), kImportReturns, messages);
   const grpc::Status status = call.Wait();
@@ -248,8 +249,10 @@ TEST_F(HostileInputTest, InvalidUtf8InAUnaryRequestNamesTheField) {
   v1::CreateReturnRequest request;
   request.set_request_id("utf8-unary");
   *request.mutable_assessment_return() = assessment::testing::MinimalDraft("RF4");
-  request.mutable_assessment_return()->mutable_arrangement()->mutable_senior_leader()->set_job_title(
-      "MARKER");
+  request.mutable_assessment_return()
+      ->mutable_arrangement()
+      ->mutable_senior_leader()
+      ->set_job_title("MARKER");
   const std::string bytes = SerializedWith(request, "MARKER", "ok\xe2\x28\xa1!");
   const grpc::Status status = RawUnary(TrustChannel(), kCreateReturn, bytes);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
@@ -258,8 +261,9 @@ TEST_F(HostileInputTest, InvalidUtf8InAUnaryRequestNamesTheField) {
 
   v1::ClassifyArrangementRequest classify;
   classify.mutable_arrangement()->mutable_senior_leader()->set_job_title("MARKER");
-  const grpc::Status classified = RawUnary(server_->channel(), kClassifyArrangement,
-                                           SerializedWith(classify, "MARKER", "\xff\xff\xff\xff\xff\xff"));
+  const grpc::Status classified =
+      RawUnary(server_->channel(), kClassifyArrangement,
+               SerializedWith(classify, "MARKER", "\xff\xff\xff\xff\xff\xff"));
   EXPECT_EQ(classified.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(classified),
             (std::set<std::string>{"arrangement.senior_leader.job_title"}));
@@ -347,7 +351,8 @@ TEST_F(HostileInputTest, AMillionEntryRepeatedFieldIsNamed) {
   v1::CreateReturnResponse created;
   grpc::ClientContext create_context;
   SetDeadline(create_context, 30);
-  const grpc::Status create_status = assessment_stub->CreateReturn(&create_context, create, &created);
+  const grpc::Status create_status =
+      assessment_stub->CreateReturn(&create_context, create, &created);
   EXPECT_EQ(create_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(create_status), (std::set<std::string>{"assessment_return.answers"}));
 }
@@ -406,8 +411,7 @@ TEST(SdkImportTest, AShortResultSetIsAnError) {
   for (int i = 0; i < 30; ++i) items[i].set_request_id("short-" + std::to_string(i));
   auto report = client.Import(items, {}, 10);
   EXPECT_FALSE(report.ok());
-  EXPECT_NE(report.status().message().find("10 of 30"), absl::string_view::npos)
-      << report.status();
+  EXPECT_NE(report.status().message().find("10 of 30"), absl::string_view::npos) << report.status();
   server->Shutdown();
 }
 
