@@ -48,11 +48,11 @@ absl::StatusOr<OwnedVersion> AssessmentService::ReadVisible(const Principal& cal
                                           " visible to this token"));
 }
 
-grpc::ServerUnaryReactor* AssessmentService::CreateReturn(const UnaryCall& context,
+grpc::ServerUnaryReactor* AssessmentService::CreateReturn(const UnaryCall& call,
                                                           const v1::CreateReturnRequest* request,
                                                           v1::CreateReturnResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         ASSIGN_OR_RETURN(auto written,
@@ -63,11 +63,11 @@ grpc::ServerUnaryReactor* AssessmentService::CreateReturn(const UnaryCall& conte
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(const UnaryCall& context,
+grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(const UnaryCall& call,
                                                           const v1::UpdateReturnRequest* request,
                                                           v1::UpdateReturnResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, UpdateReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, UpdateReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         const auto& ret = request->assessment_return();
@@ -80,11 +80,11 @@ grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(const UnaryCall& conte
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(const UnaryCall& context,
+grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(const UnaryCall& call,
                                                           const v1::SubmitReturnRequest* request,
                                                           v1::SubmitReturnResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, SubmitReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, SubmitReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         ASSIGN_OR_RETURN(
@@ -96,11 +96,11 @@ grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(const UnaryCall& conte
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::AmendReturn(const UnaryCall& context,
+grpc::ServerUnaryReactor* AssessmentService::AmendReturn(const UnaryCall& call,
                                                          const v1::AmendReturnRequest* request,
                                                          v1::AmendReturnResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         const auto& ret = request->assessment_return();
@@ -114,10 +114,10 @@ grpc::ServerUnaryReactor* AssessmentService::AmendReturn(const UnaryCall& contex
 }
 
 grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
-    const UnaryCall& context, const v1::WithdrawReturnRequest* request,
+    const UnaryCall& call, const v1::WithdrawReturnRequest* request,
     v1::WithdrawReturnResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         ASSIGN_OR_RETURN(auto written,
@@ -129,11 +129,11 @@ grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::GetReturn(const UnaryCall& context,
+grpc::ServerUnaryReactor* AssessmentService::GetReturn(const UnaryCall& call,
                                                        const v1::GetReturnRequest* request,
                                                        v1::GetReturnResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
         const std::string id = ReturnIdFromName(request->name(), "name", v);
@@ -150,10 +150,10 @@ grpc::ServerUnaryReactor* AssessmentService::GetReturn(const UnaryCall& context,
 }
 
 grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
-    const UnaryCall& context, const v1::ListReturnVersionsRequest* request,
+    const UnaryCall& call, const v1::ListReturnVersionsRequest* request,
     v1::ListReturnVersionsResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturnVersions), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturnVersions), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
         const std::string id = ReturnIdFromName(request->name(), "name", v);
@@ -175,11 +175,11 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::ListReturns(const UnaryCall& context,
+grpc::ServerUnaryReactor* AssessmentService::ListReturns(const UnaryCall& call,
                                                          const v1::ListReturnsRequest* request,
                                                          v1::ListReturnsResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturns), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturns), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         ASSIGN_OR_RETURN(ReturnQuery query, QueryFromFilter(request->filter()));
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
@@ -212,10 +212,10 @@ grpc::ServerWriteReactor<v1::ExportReturnsResponse>* AssessmentService::ExportRe
 }
 
 grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
-    const UnaryCall& context, const v1::SummarizeReturnsRequest* request,
+    const UnaryCall& call, const v1::SummarizeReturnsRequest* request,
     v1::SummarizeReturnsResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, SummarizeReturns), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, SummarizeReturns), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
         if (!IsCycle(request->cycle())) v.Add("cycle", kCycleRule);
@@ -244,10 +244,10 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
 }
 
 grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
-    const UnaryCall& context, const v1::BenchmarkReturnRequest* request,
+    const UnaryCall& call, const v1::BenchmarkReturnRequest* request,
     v1::BenchmarkReturnResponse* response) {
   return RunAuthorized(
-      context, *request, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
         const std::string id = ReturnIdFromName(request->name(), "name", v);

@@ -138,11 +138,11 @@ void ClassificationService::Replace(std::shared_ptr<const CompiledRuleset> rules
 }
 
 grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
-    const UnaryCall& context, const v1::ClassifyArrangementRequest* request,
+    const UnaryCall& call, const v1::ClassifyArrangementRequest* request,
     v1::ClassifyArrangementResponse* response) {
   return ServeAuthorized(
-      context, *request, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement),
-      workers_, [this, request, response](const Principal&) -> absl::Status {
+      call, *request, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement), workers_,
+      [this, request, response](const Principal&) -> absl::Status {
         if (!v1::ClassificationView_IsValid(request->view())) {
           return InvalidField("view", "not a known view");
         }
@@ -163,7 +163,7 @@ ClassificationService::ClassifyArrangements(grpc::CallbackServerContext* context
 }
 
 grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
-    const UnaryCall& context, const v1::EvaluateReturnRequest* request,
+    const UnaryCall& call, const v1::EvaluateReturnRequest* request,
     v1::EvaluateReturnResponse* response) {
   const CompiledRuleset& rules = this->rules();
   auto evaluate = [&rules, request, response](const v1::Edition& edition) -> absl::Status {
@@ -175,14 +175,14 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
   const std::string& edition_id = request->edition_id();
   if (edition_id.empty() || edition_id == rules.edition().id()) {
     return ServeAuthorized(
-        context, *request, authorizer_, method, workers_,
+        call, *request, authorizer_, method, workers_,
         [&rules, evaluate](const Principal&) { return evaluate(rules.edition()); });
   }
   if (auto cached = editions_.CachedEdition(edition_id)) {
-    return ServeAuthorized(context, *request, authorizer_, method, workers_,
+    return ServeAuthorized(call, *request, authorizer_, method, workers_,
                            [cached, evaluate](const Principal&) { return evaluate(*cached); });
   }
-  return RunAuthorized(context, *request, authorizer_, method, workers_,
+  return RunAuthorized(call, *request, authorizer_, method, workers_,
                        [this, edition_id, evaluate](const Principal&) -> absl::Status {
                          auto edition = editions_.GetEdition(edition_id);
                          if (absl::IsNotFound(edition.status())) {
@@ -194,12 +194,11 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
                        });
 }
 
-grpc::ServerUnaryReactor* ClassificationService::GetRuleset(const UnaryCall& context,
+grpc::ServerUnaryReactor* ClassificationService::GetRuleset(const UnaryCall& call,
                                                             const v1::GetRulesetRequest* request,
                                                             v1::GetRulesetResponse* response) {
-  return ServeAuthorized(context, *request, authorizer_,
-                         AHPL_RPC(ClassificationService, GetRuleset), workers_,
-                         [this, response](const Principal&) {
+  return ServeAuthorized(call, *request, authorizer_, AHPL_RPC(ClassificationService, GetRuleset),
+                         workers_, [this, response](const Principal&) {
                            *response->mutable_ruleset() = rules().ruleset();
                            return absl::OkStatus();
                          });
