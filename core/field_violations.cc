@@ -5,10 +5,16 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/utf8.h"
 
 namespace ahpl {
 
 void FieldViolations::Add(std::string field, std::string description) {
+  ++total_;
+  if (violations_.size() >= kMaxListedViolations || listed_bytes_ >= kMaxListedBytes) return;
+  field = BoundedText(field, kMaxFieldPathBytes);
+  description = BoundedText(description, kMaxDescriptionBytes);
+  listed_bytes_ += field.size() + description.size();
   violations_.push_back(absl::StrCat(field, ": ", description));
   auto* v = violations_proto_.add_field_violations();
   v->set_field(std::move(field));
@@ -19,6 +25,7 @@ void FieldViolations::Merge(const FieldViolations& other, absl::string_view pref
   for (const auto& v : other.violations_proto_.field_violations()) {
     Add(JoinPath(prefix, v.field()), v.description());
   }
+  total_ += other.total_ - static_cast<size_t>(other.violations_proto_.field_violations_size());
 }
 
 absl::Status FieldViolations::ToStatus(absl::string_view message) const {
@@ -26,10 +33,10 @@ absl::Status FieldViolations::ToStatus(absl::string_view message) const {
   constexpr size_t kShown = 3;
   std::vector<std::string> shown(violations_.begin(),
                                  violations_.begin() + std::min(kShown, violations_.size()));
-  std::string text = absl::StrCat(message, ": ", absl::StrJoin(shown, "; "));
-  if (violations_.size() > kShown) {
-    absl::StrAppend(&text, " (and ", violations_.size() - kShown, " more)");
-  }
+  std::string text = absl::StrCat(BoundedText(message, 100), ": ", absl::StrJoin(shown, "; "));
+  const std::string more =
+      total_ > shown.size() ? absl::StrCat(" (and ", total_ - shown.size(), " more)") : "";
+  text = absl::StrCat(BoundedText(text, kMaxStatusMessageBytes - more.size()), more);
   absl::Status status(absl::StatusCode::kInvalidArgument, text);
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(violations_proto_.SerializeAsString()));
   return status;

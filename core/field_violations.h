@@ -17,6 +17,19 @@ namespace ahpl {
 // payload and in google.rpc.Status details.
 inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
 
+// Bounds on what an error carries, whatever the request held: an error
+// travels in the response trailers, which a client refuses above 8 KiB
+// (gRPC's default), and must never echo unbounded input back. Longer paths
+// and descriptions are cut (ending in "…"), invalid UTF-8 becomes '?',
+// violations past the first kMaxListedViolations, or past
+// kMaxListedBytes of paths and descriptions, are counted, not listed.
+inline constexpr size_t kMaxFieldPathBytes = 160;
+inline constexpr size_t kMaxDescriptionBytes = 200;
+inline constexpr size_t kMaxListedViolations = 100;
+inline constexpr size_t kMaxListedBytes = 2560;
+// A status message's bound (ToStatus's and ToGrpcStatus's).
+inline constexpr size_t kMaxStatusMessageBytes = 512;
+
 // An ordered list of field violations.
 class FieldViolations {
  public:
@@ -25,16 +38,21 @@ class FieldViolations {
   // Adds `other`'s violations with `prefix` joined in front of each path.
   void Merge(const FieldViolations& other, absl::string_view prefix = "");
 
-  bool empty() const { return violations_.empty(); }
-  size_t size() const { return violations_.size(); }
+  bool empty() const { return total_ == 0; }
+  // Every violation recorded, listed or not.
+  size_t size() const { return total_; }
+  // The listed violations (at most kMaxListedViolations).
   const google::rpc::BadRequest& bad_request() const { return violations_proto_; }
 
-  // OK when empty; otherwise INVALID_ARGUMENT carrying the BadRequest.
+  // OK when empty; otherwise INVALID_ARGUMENT carrying the BadRequest, with
+  // a message naming the first few violations and how many more there are.
   absl::Status ToStatus(absl::string_view message) const;
 
  private:
   std::vector<std::string> violations_;  // "field: description", for messages
   google::rpc::BadRequest violations_proto_;
+  size_t listed_bytes_ = 0;
+  size_t total_ = 0;
 };
 
 // An INVALID_ARGUMENT status naming a single field.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/cord.h"
 #include "core/field_violations.h"
+#include "core/utf8.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -12,7 +13,9 @@ namespace ahpl {
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
-  const std::string message(status.message());
+  // The message is bounded here too, for errors built without
+  // FieldViolations (they may quote the request).
+  const std::string message = BoundedText(status.message(), kMaxStatusMessageBytes);
   auto bad_request = BadRequestOf(status);
   if (!bad_request.has_value()) return grpc::Status(code, message);
   google::rpc::Status details;

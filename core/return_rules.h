@@ -3,6 +3,7 @@
 #ifndef AHPL_CORE_RETURN_RULES_H_
 #define AHPL_CORE_RETURN_RULES_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ enum class Completeness {
 inline constexpr size_t kMaxNameLength = 200;
 inline constexpr size_t kMaxEvidenceLength = 10000;
 inline constexpr size_t kMaxReasonLength = 2000;
+// The highest version number a return can have (the store keeps versions
+// as 32-bit integers); a request asking for a higher one is refused.
+inline constexpr int64_t kMaxReturnVersion = 2147483647;
 
 // Every problem with `ret` against `edition` (null when the edition is not
 // published: then "edition_id" is named and answers are not checked).

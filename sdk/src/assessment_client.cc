@@ -1,10 +1,13 @@
 #include "ahpl/sdk/assessment_client.h"
 
+#include <algorithm>
 #include <random>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "ahpl/sdk/call.h"
 #include "core/grpc_status.h"
+#include "core/request_limits.h"
 
 namespace ahpl::sdk {
 
@@ -136,6 +139,7 @@ absl::Status AssessmentClient::ForEachReturn(
 absl::StatusOr<ImportReport> AssessmentClient::Import(
     const std::vector<v1::ImportItem>& items,
     const std::function<void(const ImportProgress&)>& progress, int chunk_size) {
+  chunk_size = std::clamp(chunk_size, 1, static_cast<int>(kMaxImportItemsPerMessage));
   grpc::ClientContext context;
   auto stream = stub_->ImportReturns(&context);
   ImportReport report;
@@ -171,6 +175,19 @@ absl::StatusOr<ImportReport> AssessmentClient::Import(
   }
   absl::Status status = FromGrpcStatus(stream->Finish());
   if (!status.ok()) return status;
+  // An import is complete only with one answer per item, in order: a
+  // stream that ended early is never taken for a finished import.
+  for (size_t i = 0; i < report.results.size(); ++i) {
+    if (report.results[i].index() != static_cast<int64_t>(i)) {
+      return absl::InternalError(absl::StrCat("import answered out of order: answer ", i,
+                                              " is for item ", report.results[i].index()));
+    }
+  }
+  if (report.results.size() != items.size()) {
+    return absl::InternalError(
+        absl::StrCat("import incomplete: ", report.results.size(), " of ", items.size(),
+                     " items answered; resend the rest with the same request ids"));
+  }
   report.accepted = state.accepted;
   report.rejected = state.rejected;
   return report;

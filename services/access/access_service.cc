@@ -114,21 +114,21 @@ AccessService::AccessService(AccessStore& store, Authorizer& authorizer, WorkerP
                              const PageTokenCodec& page_tokens)
     : store_(store), authorizer_(authorizer), workers_(workers), page_tokens_(page_tokens) {}
 
-grpc::ServerUnaryReactor* AccessService::CreateToken(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AccessService::CreateToken(const UnaryCall& call,
                                                      const v1::CreateTokenRequest* request,
                                                      v1::CreateTokenResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AccessService, CreateToken), workers_,
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(AccessService, CreateToken), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          ASSIGN_OR_RETURN(*response, access::CreateToken(store_, *request, caller));
                          return absl::OkStatus();
                        });
 }
 
-grpc::ServerUnaryReactor* AccessService::ListTokens(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AccessService::ListTokens(const UnaryCall& call,
                                                     const v1::ListTokensRequest* request,
                                                     v1::ListTokensResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AccessService, ListTokens), workers_,
+      call, *request, authorizer_, AHPL_RPC(AccessService, ListTokens), workers_,
       [this, request, response](const Principal&) -> absl::Status {
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
         const std::string filter = request->include_inactive() ? "tokens:all" : "tokens:active";
@@ -149,10 +149,10 @@ grpc::ServerUnaryReactor* AccessService::ListTokens(grpc::CallbackServerContext*
       });
 }
 
-grpc::ServerUnaryReactor* AccessService::RevokeToken(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AccessService::RevokeToken(const UnaryCall& call,
                                                      const v1::RevokeTokenRequest* request,
                                                      v1::RevokeTokenResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AccessService, RevokeToken), workers_,
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(AccessService, RevokeToken), workers_,
                        [this, request, response](const Principal& caller) -> absl::Status {
                          ASSIGN_OR_RETURN(int64_t id, TokenIdFromName(request->name(), "name"));
                          ASSIGN_OR_RETURN(*response->mutable_token(),
@@ -162,11 +162,11 @@ grpc::ServerUnaryReactor* AccessService::RevokeToken(grpc::CallbackServerContext
                        });
 }
 
-grpc::ServerUnaryReactor* AccessService::ListAuditEvents(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AccessService::ListAuditEvents(const UnaryCall& call,
                                                          const v1::ListAuditEventsRequest* request,
                                                          v1::ListAuditEventsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AccessService, ListAuditEvents), workers_,
+      call, *request, authorizer_, AHPL_RPC(AccessService, ListAuditEvents), workers_,
       [this, request, response](const Principal&) -> absl::Status {
         const v1::AuditFilter& f = request->filter();
         FieldViolations v;
@@ -219,10 +219,10 @@ grpc::ServerUnaryReactor* AccessService::ListAuditEvents(grpc::CallbackServerCon
       });
 }
 
-grpc::ServerUnaryReactor* AccessService::GetCaller(grpc::CallbackServerContext* context,
-                                                   const v1::GetCallerRequest*,
+grpc::ServerUnaryReactor* AccessService::GetCaller(const UnaryCall& call,
+                                                   const v1::GetCallerRequest* request,
                                                    v1::GetCallerResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AccessService, GetCaller), workers_,
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(AccessService, GetCaller), workers_,
                        [this, response](const Principal& caller) -> absl::Status {
                          ASSIGN_OR_RETURN(*response->mutable_token(),
                                           store_.GetToken(caller.token_id));

@@ -4,30 +4,29 @@
 
 #include "ahpl/v1/access.grpc.pb.h"
 #include "services/access/access_store.h"
+#include "services/common/raw_unary.h"
 #include "services/common/service_host.h"
 
 namespace ahpl::access {
 
-class AccessService final : public v1::AccessService::CallbackService {
+// Every method is registered raw, so a request that does not parse is
+// answered with the field at fault (services/common/raw_unary.h).
+using AccessServiceBase = v1::AccessService::WithRawCallbackMethod_CreateToken<
+    v1::AccessService::WithRawCallbackMethod_ListTokens<
+        v1::AccessService::WithRawCallbackMethod_RevokeToken<
+            v1::AccessService::WithRawCallbackMethod_ListAuditEvents<
+                v1::AccessService::WithRawCallbackMethod_GetCaller<v1::AccessService::Service>>>>>;
+
+class AccessService final : public AccessServiceBase {
  public:
   AccessService(AccessStore& store, Authorizer& authorizer, WorkerPool& workers,
                 const PageTokenCodec& page_tokens);
 
-  grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* context,
-                                        const v1::CreateTokenRequest* request,
-                                        v1::CreateTokenResponse* response) override;
-  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* context,
-                                       const v1::ListTokensRequest* request,
-                                       v1::ListTokensResponse* response) override;
-  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* context,
-                                        const v1::RevokeTokenRequest* request,
-                                        v1::RevokeTokenResponse* response) override;
-  grpc::ServerUnaryReactor* ListAuditEvents(grpc::CallbackServerContext* context,
-                                            const v1::ListAuditEventsRequest* request,
-                                            v1::ListAuditEventsResponse* response) override;
-  grpc::ServerUnaryReactor* GetCaller(grpc::CallbackServerContext* context,
-                                      const v1::GetCallerRequest* request,
-                                      v1::GetCallerResponse* response) override;
+  AHPL_RAW_UNARY_METHOD(CreateToken, v1::CreateTokenRequest, v1::CreateTokenResponse);
+  AHPL_RAW_UNARY_METHOD(ListTokens, v1::ListTokensRequest, v1::ListTokensResponse);
+  AHPL_RAW_UNARY_METHOD(RevokeToken, v1::RevokeTokenRequest, v1::RevokeTokenResponse);
+  AHPL_RAW_UNARY_METHOD(ListAuditEvents, v1::ListAuditEventsRequest, v1::ListAuditEventsResponse);
+  AHPL_RAW_UNARY_METHOD(GetCaller, v1::GetCallerRequest, v1::GetCallerResponse);
 
  private:
   AccessStore& store_;

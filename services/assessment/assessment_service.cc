@@ -48,26 +48,26 @@ absl::StatusOr<OwnedVersion> AssessmentService::ReadVisible(const Principal& cal
                                           " visible to this token"));
 }
 
-grpc::ServerUnaryReactor* AssessmentService::CreateReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::CreateReturn(const UnaryCall& call,
                                                           const v1::CreateReturnRequest* request,
                                                           v1::CreateReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-                         ASSIGN_OR_RETURN(
-                             auto written,
-                             writer_.Create(request->request_id(), request->assessment_return(),
-                                            request->submit(), caller, "assessment_return"));
-                         *response->mutable_assessment_return() = std::move(written.ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, CreateReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Create(request->request_id(), request->assessment_return(),
+                                        request->submit(), caller, "assessment_return"));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(const UnaryCall& call,
                                                           const v1::UpdateReturnRequest* request,
                                                           v1::UpdateReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, UpdateReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, UpdateReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         const auto& ret = request->assessment_return();
@@ -80,11 +80,11 @@ grpc::ServerUnaryReactor* AssessmentService::UpdateReturn(grpc::CallbackServerCo
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(const UnaryCall& call,
                                                           const v1::SubmitReturnRequest* request,
                                                           v1::SubmitReturnResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, SubmitReturn), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, SubmitReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
         ASSIGN_OR_RETURN(
@@ -96,61 +96,64 @@ grpc::ServerUnaryReactor* AssessmentService::SubmitReturn(grpc::CallbackServerCo
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::AmendReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::AmendReturn(const UnaryCall& call,
                                                          const v1::AmendReturnRequest* request,
                                                          v1::AmendReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-                         const auto& ret = request->assessment_return();
-                         ASSIGN_OR_RETURN(
-                             auto written,
-                             writer_.Change(ReturnWriter::Change::kAmend, request->request_id(),
-                                            ret.name(), ret.etag(), &ret, request->reason(), caller,
-                                            WithoutRequestId(*request)));
-                         *response->mutable_assessment_return() = std::move(written.ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, AmendReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        const auto& ret = request->assessment_return();
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kAmend, request->request_id(),
+                                        ret.name(), ret.etag(), &ret, request->reason(), caller,
+                                        WithoutRequestId(*request)));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
-    grpc::CallbackServerContext* context, const v1::WithdrawReturnRequest* request,
+    const UnaryCall& call, const v1::WithdrawReturnRequest* request,
     v1::WithdrawReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         RETURN_IF_ERROR(CheckRequestId(request->request_id()));
-                         ASSIGN_OR_RETURN(
-                             auto written,
-                             writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
-                                            request->name(), request->etag(), nullptr,
-                                            request->reason(), caller, WithoutRequestId(*request)));
-                         *response->mutable_assessment_return() = std::move(written.ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, WithdrawReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kWithdraw, request->request_id(),
+                                        request->name(), request->etag(), nullptr,
+                                        request->reason(), caller, WithoutRequestId(*request)));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::GetReturn(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::GetReturn(const UnaryCall& call,
                                                        const v1::GetReturnRequest* request,
                                                        v1::GetReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         FieldViolations v;
-                         const std::string id = ReturnIdFromName(request->name(), "name", v);
-                         if (request->version() < 0)
-                           v.Add("version", "must not be negative (0 for the latest)");
-                         RETURN_IF_ERROR(v.ToStatus("invalid request"));
-                         ASSIGN_OR_RETURN(OwnedVersion found,
-                                          ReadVisible(caller, id, request->version()));
-                         *response->mutable_assessment_return() = std::move(found.stored->ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, GetReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        const std::string id = ReturnIdFromName(request->name(), "name", v);
+        if (request->version() < 0) {
+          v.Add("version", "must not be negative (0 for the latest)");
+        } else if (request->version() > kMaxReturnVersion) {
+          v.Add("version", absl::StrCat("must be at most ", kMaxReturnVersion));
+        }
+        RETURN_IF_ERROR(v.ToStatus("invalid request"));
+        ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, request->version()));
+        *response->mutable_assessment_return() = std::move(found.stored->ret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
-    grpc::CallbackServerContext* context, const v1::ListReturnVersionsRequest* request,
+    const UnaryCall& call, const v1::ListReturnVersionsRequest* request,
     v1::ListReturnVersionsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, ListReturnVersions), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturnVersions), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
         const std::string id = ReturnIdFromName(request->name(), "name", v);
@@ -172,11 +175,11 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturnVersions(
       });
 }
 
-grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* AssessmentService::ListReturns(const UnaryCall& call,
                                                          const v1::ListReturnsRequest* request,
                                                          v1::ListReturnsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, ListReturns), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, ListReturns), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         ASSIGN_OR_RETURN(ReturnQuery query, QueryFromFilter(request->filter()));
         if (request->page_size() < 0) return InvalidField("page_size", "must not be negative");
@@ -198,8 +201,8 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(grpc::CallbackServerCon
       });
 }
 
-grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse>*
-AssessmentService::ImportReturns(grpc::CallbackServerContext* context) {
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AssessmentService::ImportReturns(
+    grpc::CallbackServerContext* context) {
   return new ImportReactor(store_, writer_, workers_, context, authorizer_);
 }
 
@@ -209,10 +212,10 @@ grpc::ServerWriteReactor<v1::ExportReturnsResponse>* AssessmentService::ExportRe
 }
 
 grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
-    grpc::CallbackServerContext* context, const v1::SummarizeReturnsRequest* request,
+    const UnaryCall& call, const v1::SummarizeReturnsRequest* request,
     v1::SummarizeReturnsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(AssessmentService, SummarizeReturns), workers_,
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, SummarizeReturns), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
         if (!IsCycle(request->cycle())) v.Add("cycle", kCycleRule);
@@ -241,32 +244,30 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
 }
 
 grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
-    grpc::CallbackServerContext* context, const v1::BenchmarkReturnRequest* request,
+    const UnaryCall& call, const v1::BenchmarkReturnRequest* request,
     v1::BenchmarkReturnResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         FieldViolations v;
-                         const std::string id = ReturnIdFromName(request->name(), "name", v);
-                         if (request->suppress_below() < 0)
-                           v.Add("suppress_below", "must not be negative");
-                         RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
-                         ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
-                         StoredReturn& stored = *found.stored;
-                         const std::string& region = found.region_code;
-                         ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
-                         auto summaries = TotalAndSuppress(std::move(regions), stored.ret.cycle(),
-                                                           request->suppress_below() == 0
-                                                               ? kDefaultSuppressBelow
-                                                               : request->suppress_below());
-                         for (auto& summary : summaries.regions) {
-                           if (summary.region_code() == region)
-                             *response->mutable_region() = std::move(summary);
-                         }
-                         *response->mutable_england() = std::move(summaries.total);
-                         response->set_region_code(region);
-                         *response->mutable_assessment_return() = std::move(stored.ret);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, BenchmarkReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        const std::string id = ReturnIdFromName(request->name(), "name", v);
+        if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
+        RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
+        ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
+        StoredReturn& stored = *found.stored;
+        const std::string& region = found.region_code;
+        ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
+        auto summaries = TotalAndSuppress(
+            std::move(regions), stored.ret.cycle(),
+            request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below());
+        for (auto& summary : summaries.regions) {
+          if (summary.region_code() == region) *response->mutable_region() = std::move(summary);
+        }
+        *response->mutable_england() = std::move(summaries.total);
+        response->set_region_code(region);
+        *response->mutable_assessment_return() = std::move(stored.ret);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace ahpl::assessment

@@ -11,49 +11,51 @@
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"
 #include "services/common/page_token.h"
+#include "services/common/raw_unary.h"
 #include "services/common/worker_pool.h"
 
 namespace ahpl::assessment {
 
-class AssessmentService final : public v1::AssessmentService::CallbackService {
+// Every unary method and ImportReturns are registered raw, so a request
+// that does not parse is answered with the field at fault
+// (services/common/raw_unary.h); ExportReturns is typed.
+using AssessmentServiceBase = v1::AssessmentService::WithRawCallbackMethod_CreateReturn<
+    v1::AssessmentService::WithRawCallbackMethod_UpdateReturn<
+        v1::AssessmentService::WithRawCallbackMethod_SubmitReturn<
+            v1::AssessmentService::WithRawCallbackMethod_AmendReturn<
+                v1::AssessmentService::WithRawCallbackMethod_WithdrawReturn<
+                    v1::AssessmentService::WithRawCallbackMethod_GetReturn<
+                        v1::AssessmentService::WithRawCallbackMethod_ListReturnVersions<
+                            v1::AssessmentService::WithRawCallbackMethod_ListReturns<
+                                v1::AssessmentService::WithRawCallbackMethod_ImportReturns<
+                                    v1::AssessmentService::WithRawCallbackMethod_SummarizeReturns<
+                                        v1::AssessmentService::
+                                            WithRawCallbackMethod_BenchmarkReturn<
+                                                v1::AssessmentService::
+                                                    WithCallbackMethod_ExportReturns<
+                                                        v1::AssessmentService::Service>>>>>>>>>>>>;
+
+class AssessmentService final : public AssessmentServiceBase {
  public:
   AssessmentService(AssessmentStore& store, ReturnWriter& writer, Authorizer& authorizer,
                     WorkerPool& workers, const PageTokenCodec& page_tokens);
 
-  grpc::ServerUnaryReactor* CreateReturn(grpc::CallbackServerContext* context,
-                                         const v1::CreateReturnRequest* request,
-                                         v1::CreateReturnResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateReturn(grpc::CallbackServerContext* context,
-                                         const v1::UpdateReturnRequest* request,
-                                         v1::UpdateReturnResponse* response) override;
-  grpc::ServerUnaryReactor* SubmitReturn(grpc::CallbackServerContext* context,
-                                         const v1::SubmitReturnRequest* request,
-                                         v1::SubmitReturnResponse* response) override;
-  grpc::ServerUnaryReactor* AmendReturn(grpc::CallbackServerContext* context,
-                                        const v1::AmendReturnRequest* request,
-                                        v1::AmendReturnResponse* response) override;
-  grpc::ServerUnaryReactor* WithdrawReturn(grpc::CallbackServerContext* context,
-                                           const v1::WithdrawReturnRequest* request,
-                                           v1::WithdrawReturnResponse* response) override;
-  grpc::ServerUnaryReactor* GetReturn(grpc::CallbackServerContext* context,
-                                      const v1::GetReturnRequest* request,
-                                      v1::GetReturnResponse* response) override;
-  grpc::ServerUnaryReactor* ListReturnVersions(grpc::CallbackServerContext* context,
-                                               const v1::ListReturnVersionsRequest* request,
-                                               v1::ListReturnVersionsResponse* response) override;
-  grpc::ServerUnaryReactor* ListReturns(grpc::CallbackServerContext* context,
-                                        const v1::ListReturnsRequest* request,
-                                        v1::ListReturnsResponse* response) override;
-  grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse>* ImportReturns(
+  AHPL_RAW_UNARY_METHOD(CreateReturn, v1::CreateReturnRequest, v1::CreateReturnResponse);
+  AHPL_RAW_UNARY_METHOD(UpdateReturn, v1::UpdateReturnRequest, v1::UpdateReturnResponse);
+  AHPL_RAW_UNARY_METHOD(SubmitReturn, v1::SubmitReturnRequest, v1::SubmitReturnResponse);
+  AHPL_RAW_UNARY_METHOD(AmendReturn, v1::AmendReturnRequest, v1::AmendReturnResponse);
+  AHPL_RAW_UNARY_METHOD(WithdrawReturn, v1::WithdrawReturnRequest, v1::WithdrawReturnResponse);
+  AHPL_RAW_UNARY_METHOD(GetReturn, v1::GetReturnRequest, v1::GetReturnResponse);
+  AHPL_RAW_UNARY_METHOD(ListReturnVersions, v1::ListReturnVersionsRequest,
+                        v1::ListReturnVersionsResponse);
+  AHPL_RAW_UNARY_METHOD(ListReturns, v1::ListReturnsRequest, v1::ListReturnsResponse);
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ImportReturns(
       grpc::CallbackServerContext* context) override;
   grpc::ServerWriteReactor<v1::ExportReturnsResponse>* ExportReturns(
       grpc::CallbackServerContext* context, const v1::ExportReturnsRequest* request) override;
-  grpc::ServerUnaryReactor* SummarizeReturns(grpc::CallbackServerContext* context,
-                                             const v1::SummarizeReturnsRequest* request,
-                                             v1::SummarizeReturnsResponse* response) override;
-  grpc::ServerUnaryReactor* BenchmarkReturn(grpc::CallbackServerContext* context,
-                                            const v1::BenchmarkReturnRequest* request,
-                                            v1::BenchmarkReturnResponse* response) override;
+  AHPL_RAW_UNARY_METHOD(SummarizeReturns, v1::SummarizeReturnsRequest,
+                        v1::SummarizeReturnsResponse);
+  AHPL_RAW_UNARY_METHOD(BenchmarkReturn, v1::BenchmarkReturnRequest, v1::BenchmarkReturnResponse);
 
  private:
   // Return `id` at `version` (0: the latest), with its owner, when `caller`

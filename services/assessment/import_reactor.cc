@@ -4,6 +4,7 @@
 
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "core/grpc_status.h"
+#include "services/common/raw_message.h"
 #include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 
@@ -56,16 +57,26 @@ void ImportReactor::ReadDoneLocked(bool ok) {
     intake_ = Intake::kEnded;
     return;
   }
-  auto chunk = std::make_shared<const v1::ImportReturnsRequest>(std::move(request_));
-  request_.Clear();
+  auto bytes = std::make_shared<grpc::ByteBuffer>();
+  bytes->Swap(&request_);
+  const int64_t ordinal = messages_read_++;
   intake_ = Intake::kPreparing;
-  if (!workers_.TrySubmit([this, chunk] { Prepare(*chunk); })) {
+  if (!workers_.TrySubmit([this, bytes, ordinal] { Prepare(*bytes, ordinal); })) {
     intake_ = Intake::kEnded;
     FailLocked(ServerBusy());
   }
 }
 
-void ImportReactor::Prepare(const v1::ImportReturnsRequest& chunk) {
+void ImportReactor::Prepare(const grpc::ByteBuffer& bytes, int64_t ordinal) {
+  v1::ImportReturnsRequest chunk;
+  const absl::Status read = ReadStreamMessage(bytes, chunk, ordinal);
+  if (!read.ok()) {
+    mu_.Lock();
+    intake_ = Intake::kEnded;
+    unreadable_ = ToGrpcStatus(read);
+    AdvanceAndUnlock();
+    return;
+  }
   // pipeline_ is set before the first read and not changed afterwards.
   auto prepared = pipeline_->Prepare(chunk);
   mu_.Lock();
@@ -122,7 +133,7 @@ std::optional<grpc::Status> ImportReactor::AdvanceLocked() {
   }
   if (intake_ == Intake::kEnded && prepared_.empty() && outbox_.empty()) {
     finished_ = true;
-    return grpc::Status::OK;
+    return unreadable_.value_or(grpc::Status::OK);
   }
   return std::nullopt;
 }
@@ -140,8 +151,12 @@ void ImportReactor::StartStoreLocked() {
 
 void ImportReactor::StartWriteLocked() {
   if (failure_.has_value() || writing_ || outbox_.empty()) return;
+  if (!WriteByteBuffer(outbox_.front(), write_bytes_)) {
+    FailLocked(grpc::Status(grpc::StatusCode::INTERNAL, "import answer could not be serialized"));
+    return;
+  }
   writing_ = true;
-  StartWrite(&outbox_.front());
+  StartWrite(&write_bytes_);
 }
 
 void ImportReactor::StartReadLocked() {

@@ -1,10 +1,14 @@
 // Serves one ImportReturns stream: the caller's chunks go through an
 // ImportPipeline on the worker pool, and each chunk's answer goes back in
-// stream order.
+// stream order. The method is registered raw: the reactor parses each
+// message itself, so a message that cannot be read ends the stream with
+// INVALID_ARGUMENT naming it, after every message before it is answered,
+// instead of looking like the client's half-close.
 #ifndef AHPL_SERVICES_ASSESSMENT_IMPORT_REACTOR_H_
 #define AHPL_SERVICES_ASSESSMENT_IMPORT_REACTOR_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -23,8 +27,7 @@
 
 namespace ahpl::assessment {
 
-class ImportReactor final
-    : public grpc::ServerBidiReactor<v1::ImportReturnsRequest, v1::ImportReturnsResponse> {
+class ImportReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   // Authorizes the caller on a worker (it may look the token up), then
   // reads.
@@ -74,7 +77,8 @@ class ImportReactor final
 
   // Worker tasks.
   void Authorize(grpc::CallbackServerContext* context, Authorizer& authorizer);
-  void Prepare(const v1::ImportReturnsRequest& chunk);
+  // Reads message `ordinal` of the stream, then prepares it.
+  void Prepare(const grpc::ByteBuffer& bytes, int64_t ordinal);
   void Store(ImportPipeline::PreparedChunk chunk);
 
   AssessmentStore& store_;
@@ -91,19 +95,25 @@ class ImportReactor final
   // read to the one being written; a read starts only below that.
   // Once failure_ is set nothing new starts. The call finishes, once, when
   // no worker task and no write is in flight: with failure_ when set, else
-  // OK when intake_ is kEnded and prepared_ and outbox_ are empty. A read
+  // when intake_ is kEnded and prepared_ and outbox_ are empty, with
+  // unreadable_ when set, else OK. A read
   // still outstanding at a failure ends with ok = false after Finish.
   absl::Mutex mu_;
   Intake intake_ ABSL_GUARDED_BY(mu_) = Intake::kAuthorizing;
-  // The chunk being read.
-  v1::ImportReturnsRequest request_ ABSL_GUARDED_BY(mu_);
+  // The chunk being read, and how many were read before it.
+  grpc::ByteBuffer request_ ABSL_GUARDED_BY(mu_);
+  int64_t messages_read_ ABSL_GUARDED_BY(mu_) = 0;
+  // Set when a message could not be read: the call finishes with it once
+  // the messages before it are stored and answered.
+  std::optional<grpc::Status> unreadable_ ABSL_GUARDED_BY(mu_);
   // Prepared chunks waiting to be stored.
   std::deque<std::shared_ptr<ImportPipeline::PreparedChunk>> prepared_ ABSL_GUARDED_BY(mu_);
   bool storing_ ABSL_GUARDED_BY(mu_) = false;
   // Stored chunks' answers; the front is written first.
   std::deque<v1::ImportReturnsResponse> outbox_ ABSL_GUARDED_BY(mu_);
-  // outbox_.front() is being written.
+  // outbox_.front() is being written, serialized here.
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ByteBuffer write_bytes_ ABSL_GUARDED_BY(mu_);
   std::optional<grpc::Status> failure_ ABSL_GUARDED_BY(mu_);
   // Finish was decided (and runs outside mu_).
   bool finished_ ABSL_GUARDED_BY(mu_) = false;

@@ -45,31 +45,31 @@ absl::StatusOr<std::shared_ptr<const v1::Edition>> CatalogueService::ResolveEdit
   return store_.GetEdition(latest);
 }
 
-grpc::ServerUnaryReactor* CatalogueService::GetEdition(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* CatalogueService::GetEdition(const UnaryCall& call,
                                                        const v1::GetEditionRequest* request,
                                                        v1::GetEditionResponse* response) {
   if (!request->edition_id().empty()) {
     if (auto cached = store_.CachedEdition(request->edition_id())) {
-      return ServeAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, GetEdition), workers_,
-                             [response, cached](const Principal&) {
+      return ServeAuthorized(call, *request, authorizer_, AHPL_RPC(CatalogueService, GetEdition),
+                             workers_, [response, cached](const Principal&) {
                                *response->mutable_edition() = *cached;
                                return absl::OkStatus();
                              });
     }
   }
-  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, GetEdition), workers_,
-                       [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(CatalogueService, GetEdition),
+                       workers_, [this, request, response](const Principal&) -> absl::Status {
                          ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
                          *response->mutable_edition() = *edition;
                          return absl::OkStatus();
                        });
 }
 
-grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* CatalogueService::ListEditions(const UnaryCall& call,
                                                          const v1::ListEditionsRequest* request,
                                                          v1::ListEditionsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(CatalogueService, ListEditions), workers_,
+      call, *request, authorizer_, AHPL_RPC(CatalogueService, ListEditions), workers_,
       [this, request, response](const Principal&) -> absl::Status {
         RETURN_IF_ERROR(CheckPageSize(request->page_size()));
         ASSIGN_OR_RETURN(std::string after, page_tokens_.Decode(request->page_token(), "editions"));
@@ -87,11 +87,11 @@ grpc::ServerUnaryReactor* CatalogueService::ListEditions(grpc::CallbackServerCon
       });
 }
 
-grpc::ServerUnaryReactor* CatalogueService::ListQuestions(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* CatalogueService::ListQuestions(const UnaryCall& call,
                                                           const v1::ListQuestionsRequest* request,
                                                           v1::ListQuestionsResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListQuestions), workers_,
-                       [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(CatalogueService, ListQuestions),
+                       workers_, [this, request, response](const Principal&) -> absl::Status {
                          ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
                          const std::string& section = request->section_id();
                          if (!section.empty() && !HasSection(*edition, section)) {
@@ -111,10 +111,10 @@ grpc::ServerUnaryReactor* CatalogueService::ListQuestions(grpc::CallbackServerCo
 }
 
 grpc::ServerUnaryReactor* CatalogueService::ListProfessions(
-    grpc::CallbackServerContext* context, const v1::ListProfessionsRequest* request,
+    const UnaryCall& call, const v1::ListProfessionsRequest* request,
     v1::ListProfessionsResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListProfessions), workers_,
-                       [this, request, response](const Principal&) -> absl::Status {
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(CatalogueService, ListProfessions),
+                       workers_, [this, request, response](const Principal&) -> absl::Status {
                          ASSIGN_OR_RETURN(auto edition, ResolveEdition(request->edition_id()));
                          response->set_edition_id(edition->id());
                          *response->mutable_professions() = edition->professions();
@@ -124,22 +124,22 @@ grpc::ServerUnaryReactor* CatalogueService::ListProfessions(
                        });
 }
 
-grpc::ServerUnaryReactor* CatalogueService::ListRegions(grpc::CallbackServerContext* context,
-                                                        const v1::ListRegionsRequest*,
+grpc::ServerUnaryReactor* CatalogueService::ListRegions(const UnaryCall& call,
+                                                        const v1::ListRegionsRequest* request,
                                                         v1::ListRegionsResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, ListRegions), workers_,
-                       [this, response](const Principal&) -> absl::Status {
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(CatalogueService, ListRegions),
+                       workers_, [this, response](const Principal&) -> absl::Status {
                          ASSIGN_OR_RETURN(auto regions, store_.ListRegions());
                          for (auto& r : regions) *response->add_regions() = std::move(r);
                          return absl::OkStatus();
                        });
 }
 
-grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* CatalogueService::ListTrusts(const UnaryCall& call,
                                                        const v1::ListTrustsRequest* request,
                                                        v1::ListTrustsResponse* response) {
   return RunAuthorized(
-      context, authorizer_, AHPL_RPC(CatalogueService, ListTrusts), workers_,
+      call, *request, authorizer_, AHPL_RPC(CatalogueService, ListTrusts), workers_,
       [this, request, response](const Principal&) -> absl::Status {
         const std::string region = CanonicalCode(request->region_code());
         FieldViolations violations;
@@ -161,10 +161,10 @@ grpc::ServerUnaryReactor* CatalogueService::ListTrusts(grpc::CallbackServerConte
       });
 }
 
-grpc::ServerUnaryReactor* CatalogueService::GetTrust(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* CatalogueService::GetTrust(const UnaryCall& call,
                                                      const v1::GetTrustRequest* request,
                                                      v1::GetTrustResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, GetTrust), workers_,
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(CatalogueService, GetTrust), workers_,
                        [this, request, response](const Principal&) -> absl::Status {
                          const std::string code = CanonicalCode(request->ods_code());
                          if (!IsOdsCode(code)) {
@@ -175,25 +175,25 @@ grpc::ServerUnaryReactor* CatalogueService::GetTrust(grpc::CallbackServerContext
                        });
 }
 
-grpc::ServerUnaryReactor* CatalogueService::PublishEdition(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* CatalogueService::PublishEdition(const UnaryCall& call,
                                                            const v1::PublishEditionRequest* request,
                                                            v1::PublishEditionResponse* response) {
-  return RunAuthorized(context, authorizer_, AHPL_RPC(CatalogueService, PublishEdition), workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         if (!request->has_edition()) {
-                           return InvalidField("edition", "the edition to publish is required");
-                         }
-                         FieldViolations violations;
-                         violations.Merge(ValidateEdition(request->edition()), "edition");
-                         RETURN_IF_ERROR(violations.ToStatus("edition cannot be published"));
-                         ASSIGN_OR_RETURN(
-                             auto published,
-                             store_.PublishEdition(request->edition(),
-                                                   EditionFingerprint(request->edition()), caller));
-                         *response->mutable_edition() = *published.edition;
-                         response->set_created(published.created);
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      call, *request, authorizer_, AHPL_RPC(CatalogueService, PublishEdition), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        if (!request->has_edition()) {
+          return InvalidField("edition", "the edition to publish is required");
+        }
+        FieldViolations violations;
+        violations.Merge(ValidateEdition(request->edition()), "edition");
+        RETURN_IF_ERROR(violations.ToStatus("edition cannot be published"));
+        ASSIGN_OR_RETURN(auto published,
+                         store_.PublishEdition(request->edition(),
+                                               EditionFingerprint(request->edition()), caller));
+        *response->mutable_edition() = *published.edition;
+        response->set_created(published.created);
+        return absl::OkStatus();
+      });
 }
 
 namespace {

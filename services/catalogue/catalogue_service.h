@@ -7,40 +7,37 @@
 
 #include "ahpl/v1/catalogue.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
+#include "services/common/raw_unary.h"
 #include "services/common/service_host.h"
 #include "services/common/worker_pool.h"
 
 namespace ahpl::catalogue {
 
-class CatalogueService final : public v1::CatalogueService::CallbackService {
+// Every method is registered raw, so a request that does not parse is
+// answered with the field at fault (services/common/raw_unary.h).
+using CatalogueServiceBase = v1::CatalogueService::WithRawCallbackMethod_GetEdition<
+    v1::CatalogueService::WithRawCallbackMethod_ListEditions<
+        v1::CatalogueService::WithRawCallbackMethod_ListQuestions<
+            v1::CatalogueService::WithRawCallbackMethod_ListProfessions<
+                v1::CatalogueService::WithRawCallbackMethod_ListRegions<
+                    v1::CatalogueService::WithRawCallbackMethod_ListTrusts<
+                        v1::CatalogueService::WithRawCallbackMethod_GetTrust<
+                            v1::CatalogueService::WithRawCallbackMethod_PublishEdition<
+                                v1::CatalogueService::Service>>>>>>>>;
+
+class CatalogueService final : public CatalogueServiceBase {
  public:
   CatalogueService(CatalogueStore& store, Authorizer& authorizer, WorkerPool& workers,
                    const PageTokenCodec& page_tokens);
 
-  grpc::ServerUnaryReactor* GetEdition(grpc::CallbackServerContext* context,
-                                       const v1::GetEditionRequest* request,
-                                       v1::GetEditionResponse* response) override;
-  grpc::ServerUnaryReactor* ListEditions(grpc::CallbackServerContext* context,
-                                         const v1::ListEditionsRequest* request,
-                                         v1::ListEditionsResponse* response) override;
-  grpc::ServerUnaryReactor* ListQuestions(grpc::CallbackServerContext* context,
-                                          const v1::ListQuestionsRequest* request,
-                                          v1::ListQuestionsResponse* response) override;
-  grpc::ServerUnaryReactor* ListProfessions(grpc::CallbackServerContext* context,
-                                            const v1::ListProfessionsRequest* request,
-                                            v1::ListProfessionsResponse* response) override;
-  grpc::ServerUnaryReactor* ListRegions(grpc::CallbackServerContext* context,
-                                        const v1::ListRegionsRequest* request,
-                                        v1::ListRegionsResponse* response) override;
-  grpc::ServerUnaryReactor* ListTrusts(grpc::CallbackServerContext* context,
-                                       const v1::ListTrustsRequest* request,
-                                       v1::ListTrustsResponse* response) override;
-  grpc::ServerUnaryReactor* GetTrust(grpc::CallbackServerContext* context,
-                                     const v1::GetTrustRequest* request,
-                                     v1::GetTrustResponse* response) override;
-  grpc::ServerUnaryReactor* PublishEdition(grpc::CallbackServerContext* context,
-                                           const v1::PublishEditionRequest* request,
-                                           v1::PublishEditionResponse* response) override;
+  AHPL_RAW_UNARY_METHOD(GetEdition, v1::GetEditionRequest, v1::GetEditionResponse);
+  AHPL_RAW_UNARY_METHOD(ListEditions, v1::ListEditionsRequest, v1::ListEditionsResponse);
+  AHPL_RAW_UNARY_METHOD(ListQuestions, v1::ListQuestionsRequest, v1::ListQuestionsResponse);
+  AHPL_RAW_UNARY_METHOD(ListProfessions, v1::ListProfessionsRequest, v1::ListProfessionsResponse);
+  AHPL_RAW_UNARY_METHOD(ListRegions, v1::ListRegionsRequest, v1::ListRegionsResponse);
+  AHPL_RAW_UNARY_METHOD(ListTrusts, v1::ListTrustsRequest, v1::ListTrustsResponse);
+  AHPL_RAW_UNARY_METHOD(GetTrust, v1::GetTrustRequest, v1::GetTrustResponse);
+  AHPL_RAW_UNARY_METHOD(PublishEdition, v1::PublishEditionRequest, v1::PublishEditionResponse);
 
  private:
   // The named edition, or the latest when `edition_id` is empty.

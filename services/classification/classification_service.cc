@@ -8,6 +8,7 @@
 #include "core/status_macros.h"
 #include "services/classification/classifier.h"
 #include "services/common/log.h"
+#include "services/common/raw_message.h"
 #include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 
@@ -27,9 +28,10 @@ absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
 
 // Classifies a stream of chunks; each chunk's results are written before the
 // next chunk is read, so memory stays at one chunk whatever the stream's
-// length.
-class BatchReactor final : public grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest,
-                                                          v1::ClassifyArrangementsResponse> {
+// length. The method is registered raw: a chunk that cannot be read ends
+// the stream with INVALID_ARGUMENT naming it (the chunks before it are
+// answered), never with OK.
+class BatchReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   // Reads once the caller is authorized: from memory at once, or after a
   // token lookup on a worker.
@@ -54,6 +56,13 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::ClassifyArrangemen
       return;
     }
     response_.Clear();
+    request_.Clear();
+    const absl::Status read = ReadStreamMessage(request_bytes_, request_, messages_read_++);
+    request_bytes_.Clear();
+    if (!read.ok()) {
+      Finish(ToGrpcStatus(read));
+      return;
+    }
     if (!v1::ClassificationView_IsValid(request_.view())) {
       Finish(ToGrpcStatus(InvalidField("view", "not a known view")));
       return;
@@ -78,7 +87,11 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::ClassifyArrangemen
         return;
       }
     }
-    StartWrite(&response_);
+    if (!WriteByteBuffer(response_, response_bytes_)) {
+      Finish(grpc::Status(grpc::StatusCode::INTERNAL, "results could not be serialized"));
+      return;
+    }
+    StartWrite(&response_bytes_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -86,7 +99,7 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::ClassifyArrangemen
       Finish(ClientGone());
       return;
     }
-    StartRead(&request_);
+    StartRead(&request_bytes_);
   }
 
   void OnDone() override { delete this; }
@@ -97,10 +110,13 @@ class BatchReactor final : public grpc::ServerBidiReactor<v1::ClassifyArrangemen
       Finish(ToGrpcStatus(authorized));
       return;
     }
-    StartRead(&request_);
+    StartRead(&request_bytes_);
   }
 
   const CompiledRuleset& rules_;
+  grpc::ByteBuffer request_bytes_;
+  grpc::ByteBuffer response_bytes_;
+  int64_t messages_read_ = 0;
   v1::ClassifyArrangementsRequest request_;
   v1::ClassifyArrangementsResponse response_;
   int64_t next_index_ = 0;
@@ -122,31 +138,32 @@ void ClassificationService::Replace(std::shared_ptr<const CompiledRuleset> rules
 }
 
 grpc::ServerUnaryReactor* ClassificationService::ClassifyArrangement(
-    grpc::CallbackServerContext* context, const v1::ClassifyArrangementRequest* request,
+    const UnaryCall& call, const v1::ClassifyArrangementRequest* request,
     v1::ClassifyArrangementResponse* response) {
-  return ServeAuthorized(context, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement),
-                         workers_, [this, request, response](const Principal&) -> absl::Status {
-                           if (!v1::ClassificationView_IsValid(request->view())) {
-                             return InvalidField("view", "not a known view");
-                           }
-                           absl::Status classified = ClassifyInto(
-                               rules(), request->arrangement(), request->view(),
-                               *response->mutable_classification(), *response->mutable_findings());
-                           if (!classified.ok()) {
-                             response->Clear();
-                             return Prefixed(classified, "arrangement");
-                           }
-                           return absl::OkStatus();
-                         });
+  return ServeAuthorized(
+      call, *request, authorizer_, AHPL_RPC(ClassificationService, ClassifyArrangement), workers_,
+      [this, request, response](const Principal&) -> absl::Status {
+        if (!v1::ClassificationView_IsValid(request->view())) {
+          return InvalidField("view", "not a known view");
+        }
+        absl::Status classified =
+            ClassifyInto(rules(), request->arrangement(), request->view(),
+                         *response->mutable_classification(), *response->mutable_findings());
+        if (!classified.ok()) {
+          response->Clear();
+          return Prefixed(classified, "arrangement");
+        }
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest, v1::ClassifyArrangementsResponse>*
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 ClassificationService::ClassifyArrangements(grpc::CallbackServerContext* context) {
   return new BatchReactor(rules(), context, authorizer_, workers_);
 }
 
 grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
-    grpc::CallbackServerContext* context, const v1::EvaluateReturnRequest* request,
+    const UnaryCall& call, const v1::EvaluateReturnRequest* request,
     v1::EvaluateReturnResponse* response) {
   const CompiledRuleset& rules = this->rules();
   auto evaluate = [&rules, request, response](const v1::Edition& edition) -> absl::Status {
@@ -158,14 +175,14 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
   const std::string& edition_id = request->edition_id();
   if (edition_id.empty() || edition_id == rules.edition().id()) {
     return ServeAuthorized(
-        context, authorizer_, method, workers_,
+        call, *request, authorizer_, method, workers_,
         [&rules, evaluate](const Principal&) { return evaluate(rules.edition()); });
   }
   if (auto cached = editions_.CachedEdition(edition_id)) {
-    return ServeAuthorized(context, authorizer_, method, workers_,
+    return ServeAuthorized(call, *request, authorizer_, method, workers_,
                            [cached, evaluate](const Principal&) { return evaluate(*cached); });
   }
-  return RunAuthorized(context, authorizer_, method, workers_,
+  return RunAuthorized(call, *request, authorizer_, method, workers_,
                        [this, edition_id, evaluate](const Principal&) -> absl::Status {
                          auto edition = editions_.GetEdition(edition_id);
                          if (absl::IsNotFound(edition.status())) {
@@ -177,10 +194,10 @@ grpc::ServerUnaryReactor* ClassificationService::EvaluateReturn(
                        });
 }
 
-grpc::ServerUnaryReactor* ClassificationService::GetRuleset(grpc::CallbackServerContext* context,
-                                                            const v1::GetRulesetRequest*,
+grpc::ServerUnaryReactor* ClassificationService::GetRuleset(const UnaryCall& call,
+                                                            const v1::GetRulesetRequest* request,
                                                             v1::GetRulesetResponse* response) {
-  return ServeAuthorized(context, authorizer_, AHPL_RPC(ClassificationService, GetRuleset),
+  return ServeAuthorized(call, *request, authorizer_, AHPL_RPC(ClassificationService, GetRuleset),
                          workers_, [this, response](const Principal&) {
                            *response->mutable_ruleset() = rules().ruleset();
                            return absl::OkStatus();

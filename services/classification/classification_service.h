@@ -14,11 +14,22 @@
 #include "ahpl/v1/classification.grpc.pb.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/classification/ruleset.h"
+#include "services/common/raw_unary.h"
 #include "services/common/service_host.h"
 
 namespace ahpl::classification {
 
-class ClassificationService final : public v1::ClassificationService::CallbackService {
+// Every method is registered raw, so a request or stream message that
+// does not parse is answered with the field at fault
+// (services/common/raw_unary.h).
+using ClassificationServiceBase =
+    v1::ClassificationService::WithRawCallbackMethod_ClassifyArrangement<
+        v1::ClassificationService::WithRawCallbackMethod_ClassifyArrangements<
+            v1::ClassificationService::WithRawCallbackMethod_EvaluateReturn<
+                v1::ClassificationService::WithRawCallbackMethod_GetRuleset<
+                    v1::ClassificationService::Service>>>>;
+
+class ClassificationService final : public ClassificationServiceBase {
  public:
   ClassificationService(std::shared_ptr<const CompiledRuleset> rules,
                         catalogue::CatalogueStore& editions, Authorizer& authorizer,
@@ -30,17 +41,12 @@ class ClassificationService final : public v1::ClassificationService::CallbackSe
   void Replace(std::shared_ptr<const CompiledRuleset> rules) ABSL_LOCKS_EXCLUDED(mu_);
   const CompiledRuleset& rules() const { return *current_.load(std::memory_order_acquire); }
 
-  grpc::ServerUnaryReactor* ClassifyArrangement(grpc::CallbackServerContext* context,
-                                                const v1::ClassifyArrangementRequest* request,
-                                                v1::ClassifyArrangementResponse* response) override;
-  grpc::ServerBidiReactor<v1::ClassifyArrangementsRequest, v1::ClassifyArrangementsResponse>*
-  ClassifyArrangements(grpc::CallbackServerContext* context) override;
-  grpc::ServerUnaryReactor* EvaluateReturn(grpc::CallbackServerContext* context,
-                                           const v1::EvaluateReturnRequest* request,
-                                           v1::EvaluateReturnResponse* response) override;
-  grpc::ServerUnaryReactor* GetRuleset(grpc::CallbackServerContext* context,
-                                       const v1::GetRulesetRequest* request,
-                                       v1::GetRulesetResponse* response) override;
+  AHPL_RAW_UNARY_METHOD(ClassifyArrangement, v1::ClassifyArrangementRequest,
+                        v1::ClassifyArrangementResponse);
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ClassifyArrangements(
+      grpc::CallbackServerContext* context) override;
+  AHPL_RAW_UNARY_METHOD(EvaluateReturn, v1::EvaluateReturnRequest, v1::EvaluateReturnResponse);
+  AHPL_RAW_UNARY_METHOD(GetRuleset, v1::GetRulesetRequest, v1::GetRulesetResponse);
 
  private:
   catalogue::CatalogueStore& editions_;

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "core/request_limits.h"
 #include "services/common/access.h"
 #include "services/common/connection_acceptor.h"
 #include "services/common/embedded_file.h"
@@ -98,7 +99,8 @@ struct HostOptions {
   size_t max_queued_requests = 1024;
   absl::Duration shutdown_grace = absl::Seconds(10);
   absl::Duration health_interval = absl::Seconds(1);
-  int max_message_bytes = 8 << 20;
+  // The largest message received or sent (core/request_limits.h).
+  int max_message_bytes = kMaxReceiveMessageBytes;
   // Streams one client connection may have open at once.
   int max_concurrent_streams = 100;
   // Connection count, idle time, age and keepalive.

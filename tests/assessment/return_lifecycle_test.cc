@@ -279,7 +279,9 @@ TEST_F(AssessmentServiceTest, FreeTextIsStoredVerbatim) {
   EXPECT_EQ(got.assessment_return().respondent().name(), evil);
   EXPECT_EQ(got.assessment_return().answers(0).evidence(), evil);
 
-  // NUL bytes and a megabyte of text are refused, naming the field.
+  // NUL bytes and a megabyte of text are refused, naming the field. The
+  // megabyte is over the edge limits, checked before validation, so it is
+  // named alone.
   v1::AssessmentReturn nul = CompleteReturn();
   nul.mutable_respondent()->set_name(std::string("Alex\0Morgan", 11));
   nul.mutable_answers(1)->set_evidence(std::string(1 << 20, 'x'));
@@ -287,6 +289,9 @@ TEST_F(AssessmentServiceTest, FreeTextIsStoredVerbatim) {
   const auto refused = Create("evil-2", nul, &out);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(refused),
+            (std::set<std::string>{"assessment_return.answers[1].evidence"}));
+  nul.mutable_answers(1)->set_evidence(std::string("evidence\0", 9));
+  EXPECT_EQ(ViolatedFields(Create("evil-3", nul, &out)),
             (std::set<std::string>{"assessment_return.respondent.name",
                                    "assessment_return.answers[1].evidence"}));
   EXPECT_EQ(Count("SELECT count(*) FROM returns"), 1);
