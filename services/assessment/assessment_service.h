@@ -18,7 +18,8 @@ namespace ahpl::assessment {
 class AssessmentService final : public v1::AssessmentService::CallbackService {
  public:
   AssessmentService(AssessmentStore& store, ReturnWriter& writer, Authorizer& authorizer,
-                    WorkerPool& workers, const PageTokenCodec& page_tokens);
+                    WorkerPool& workers, const PageTokenCodec& page_tokens,
+                    int suppress_below = 5);
 
   grpc::ServerUnaryReactor* CreateReturn(grpc::CallbackServerContext* context,
                                          const v1::CreateReturnRequest* request,
@@ -70,6 +71,8 @@ class AssessmentService final : public v1::AssessmentService::CallbackService {
   Authorizer& authorizer_;
   WorkerPool& workers_;
   const PageTokenCodec& page_tokens_;
+  // The server's disclosure threshold (docs/disclosure.md).
+  const int suppress_below_;
 };
 
 }  // namespace ahpl::assessment
