@@ -41,8 +41,7 @@ struct Scalar {
 };
 const Scalar kScalars[] = {
     {kReturns, &v1::ReturnSummary::returns, &v1::ReturnSummary::set_returns},
-    {kResponding, &v1::ReturnSummary::trusts_responding,
-     &v1::ReturnSummary::set_trusts_responding},
+    {kResponding, &v1::ReturnSummary::trusts_responding, &v1::ReturnSummary::set_trusts_responding},
     {kWithLeader, &v1::ReturnSummary::returns_with_leader,
      &v1::ReturnSummary::set_returns_with_leader},
     {kLeaders8c, &v1::ReturnSummary::leaders_at_8c_or_above,
@@ -146,8 +145,6 @@ class Pattern {
     }
     relations_.push_back(std::move(terms));
   }
-  // Both or neither of `a` and `b` are hidden.
-  void Tie(int a, int b) { ties_.emplace_back(a, b); }
   // `figure` is hidden whenever any of `parts` is.
   void DerivedFrom(int figure, std::vector<int> parts) {
     derived_.emplace_back(figure, std::move(parts));
@@ -165,12 +162,6 @@ class Pattern {
   void Complement() {
     for (;;) {
       bool changed = false;
-      for (const auto& [a, b] : ties_) {
-        if (cells_[a].hidden != cells_[b].hidden) {
-          cells_[a].hidden = cells_[b].hidden = true;
-          changed = true;
-        }
-      }
       for (const auto& [figure, parts] : derived_) {
         if (cells_[figure].hidden) continue;
         for (int part : parts) {
@@ -215,11 +206,12 @@ class Pattern {
   }
 
  private:
-  // The complementary cell to hide: the one leaving fewest relations with
-  // a single hidden cell (each would need another), a non-zero count before
-  // a zero (a hidden zero beside a small count tells a reader of bounds
-  // more), a keyed cell before a margin, the smallest, then by summary and
-  // path.
+  // The complementary cell to hide: a region's before England's (the
+  // national figures are the ones most read), the one leaving fewest
+  // relations with a single hidden cell (each would need another), a
+  // non-zero count before a zero (a hidden zero beside a small count tells
+  // a reader of bounds more), a keyed cell before a margin, the smallest,
+  // then by summary and path.
   int Choose(const std::vector<int>& ids) const {
     auto rank = [&](int id) {
       int lonely = 0;
@@ -229,7 +221,8 @@ class Pattern {
         lonely += any ? 0 : 1;
       }
       const Cell& c = cells_[id];
-      return std::make_tuple(lonely, c.value == 0, c.margin, c.value, c.summary, c.path);
+      return std::make_tuple(c.summary == england_, lonely, c.value == 0, c.margin, c.value,
+                             c.summary, c.path);
     };
     return *std::min_element(ids.begin(), ids.end(),
                              [&](int a, int b) { return rank(a) < rank(b); });
@@ -293,10 +286,25 @@ class Pattern {
           if (var[id] >= 0) m[i][column[var[id]]] += coefficient;
         }
       }
-      const int determined = FirstDetermined(m, n, vars, hidden);
+      std::vector<double> combination;
+      const int determined = FirstDetermined(m, n, vars, hidden, combination);
       if (determined < 0) continue;
-      // Shown cells of relations holding the determined cell first, then of
-      // the rest of its component.
+      // The shown cells the determining combination of relations rests on:
+      // hiding any of them breaks it.
+      std::map<int, double> net;
+      for (size_t j = 0; j < rows.size(); ++j) {
+        if (std::fabs(combination[j]) < 1e-9) continue;
+        for (const auto& [id, coefficient] : relations_[rows[j]]) {
+          if (!cells_[id].hidden && !known[id]) net[id] += combination[j] * coefficient;
+        }
+      }
+      candidates.clear();
+      for (const auto& [id, value] : net) {
+        if (std::fabs(value) > 1e-9) candidates.push_back(id);
+      }
+      if (!candidates.empty()) return true;
+      // Otherwise shown cells of relations holding the determined cell
+      // first, then of the rest of its component.
       std::vector<int> near, far;
       for (int r : rows) {
         bool holds = false;
@@ -351,8 +359,15 @@ class Pattern {
   // Row-reduces `m` and returns the cell of the first determined
   // non-keyless unknown, or -1.
   int FirstDetermined(std::vector<std::vector<double>>& m, size_t n, const std::vector<int>& vars,
-                      const std::vector<int>& hidden) const {
+                      const std::vector<int>& hidden, std::vector<double>& combination) const {
     constexpr double kEpsilon = 1e-9;
+    // Each row also carries the combination of the original relations it
+    // is.
+    for (size_t i = 0; i < m.size(); ++i) {
+      m[i].resize(n + m.size(), 0.0);
+      m[i][n + i] = 1.0;
+    }
+    const size_t width = n + m.size();
     std::vector<int> pivot_column;
     size_t row = 0;
     for (size_t col = 0; col < n && row < m.size(); ++col) {
@@ -363,11 +378,11 @@ class Pattern {
       if (std::fabs(m[best][col]) < kEpsilon) continue;
       std::swap(m[row], m[best]);
       const double p = m[row][col];
-      for (size_t j = col; j < n; ++j) m[row][j] /= p;
+      for (size_t j = col; j < width; ++j) m[row][j] /= p;
       for (size_t i = 0; i < m.size(); ++i) {
         if (i == row || std::fabs(m[i][col]) < kEpsilon) continue;
         const double f = m[i][col];
-        for (size_t j = col; j < n; ++j) m[i][j] -= f * m[row][j];
+        for (size_t j = col; j < width; ++j) m[i][j] -= f * m[row][j];
       }
       pivot_column.push_back(static_cast<int>(col));
       ++row;
@@ -381,7 +396,10 @@ class Pattern {
         if (!is_pivot[j] && std::fabs(m[r][j]) > kEpsilon) alone = false;
       }
       const int id = hidden[vars[pivot_column[r]]];
-      if (alone && !cells_[id].keyless && (first < 0 || id < first)) first = id;
+      if (alone && !cells_[id].keyless && (first < 0 || id < first)) {
+        first = id;
+        combination.assign(m[r].begin() + static_cast<long>(n), m[r].end());
+      }
     }
     return first;
   }
@@ -389,9 +407,12 @@ class Pattern {
   std::vector<Cell> cells_;
   std::map<std::pair<int, std::string>, int> index_;
   std::vector<std::vector<std::pair<int, double>>> relations_;
-  std::vector<std::pair<int, int>> ties_;
   std::vector<std::pair<int, std::vector<int>>> derived_;
   std::vector<std::vector<int>> relations_of_;
+  int england_ = -1;
+
+ public:
+  void SetEngland(int summary) { england_ = summary; }
 };
 
 std::vector<v1::ReturnSummary*> Summaries(DisclosedTable& table) {
@@ -513,17 +534,22 @@ void ControlDisclosure(DisclosedTable& table, int below) {
     };
     const int returns = p.Find(i, kReturns);
     const int with_leader = p.Find(i, kWithLeader);
-    p.Tie(returns, p.Find(i, kResponding));
+    // Most trusts send one return: a reader would take one count for the
+    // other.
+    p.DerivedFrom(p.Find(i, kResponding), {returns});
+    p.DerivedFrom(returns, {p.Find(i, kResponding)});
     p.Relation(cells("typology", s.typology(), {}, false), {returns});
     p.Relation(cells("bands", s.bands(), {}, false), {returns});
     p.Relation({with_leader}, cells("bands", s.bands(), {"NO_POST"}, true));
-    const std::vector<int> senior = cells("bands", s.bands(), {"BAND_8C", "BAND_8D", "BAND_9"}, false);
+    const std::vector<int> senior =
+        cells("bands", s.bands(), {"BAND_8C", "BAND_8D", "BAND_9"}, false);
     p.Relation({p.Find(i, kLeaders8c)}, senior);
     p.DerivedFrom(p.Find(i, kLeaders8c), senior);
     p.Relation(cells("board_relationships", s.board_relationships(), {}, false), {with_leader});
     for (const auto& q : s.questions()) {
       std::vector<int> ids;
-      for (const auto& c : q.ratings()) ids.push_back(p.Find(i, RatingPath(q.question_id(), c.key())));
+      for (const auto& c : q.ratings())
+        ids.push_back(p.Find(i, RatingPath(q.question_id(), c.key())));
       p.Relation(ids, {returns});
     }
     std::vector<int> title_ids = {p.Find(i, kOtherTitles)};
@@ -538,11 +564,16 @@ void ControlDisclosure(DisclosedTable& table, int below) {
     p.Relation(parts, {static_cast<int>(id)});
   }
 
-  // Primary suppression: a summary of fewer returns than the threshold
-  // shows nothing; elsewhere every count from 1 to below - 1 is hidden.
+  // Primary suppression: a summary of fewer returns, or of returns from
+  // fewer trusts, than the threshold shows nothing; elsewhere every count
+  // from 1 to below - 1 is hidden.
+  p.SetEngland(england);
   for (int i = 0; i <= england; ++i) {
-    const Cell& returns = p.cell(p.Find(i, kReturns));
-    if (!returns.hidden && returns.value >= 1 && returns.value < below) p.HideSummary(i);
+    auto small = [&](const char* path) {
+      const Cell& c = p.cell(p.Find(i, path));
+      return !c.hidden && c.value >= 1 && c.value < below;
+    };
+    if (small(kReturns) || small(kResponding)) p.HideSummary(i);
   }
   p.Primary(below);
   p.Complement();
@@ -571,7 +602,8 @@ void ControlDisclosure(DisclosedTable& table, int below) {
       }
     };
     for (const KeyedList& list : kLists) {
-      write(*(s.*list.mutable_list)(), [&](const v1::Count& c) { return Path(list.path, c.key()); });
+      write(*(s.*list.mutable_list)(),
+            [&](const v1::Count& c) { return Path(list.path, c.key()); });
     }
     for (auto& q : *s.mutable_questions()) {
       write(*q.mutable_ratings(),

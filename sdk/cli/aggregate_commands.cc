@@ -93,8 +93,9 @@ int Aggregate(const RunSettings& settings, const std::string& cycle, const std::
            Shown(s, "response_rate_percent", absl::StrFormat("%.1f", s.response_rate_percent())),
            Shown(s, "share_at_8c_or_above_percent",
                  absl::StrFormat("%.1f", s.share_at_8c_or_above_percent())),
-           absl::StrCat(Shown(s, "distinct_leader_titles", std::to_string(s.distinct_leader_titles())),
-                        " / ", Shown(s, "returns_with_title", std::to_string(s.returns_with_title())))});
+           absl::StrCat(
+               Shown(s, "distinct_leader_titles", std::to_string(s.distinct_leader_titles())),
+               " / ", Shown(s, "returns_with_title", std::to_string(s.returns_with_title())))});
     };
     for (const auto& r : aggregate->regions) row(r);
     row(aggregate->national);

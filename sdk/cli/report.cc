@@ -230,21 +230,18 @@ std::string TrustReport(const v1::BenchmarkReturnResponse& benchmark,
 
   const auto& region = benchmark.region();
   const auto& england = benchmark.england();
-  absl::StrAppend(&body, "<h2>Compared with region ", Html(benchmark.region_code()),
-                  " and England</h2>\n<table><tr><th></th><th>Region</th><th>England</th></tr>",
-                  "<tr><td>Returns</td><td>", Shown(region, "returns", region.returns()),
-                  "</td><td>", Shown(england, "returns", england.returns()),
-                  "</td></tr><tr><td>Response rate</td><td>",
-                  ShownPercent(region, "response_rate_percent", region.response_rate_percent()),
-                  "</td><td>",
-                  ShownPercent(england, "response_rate_percent", england.response_rate_percent()),
-                  "</td></tr><tr><td>Senior AHP leader at 8c or above</td><td>",
-                  ShownPercent(region, "share_at_8c_or_above_percent",
-                               region.share_at_8c_or_above_percent()),
-                  "</td><td>",
-                  ShownPercent(england, "share_at_8c_or_above_percent",
-                               england.share_at_8c_or_above_percent()),
-                  "</td></tr></table>\n");
+  absl::StrAppend(
+      &body, "<h2>Compared with region ", Html(benchmark.region_code()),
+      " and England</h2>\n<table><tr><th></th><th>Region</th><th>England</th></tr>",
+      "<tr><td>Returns</td><td>", Shown(region, "returns", region.returns()), "</td><td>",
+      Shown(england, "returns", england.returns()), "</td></tr><tr><td>Response rate</td><td>",
+      ShownPercent(region, "response_rate_percent", region.response_rate_percent()), "</td><td>",
+      ShownPercent(england, "response_rate_percent", england.response_rate_percent()),
+      "</td></tr><tr><td>Senior AHP leader at 8c or above</td><td>",
+      ShownPercent(region, "share_at_8c_or_above_percent", region.share_at_8c_or_above_percent()),
+      "</td><td>",
+      ShownPercent(england, "share_at_8c_or_above_percent", england.share_at_8c_or_above_percent()),
+      "</td></tr></table>\n");
   const std::string own_typology = v1::Typology_Name(c.typology());
   const std::string own_band = ret.arrangement().has_senior_ahp_leader()
                                    ? v1::Band_Name(ret.arrangement().senior_leader().band())
@@ -256,8 +253,7 @@ std::string TrustReport(const v1::BenchmarkReturnResponse& benchmark,
   absl::StrAppend(&body,
                   BarChart("Band of the most senior AHP leader in England (yours highlighted)",
                            Bars(england.bands(), labels, own_band)));
-  absl::StrAppend(&body,
-                  "<p class=\"muted\">Counts below ", england.suppress_below(),
+  absl::StrAppend(&body, "<p class=\"muted\">Counts below ", england.suppress_below(),
                   " are not shown, nor any figure they could be worked out from, so that small "
                   "groups cannot be identified; no other trust is named.</p>\n");
   return Page(absl::StrCat("AHP leadership: ", ret.trust_ods_code(), " ", ret.cycle()), body,
@@ -274,17 +270,14 @@ std::string RegionalReport(const v1::SummarizeReturnsResponse& summary,
                    "<th>Trusts responding</th><th>Response rate</th>"
                    "<th>Leader at 8c or above</th><th>Distinct leader titles</th></tr>");
   auto row = [&](const v1::ReturnSummary& s) {
-    absl::StrAppend(&body, "<tr><td>", Html(s.region_code().empty() ? "England" : s.region_code()),
-                    "</td><td>", s.trusts_in_register(), "</td><td>",
-                    Shown(s, "returns", s.returns()), "</td><td>",
-                    Shown(s, "trusts_responding", s.trusts_responding()), "</td><td>",
-                    ShownPercent(s, "response_rate_percent", s.response_rate_percent()),
-                    "</td><td>",
-                    ShownPercent(s, "share_at_8c_or_above_percent",
-                                 s.share_at_8c_or_above_percent()),
-                    "</td><td>", Shown(s, "distinct_leader_titles", s.distinct_leader_titles()),
-                    " across ", Shown(s, "returns_with_title", s.returns_with_title()),
-                    "</td></tr>");
+    absl::StrAppend(
+        &body, "<tr><td>", Html(s.region_code().empty() ? "England" : s.region_code()), "</td><td>",
+        s.trusts_in_register(), "</td><td>", Shown(s, "returns", s.returns()), "</td><td>",
+        Shown(s, "trusts_responding", s.trusts_responding()), "</td><td>",
+        ShownPercent(s, "response_rate_percent", s.response_rate_percent()), "</td><td>",
+        ShownPercent(s, "share_at_8c_or_above_percent", s.share_at_8c_or_above_percent()),
+        "</td><td>", Shown(s, "distinct_leader_titles", s.distinct_leader_titles()), " across ",
+        Shown(s, "returns_with_title", s.returns_with_title()), "</td></tr>");
   };
   for (const auto& r : summary.regions()) row(r);
   row(total);
@@ -310,8 +303,7 @@ std::string RegionalReport(const v1::SummarizeReturnsResponse& summary,
       if (rq.question_id() != q.id()) continue;
       for (const auto& r : rq.ratings()) {
         bars.push_back({labels.Rating(r.key()), static_cast<double>(r.count()),
-                        r.suppressed() ? "not shown" : std::to_string(r.count()),
-                        false});
+                        r.suppressed() ? "not shown" : std::to_string(r.count()), false});
       }
     }
     absl::StrAppend(&body, BarChart(labels(q.id()), bars));

@@ -86,7 +86,9 @@ void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
       report->add_subcommand("regions", "A report of a cycle by region, with charts");
   region_report->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
   region_report->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
-  region_report->add_option("--suppress-below", *suppress, "Raise the servers' disclosure threshold (it can never be lowered)")
+  region_report
+      ->add_option("--suppress-below", *suppress,
+                   "Raise the servers' disclosure threshold (it can never be lowered)")
       ->capture_default_str();
   region_report->add_option("--output", *output, "HTML file to write (default: standard output)");
   region_report->callback([&, cycle, servers, suppress, output] {

@@ -232,8 +232,8 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
         // The pattern is always the whole cycle's, whoever asks and for
         // whichever region: the answer is a slice of it.
         ASSIGN_OR_RETURN(auto regions, store_.Summarize(request->cycle(), ""));
-        DisclosedTable table = DiscloseCycle(std::move(regions), request->cycle(),
-                                             suppress_below_, request->suppress_below());
+        DisclosedTable table = DiscloseCycle(std::move(regions), request->cycle(), suppress_below_,
+                                             request->suppress_below());
         if (region.empty()) {
           for (auto& summary : table.regions) *response->add_regions() = std::move(summary);
           *response->mutable_total() = std::move(table.england);

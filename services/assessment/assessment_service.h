@@ -18,8 +18,7 @@ namespace ahpl::assessment {
 class AssessmentService final : public v1::AssessmentService::CallbackService {
  public:
   AssessmentService(AssessmentStore& store, ReturnWriter& writer, Authorizer& authorizer,
-                    WorkerPool& workers, const PageTokenCodec& page_tokens,
-                    int suppress_below = 5);
+                    WorkerPool& workers, const PageTokenCodec& page_tokens, int suppress_below = 5);
 
   grpc::ServerUnaryReactor* CreateReturn(grpc::CallbackServerContext* context,
                                          const v1::CreateReturnRequest* request,

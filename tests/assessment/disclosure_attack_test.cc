@@ -50,9 +50,8 @@ class DisclosureAttackTest : public AssessmentServiceTest {
     auto* arrangement = r.mutable_arrangement();
     static const v1::Band kBands[] = {v1::BAND_8D, v1::BAND_8C, v1::BAND_8A, v1::BAND_8D,
                                       v1::BAND_9};
-    static const v1::BoardRelationship kBoard[] = {v1::BOARD_RELATIONSHIP_CLOSE,
-                                                   v1::BOARD_RELATIONSHIP_DIRECT,
-                                                   v1::BOARD_RELATIONSHIP_CLOSE};
+    static const v1::BoardRelationship kBoard[] = {
+        v1::BOARD_RELATIONSHIP_CLOSE, v1::BOARD_RELATIONSHIP_DIRECT, v1::BOARD_RELATIONSHIP_CLOSE};
     static const char* kTitles[] = {"Director of AHPs", "Head of Therapies", "Director of AHPs"};
     if (i % 6 == 5) {
       arrangement->set_has_senior_ahp_leader(false);

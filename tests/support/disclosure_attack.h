@@ -122,7 +122,8 @@ inline void AddTitleBounds(LinearRecovery& attack, const v1::ReturnSummary& engl
   int64_t listed = 0;
   for (const auto& t : england.leader_titles()) listed += t.count();
   if (assessment::IsSuppressed(england, "returns_with_title") ||
-      assessment::IsSuppressed(england, "leader_titles") || listed != england.returns_with_title()) {
+      assessment::IsSuppressed(england, "leader_titles") ||
+      listed != england.returns_with_title()) {
     return;
   }
   for (const auto& r : regions) attack.Shown(Unknown(r, "leader_titles[]"));
@@ -151,8 +152,9 @@ inline std::set<std::string> AddShown(LinearRecovery& attack, const std::string&
   }
   if (!assessment::IsSuppressed(s, "share_at_8c_or_above_percent")) {
     // leaders = share * with_leader: linear once the share is known.
-    attack.Equation({{Unknown(who, "leaders_at_8c_or_above"), 1.0},
-                     {Unknown(who, "returns_with_leader"), -s.share_at_8c_or_above_percent() / 100}});
+    attack.Equation(
+        {{Unknown(who, "leaders_at_8c_or_above"), 1.0},
+         {Unknown(who, "returns_with_leader"), -s.share_at_8c_or_above_percent() / 100}});
   }
   auto list = [&](const std::string& name, const google::protobuf::RepeatedPtrField<v1::Count>& c) {
     for (const auto& x : c) {
@@ -169,7 +171,8 @@ inline std::set<std::string> AddShown(LinearRecovery& attack, const std::string&
   list("board_relationships", s.board_relationships());
   list("findings", s.findings());
   list("leader_titles", s.leader_titles());
-  for (const auto& q : s.questions()) list(absl::StrCat("questions[", q.question_id(), "]"), q.ratings());
+  for (const auto& q : s.questions())
+    list(absl::StrCat("questions[", q.question_id(), "]"), q.ratings());
   if (title_keys != nullptr) {
     for (const auto& t : s.leader_titles()) title_keys->insert(t.key());
   }
