@@ -19,33 +19,30 @@ void SortCounts(Counts& counts) {
             [](const v1::Count& a, const v1::Count& b) { return a.key() < b.key(); });
 }
 
-void SuppressCounts(Counts& counts, int below, const std::string& path,
-                    v1::ReturnSummary& summary) {
-  for (auto& c : counts) {
-    if (c.count() > 0 && c.count() < below) {
-      c.set_count(0);
-      c.set_suppressed(true);
-      summary.add_suppressed_cells(absl::StrCat(path, "[", c.key(), "]"));
-    }
-  }
-}
-
 double Percent(int64_t part, int64_t whole) {
   return whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
 
-void Diff(Counts& out, const Counts& a, const Counts& b) {
+bool Hidden(const v1::ReturnSummary& s, const std::string& path) {
+  return std::find(s.suppressed_cells().begin(), s.suppressed_cells().end(), path) !=
+         s.suppressed_cells().end();
+}
+
+void Diff(Counts& out, const Counts& a, const Counts& b, const std::string& path,
+          v1::ReturnSummary& d) {
   std::map<std::string, std::pair<const v1::Count*, const v1::Count*>> keys;
   for (const auto& c : a) keys[c.key()].first = &c;
   for (const auto& c : b) keys[c.key()].second = &c;
   for (const auto& [key, pair] : keys) {
-    v1::Count* d = out.Add();
-    d->set_key(key);
+    v1::Count* c = out.Add();
+    c->set_key(key);
     const bool suppressed =
         (pair.first && pair.first->suppressed()) || (pair.second && pair.second->suppressed());
-    d->set_suppressed(suppressed);
-    if (!suppressed) {
-      d->set_count((pair.second ? pair.second->count() : 0) -
+    c->set_suppressed(suppressed);
+    if (suppressed) {
+      d.add_suppressed_cells(absl::StrCat(path, "[", key, "]"));
+    } else {
+      c->set_count((pair.second ? pair.second->count() : 0) -
                    (pair.first ? pair.first->count() : 0));
     }
   }
@@ -110,51 +107,49 @@ void Finalize(v1::ReturnSummary& s) {
   s.set_distinct_leader_titles(distinct);
 }
 
-void Suppress(v1::ReturnSummary& s, int below) {
-  if (below <= 1) return;
-  SuppressCounts(*s.mutable_typology(), below, "typology", s);
-  SuppressCounts(*s.mutable_bands(), below, "bands", s);
-  SuppressCounts(*s.mutable_board_relationships(), below, "board_relationships", s);
-  SuppressCounts(*s.mutable_findings(), below, "findings", s);
-  SuppressCounts(*s.mutable_leader_titles(), below, "leader_titles", s);
-  for (auto& q : *s.mutable_questions()) {
-    SuppressCounts(*q.mutable_ratings(), below, absl::StrCat("questions[", q.question_id(), "]"),
-                   s);
-  }
-}
-
-RegionalSummaries TotalAndSuppress(std::vector<v1::ReturnSummary> regions, const std::string& cycle,
-                                   int suppress_below) {
-  RegionalSummaries out;
-  out.total.set_cycle(cycle);
-  for (v1::ReturnSummary& region : regions) {
-    MergeInto(out.total, region);
-    Finalize(region);
-    Suppress(region, suppress_below);
-  }
-  Finalize(out.total);
-  out.regions = std::move(regions);
-  return out;
-}
-
 v1::ReturnSummary Difference(const v1::ReturnSummary& a, const v1::ReturnSummary& b) {
   v1::ReturnSummary d;
   d.set_region_code(b.region_code());
   d.set_cycle(absl::StrCat(a.cycle(), "..", b.cycle()));
+  d.set_suppress_below(std::max(a.suppress_below(), b.suppress_below()));
   d.set_trusts_in_register(b.trusts_in_register() - a.trusts_in_register());
-  d.set_returns(b.returns() - a.returns());
-  d.set_trusts_responding(b.trusts_responding() - a.trusts_responding());
-  d.set_response_rate_percent(b.response_rate_percent() - a.response_rate_percent());
-  d.set_leaders_at_8c_or_above(b.leaders_at_8c_or_above() - a.leaders_at_8c_or_above());
-  d.set_returns_with_leader(b.returns_with_leader() - a.returns_with_leader());
-  d.set_share_at_8c_or_above_percent(b.share_at_8c_or_above_percent() -
-                                     a.share_at_8c_or_above_percent());
-  d.set_distinct_leader_titles(b.distinct_leader_titles() - a.distinct_leader_titles());
-  d.set_returns_with_title(b.returns_with_title() - a.returns_with_title());
-  Diff(*d.mutable_typology(), a.typology(), b.typology());
-  Diff(*d.mutable_bands(), a.bands(), b.bands());
-  Diff(*d.mutable_board_relationships(), a.board_relationships(), b.board_relationships());
-  Diff(*d.mutable_findings(), a.findings(), b.findings());
+  auto scalar = [&](const std::string& path, auto get, auto set) {
+    if (Hidden(a, path) || Hidden(b, path)) {
+      d.add_suppressed_cells(path);
+    } else {
+      (d.*set)((b.*get)() - (a.*get)());
+    }
+  };
+  scalar("returns", &v1::ReturnSummary::returns, &v1::ReturnSummary::set_returns);
+  scalar("trusts_responding", &v1::ReturnSummary::trusts_responding,
+         &v1::ReturnSummary::set_trusts_responding);
+  scalar("response_rate_percent", &v1::ReturnSummary::response_rate_percent,
+         &v1::ReturnSummary::set_response_rate_percent);
+  scalar("leaders_at_8c_or_above", &v1::ReturnSummary::leaders_at_8c_or_above,
+         &v1::ReturnSummary::set_leaders_at_8c_or_above);
+  scalar("returns_with_leader", &v1::ReturnSummary::returns_with_leader,
+         &v1::ReturnSummary::set_returns_with_leader);
+  scalar("share_at_8c_or_above_percent", &v1::ReturnSummary::share_at_8c_or_above_percent,
+         &v1::ReturnSummary::set_share_at_8c_or_above_percent);
+  scalar("distinct_leader_titles", &v1::ReturnSummary::distinct_leader_titles,
+         &v1::ReturnSummary::set_distinct_leader_titles);
+  scalar("returns_with_title", &v1::ReturnSummary::returns_with_title,
+         &v1::ReturnSummary::set_returns_with_title);
+  Diff(*d.mutable_typology(), a.typology(), b.typology(), "typology", d);
+  Diff(*d.mutable_bands(), a.bands(), b.bands(), "bands", d);
+  Diff(*d.mutable_board_relationships(), a.board_relationships(), b.board_relationships(),
+       "board_relationships", d);
+  Diff(*d.mutable_findings(), a.findings(), b.findings(), "findings", d);
+  std::map<std::string, std::pair<const v1::QuestionRatings*, const v1::QuestionRatings*>> qs;
+  for (const auto& q : a.questions()) qs[q.question_id()].first = &q;
+  for (const auto& q : b.questions()) qs[q.question_id()].second = &q;
+  static const Counts kNone;
+  for (const auto& [id, pair] : qs) {
+    v1::QuestionRatings* q = d.add_questions();
+    q->set_question_id(id);
+    Diff(*q->mutable_ratings(), pair.first ? pair.first->ratings() : kNone,
+         pair.second ? pair.second->ratings() : kNone, absl::StrCat("questions[", id, "]"), d);
+  }
   return d;
 }
 

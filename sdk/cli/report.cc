@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "core/disclosure.h"
 
 namespace ahpl::cli {
 namespace {
@@ -102,7 +103,7 @@ std::vector<Bar> Bars(const Counts& counts, const Labels& labels, const std::str
     Bar b;
     b.label = labels(c.key());
     b.value = static_cast<double>(c.count());
-    b.shown = c.suppressed() ? "fewer than the threshold" : std::to_string(c.count());
+    b.shown = c.suppressed() ? "not shown" : std::to_string(c.count());
     b.highlight = c.key() == own;
     bars.push_back(std::move(b));
   }
@@ -119,6 +120,16 @@ std::string Page(const std::string& title, const std::string& body, const v1::Ed
 }
 
 std::string Percent(double v) { return absl::StrFormat("%.1f%%", v); }
+
+// A figure of `s` as shown: "not shown" when disclosure control hid it.
+template <typename T>
+std::string Shown(const v1::ReturnSummary& s, const std::string& path, const T& value) {
+  return assessment::IsSuppressed(s, path) ? std::string("not shown") : absl::StrCat(value);
+}
+
+std::string ShownPercent(const v1::ReturnSummary& s, const std::string& path, double value) {
+  return assessment::IsSuppressed(s, path) ? std::string("not shown") : Percent(value);
+}
 
 }  // namespace
 
@@ -219,15 +230,18 @@ std::string TrustReport(const v1::BenchmarkReturnResponse& benchmark,
 
   const auto& region = benchmark.region();
   const auto& england = benchmark.england();
-  absl::StrAppend(&body, "<h2>Compared with region ", Html(benchmark.region_code()),
-                  " and England</h2>\n<table><tr><th></th><th>Region</th><th>England</th></tr>",
-                  "<tr><td>Returns</td><td>", region.returns(), "</td><td>", england.returns(),
-                  "</td></tr><tr><td>Response rate</td><td>",
-                  Percent(region.response_rate_percent()), "</td><td>",
-                  Percent(england.response_rate_percent()),
-                  "</td></tr><tr><td>Senior AHP leader at 8c or above</td><td>",
-                  Percent(region.share_at_8c_or_above_percent()), "</td><td>",
-                  Percent(england.share_at_8c_or_above_percent()), "</td></tr></table>\n");
+  absl::StrAppend(
+      &body, "<h2>Compared with region ", Html(benchmark.region_code()),
+      " and England</h2>\n<table><tr><th></th><th>Region</th><th>England</th></tr>",
+      "<tr><td>Returns</td><td>", Shown(region, "returns", region.returns()), "</td><td>",
+      Shown(england, "returns", england.returns()), "</td></tr><tr><td>Response rate</td><td>",
+      ShownPercent(region, "response_rate_percent", region.response_rate_percent()), "</td><td>",
+      ShownPercent(england, "response_rate_percent", england.response_rate_percent()),
+      "</td></tr><tr><td>Senior AHP leader at 8c or above</td><td>",
+      ShownPercent(region, "share_at_8c_or_above_percent", region.share_at_8c_or_above_percent()),
+      "</td><td>",
+      ShownPercent(england, "share_at_8c_or_above_percent", england.share_at_8c_or_above_percent()),
+      "</td></tr></table>\n");
   const std::string own_typology = v1::Typology_Name(c.typology());
   const std::string own_band = ret.arrangement().has_senior_ahp_leader()
                                    ? v1::Band_Name(ret.arrangement().senior_leader().band())
@@ -239,9 +253,9 @@ std::string TrustReport(const v1::BenchmarkReturnResponse& benchmark,
   absl::StrAppend(&body,
                   BarChart("Band of the most senior AHP leader in England (yours highlighted)",
                            Bars(england.bands(), labels, own_band)));
-  absl::StrAppend(&body,
-                  "<p class=\"muted\">Regional counts below the threshold are not shown, so "
-                  "that small groups cannot be identified; no other trust is named.</p>\n");
+  absl::StrAppend(&body, "<p class=\"muted\">Counts below ", england.suppress_below(),
+                  " are not shown, nor any figure they could be worked out from, so that small "
+                  "groups cannot be identified; no other trust is named.</p>\n");
   return Page(absl::StrCat("AHP leadership: ", ret.trust_ods_code(), " ", ret.cycle()), body,
               edition);
 }
@@ -256,11 +270,14 @@ std::string RegionalReport(const v1::SummarizeReturnsResponse& summary,
                    "<th>Trusts responding</th><th>Response rate</th>"
                    "<th>Leader at 8c or above</th><th>Distinct leader titles</th></tr>");
   auto row = [&](const v1::ReturnSummary& s) {
-    absl::StrAppend(&body, "<tr><td>", Html(s.region_code().empty() ? "England" : s.region_code()),
-                    "</td><td>", s.trusts_in_register(), "</td><td>", s.returns(), "</td><td>",
-                    s.trusts_responding(), "</td><td>", Percent(s.response_rate_percent()),
-                    "</td><td>", Percent(s.share_at_8c_or_above_percent()), "</td><td>",
-                    s.distinct_leader_titles(), " across ", s.returns_with_title(), "</td></tr>");
+    absl::StrAppend(
+        &body, "<tr><td>", Html(s.region_code().empty() ? "England" : s.region_code()), "</td><td>",
+        s.trusts_in_register(), "</td><td>", Shown(s, "returns", s.returns()), "</td><td>",
+        Shown(s, "trusts_responding", s.trusts_responding()), "</td><td>",
+        ShownPercent(s, "response_rate_percent", s.response_rate_percent()), "</td><td>",
+        ShownPercent(s, "share_at_8c_or_above_percent", s.share_at_8c_or_above_percent()),
+        "</td><td>", Shown(s, "distinct_leader_titles", s.distinct_leader_titles()), " across ",
+        Shown(s, "returns_with_title", s.returns_with_title()), "</td></tr>");
   };
   for (const auto& r : summary.regions()) row(r);
   row(total);
@@ -268,8 +285,8 @@ std::string RegionalReport(const v1::SummarizeReturnsResponse& summary,
 
   std::vector<Bar> rates;
   for (const auto& r : summary.regions()) {
-    rates.push_back(
-        {r.region_code(), r.response_rate_percent(), Percent(r.response_rate_percent()), false});
+    rates.push_back({r.region_code(), r.response_rate_percent(),
+                     ShownPercent(r, "response_rate_percent", r.response_rate_percent()), false});
   }
   absl::StrAppend(&body, "<h2>Distributions</h2>\n");
   absl::StrAppend(&body, BarChart("Response rate by region", rates));
@@ -286,7 +303,7 @@ std::string RegionalReport(const v1::SummarizeReturnsResponse& summary,
       if (rq.question_id() != q.id()) continue;
       for (const auto& r : rq.ratings()) {
         bars.push_back({labels.Rating(r.key()), static_cast<double>(r.count()),
-                        std::to_string(r.count()), false});
+                        r.suppressed() ? "not shown" : std::to_string(r.count()), false});
       }
     }
     absl::StrAppend(&body, BarChart(labels(q.id()), bars));

@@ -74,7 +74,7 @@ void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   auto output = std::make_shared<std::string>();
   auto cycle = std::make_shared<std::string>("2018-19");
   auto servers = std::make_shared<std::string>();
-  auto suppress = std::make_shared<int>(5);
+  auto suppress = std::make_shared<int>(0);
   auto* report = app.add_subcommand("report", "Self-contained HTML reports");
   report->require_subcommand(1);
   auto* trust_report = report->add_subcommand("trust", "A board report for one trust's return");
@@ -86,7 +86,9 @@ void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
       report->add_subcommand("regions", "A report of a cycle by region, with charts");
   region_report->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
   region_report->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
-  region_report->add_option("--suppress-below", *suppress, "Suppress regional counts below this")
+  region_report
+      ->add_option("--suppress-below", *suppress,
+                   "Raise the servers' disclosure threshold (it can never be lowered)")
       ->capture_default_str();
   region_report->add_option("--output", *output, "HTML file to write (default: standard output)");
   region_report->callback([&, cycle, servers, suppress, output] {

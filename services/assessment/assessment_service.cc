@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/codes.h"
+#include "core/disclosure.h"
 #include "core/field_violations.h"
 #include "core/return_rules.h"
 #include "core/status_macros.h"
@@ -28,12 +29,13 @@ constexpr int kMaxVersionPage = 200;
 
 AssessmentService::AssessmentService(AssessmentStore& store, ReturnWriter& writer,
                                      Authorizer& authorizer, WorkerPool& workers,
-                                     const PageTokenCodec& page_tokens)
+                                     const PageTokenCodec& page_tokens, int suppress_below)
     : store_(store),
       writer_(writer),
       authorizer_(authorizer),
       workers_(workers),
-      page_tokens_(page_tokens) {}
+      page_tokens_(page_tokens),
+      suppress_below_(suppress_below) {}
 
 absl::StatusOr<OwnedVersion> AssessmentService::ReadVisible(const Principal& caller,
                                                             const std::string& id,
@@ -230,16 +232,24 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
           }
           region = caller.scope;
         }
-        ASSIGN_OR_RETURN(auto regions, store_.Summarize(request->cycle(), region));
-        if (!region.empty() && regions.empty()) {
-          return absl::NotFoundError(absl::StrCat("no region \"", region, "\""));
+        // The pattern is always the whole cycle's, whoever asks and for
+        // whichever region: the answer is a slice of it.
+        ASSIGN_OR_RETURN(auto regions, store_.Summarize(request->cycle(), ""));
+        DisclosedTable table = DiscloseCycle(std::move(regions), request->cycle(), suppress_below_,
+                                             request->suppress_below());
+        if (region.empty()) {
+          for (auto& summary : table.regions) *response->add_regions() = std::move(summary);
+          *response->mutable_total() = std::move(table.england);
+          return absl::OkStatus();
         }
-        const int below =
-            request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below();
-        auto summaries = TotalAndSuppress(std::move(regions), request->cycle(), below);
-        for (auto& summary : summaries.regions) *response->add_regions() = std::move(summary);
-        *response->mutable_total() = std::move(summaries.total);
-        return absl::OkStatus();
+        for (auto& summary : table.regions) {
+          if (summary.region_code() != region) continue;
+          *response->mutable_total() = summary;
+          response->mutable_total()->clear_region_code();
+          *response->add_regions() = std::move(summary);
+          return absl::OkStatus();
+        }
+        return absl::NotFoundError(absl::StrCat("no region \"", region, "\""));
       });
 }
 
@@ -257,13 +267,17 @@ grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
         StoredReturn& stored = *found.stored;
         const std::string& region = found.region_code;
         ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
-        auto summaries = TotalAndSuppress(
-            std::move(regions), stored.ret.cycle(),
-            request->suppress_below() == 0 ? kDefaultSuppressBelow : request->suppress_below());
-        for (auto& summary : summaries.regions) {
+        DisclosedTable table = DiscloseCycle(std::move(regions), stored.ret.cycle(),
+                                             suppress_below_, request->suppress_below());
+        for (auto& summary : table.regions) {
           if (summary.region_code() == region) *response->mutable_region() = std::move(summary);
         }
-        *response->mutable_england() = std::move(summaries.total);
+        *response->mutable_england() = std::move(table.england);
+        if (caller.role == v1::ROLE_TRUST) {
+          // Other trusts' job titles are not a trust's business.
+          response->mutable_region()->clear_leader_titles();
+          response->mutable_england()->clear_leader_titles();
+        }
         response->set_region_code(region);
         *response->mutable_assessment_return() = std::move(stored.ret);
         return absl::OkStatus();

@@ -38,7 +38,7 @@ using AssessmentServiceBase = v1::AssessmentService::WithRawCallbackMethod_Creat
 class AssessmentService final : public AssessmentServiceBase {
  public:
   AssessmentService(AssessmentStore& store, ReturnWriter& writer, Authorizer& authorizer,
-                    WorkerPool& workers, const PageTokenCodec& page_tokens);
+                    WorkerPool& workers, const PageTokenCodec& page_tokens, int suppress_below = 5);
 
   AHPL_RAW_UNARY_METHOD(CreateReturn, v1::CreateReturnRequest, v1::CreateReturnResponse);
   AHPL_RAW_UNARY_METHOD(UpdateReturn, v1::UpdateReturnRequest, v1::UpdateReturnResponse);
@@ -72,6 +72,8 @@ class AssessmentService final : public AssessmentServiceBase {
   Authorizer& authorizer_;
   WorkerPool& workers_;
   const PageTokenCodec& page_tokens_;
+  // The server's disclosure threshold (docs/disclosure.md).
+  const int suppress_below_;
 };
 
 }  // namespace ahpl::assessment

@@ -25,7 +25,8 @@ class HostedAssessment final : public HostedService {
         classifier_(std::move(classifier)),
         store_(context.pool),
         writer_(store_, *catalogue_, *classifier_),
-        service_(store_, writer_, context.authorizer, context.workers, context.page_tokens) {}
+        service_(store_, writer_, context.authorizer, context.workers, context.page_tokens,
+                 context.settings.assessment.suppress_below) {}
 
   grpc::Service* grpc_service() override { return &service_; }
   absl::Status Reload() override { return classifier_->Reload(); }

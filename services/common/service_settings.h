@@ -33,6 +33,10 @@ struct RemoteClassificationSettings {
 // The assessment service.
 struct AssessmentSettings {
   RemoteClassificationSettings classification;
+  // Disclosure control threshold for every summary the service answers:
+  // counts from 1 to suppress_below - 1 are hidden (docs/disclosure.md). At
+  // least 2; callers can raise it per request, never lower it.
+  int suppress_below = 5;
 };
 
 // Every service's settings.

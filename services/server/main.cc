@@ -40,6 +40,9 @@ ABSL_FLAG(int, token_ttl_days, 0, "with --create_token: days until it expires (0
 ABSL_FLAG(std::string, ruleset_file, "",
           "classification ruleset (proto3 JSON) to use instead of the shipped one; "
           "re-read on SIGHUP");
+ABSL_FLAG(int, suppress_below, 5,
+          "disclosure control: summaries hide counts from 1 to this value minus 1, and whatever "
+          "else it takes to keep them hidden (at least 2; docs/disclosure.md)");
 ABSL_FLAG(int, pool_size, 8, "database connections (and workers) shared by all services");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "on SIGTERM/SIGINT, how long calls in flight may take to finish");
@@ -197,6 +200,11 @@ int main(int argc, char** argv) {
     remote.insecure = absl::GetFlag(FLAGS_insecure);
   }
   options.settings.classification.ruleset_file = absl::GetFlag(FLAGS_ruleset_file);
+  const int suppress_below = absl::GetFlag(FLAGS_suppress_below);
+  if (suppress_below < 2 || suppress_below > 1000) {
+    Fail("--suppress_below must be between 2 and 1000");
+  }
+  options.settings.assessment.suppress_below = suppress_below;
 
   auto services = ahpl::SelectServices(absl::GetFlag(FLAGS_services));
   if (!services.ok()) Fail(std::string(services.status().message()));

@@ -1,11 +1,15 @@
-// AssessmentService summaries per region with suppression, and kept counts vs a recount.
+// AssessmentService summaries per region under disclosure control, and kept counts vs a
+// recount.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <string>
 
 #include "ahpl/v1/assessment.grpc.pb.h"
+#include "core/disclosure.h"
 #include "core/summary.h"
+#include "services/assessment/assessment_store.h"
+#include "services/common/pg_pool.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/assessment/service_fixture.h"
 #include "tests/support/test_server.h"
@@ -57,9 +61,18 @@ TEST_F(AssessmentServiceTest, SummaryCountsSubmittedReturnsPerRegionInSql) {
     return int64_t{-1};
   };
 
-  const auto all = summarize("", 1);
-  EXPECT_EQ(all.regions_size(), 7);
-  const auto& total = all.total();
+  // Exact counts come from the store only: no answer shows them.
+  PgPool::Options options;
+  options.url = server_.database().url();
+  options.size = 1;
+  auto pool = PgPool::Connect(options);
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  assessment::AssessmentStore store(**pool);
+  auto exact = store.Summarize("2018-19", "");
+  ASSERT_TRUE(exact.ok()) << exact.status();
+  EXPECT_EQ(exact->size(), 7u);
+  v1::ReturnSummary total;
+  for (const auto& r : *exact) assessment::MergeInto(total, r);
   EXPECT_EQ(total.trusts_in_register(), 202);
   EXPECT_EQ(total.returns(), 8);
   EXPECT_EQ(total.trusts_responding(), 4);
@@ -83,27 +96,32 @@ TEST_F(AssessmentServiceTest, SummaryCountsSubmittedReturnsPerRegionInSql) {
   }
   EXPECT_EQ(rated, 8 * 12);
 
-  // The regions add up to the total.
-  v1::ReturnSummary sum;
-  for (const auto& r : all.regions()) assessment::MergeInto(sum, r);
-  sum.clear_region_code();
-  EXPECT_EQ(sum.returns(), total.returns());
-  EXPECT_EQ(sum.trusts_responding(), total.trusts_responding());
-  EXPECT_EQ(count(sum.bands(), "BAND_8C"), 3);
-
-  // Regional output suppresses small cells by default.
+  // The answer hides small counts, in regions and in England, whatever
+  // threshold the request asks for; London's 3 at band 8c among them.
+  const auto all = summarize("", 1);
+  EXPECT_EQ(all.regions_size(), 7);
+  EXPECT_EQ(all.total().suppress_below(), assessment::kDefaultSuppressBelow);
+  EXPECT_TRUE(assessment::IsSuppressed(all.total(), "bands[BAND_8A]")) << "1 in England";
   const auto london = summarize("Y56", 0);
   ASSERT_EQ(london.regions_size(), 1);
   const auto& y56 = london.regions(0);
-  EXPECT_EQ(y56.returns(), 6);
   EXPECT_EQ(count(y56.bands(), "BAND_8C"), 0);
-  EXPECT_FALSE(y56.suppressed_cells().empty());
-  bool band_suppressed = false;
-  for (const auto& cell : y56.suppressed_cells()) band_suppressed |= cell == "bands[BAND_8C]";
-  EXPECT_TRUE(band_suppressed);
-  const auto unsuppressed = summarize("Y56", 1);
-  EXPECT_EQ(count(unsuppressed.regions(0).bands(), "BAND_8C"), 3);
-  EXPECT_TRUE(unsuppressed.regions(0).suppressed_cells().empty());
+  EXPECT_TRUE(assessment::IsSuppressed(y56, "bands[BAND_8C]"));
+  for (int below : {1, 2, 4}) {
+    const auto asked = summarize("Y56", below);
+    EXPECT_EQ(asked.regions(0).SerializeAsString(), y56.SerializeAsString())
+        << "asking for " << below << " cannot lower the threshold";
+  }
+  // The region-filtered total is the region, under the same control.
+  v1::ReturnSummary region_total = london.total();
+  region_total.set_region_code("Y56");
+  EXPECT_EQ(region_total.SerializeAsString(), y56.SerializeAsString());
+  // Raising the threshold hides more, never less.
+  const auto raised = summarize("Y56", 7);
+  EXPECT_EQ(raised.regions(0).suppress_below(), 7);
+  for (const auto& path : y56.suppressed_cells()) {
+    EXPECT_TRUE(assessment::IsSuppressed(raised.regions(0), path)) << path;
+  }
 }
 
 TEST_F(AssessmentServiceTest, KeptCountsAlwaysEqualARecountOfTheReturns) {

@@ -65,21 +65,6 @@ TEST(SummaryTest, MergeOrderDoesNotMatter) {
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ab, ba));
 }
 
-TEST(SummaryTest, SuppressionHidesSmallCellsAndSaysWhich) {
-  auto s = Region("Y56", 31, 10, 8, {{"BAND_8C", 6}, {"BAND_8A", 4}, {"BAND_9", 0}});
-  Finalize(s);
-  Suppress(s, 5);
-  EXPECT_EQ(CountOf(s.bands(), "BAND_8C"), 6);
-  EXPECT_EQ(CountOf(s.bands(), "BAND_8A"), 0);
-  EXPECT_EQ(CountOf(s.bands(), "BAND_9"), 0);
-  std::vector<std::string> cells(s.suppressed_cells().begin(), s.suppressed_cells().end());
-  EXPECT_EQ(cells, std::vector<std::string>{"bands[BAND_8A]"}) << "zero is not a small group";
-  auto off = Region("Y56", 31, 10, 8, {{"BAND_8A", 4}});
-  Suppress(off, 1);
-  EXPECT_EQ(CountOf(off.bands(), "BAND_8A"), 4);
-  EXPECT_TRUE(off.suppressed_cells().empty());
-}
-
 TEST(SummaryTest, DifferenceComparesTwoCycles) {
   auto a = Region("Y56", 31, 10, 8, {{"BAND_8C", 6}, {"BAND_8A", 4}});
   auto b = Region("Y56", 31, 12, 9, {{"BAND_8C", 9}, {"BAND_8D", 3}});

@@ -1,6 +1,7 @@
 // Aggregates returns across deployments: asks every endpoint (for example
-// one deployment per region) for its summary at once and merges them
-// exactly, region by region and into a national total.
+// one deployment per region) for its summary at once and merges them,
+// region by region and into a national total, under disclosure control
+// (docs/disclosure.md): a cell hidden by any endpoint stays hidden.
 #ifndef AHPL_SDK_REGIONAL_AGGREGATOR_H_
 #define AHPL_SDK_REGIONAL_AGGREGATOR_H_
 
@@ -31,11 +32,13 @@ class RegionalAggregator {
   RegionalAggregator(ClientOptions base, std::vector<std::string> endpoints);
 
   // Summaries of `cycle` from every endpoint, merged. The endpoints must
-  // hold disjoint returns. Regional counts are suppressed below
-  // `suppress_below` after merging (1: none); the national total never is.
-  absl::StatusOr<Aggregate> Summarize(const std::string& cycle, int suppress_below = 5);
+  // hold disjoint returns. Every figure, national ones included, is under
+  // the servers' disclosure control; `suppress_below` can raise the
+  // threshold (never lower it).
+  absl::StatusOr<Aggregate> Summarize(const std::string& cycle, int suppress_below = 0);
 
-  // Compares two cycles, unsuppressed.
+  // Compares two cycles, each under its own disclosure control: a
+  // difference is hidden whenever either cycle's figure is.
   absl::StatusOr<CycleComparison> Compare(const std::string& earlier, const std::string& later);
 
  private:
