@@ -425,10 +425,22 @@ std::vector<v1::ReturnSummary*> Summaries(DisclosedTable& table) {
 // Lists every key of every fixed domain in every summary, zeros included,
 // so that the presence of a key says nothing.
 void CompleteDomains(const std::vector<v1::ReturnSummary*>& all) {
-  const auto typology = EnumNames(v1::Typology_descriptor());
-  std::vector<std::string> bands = EnumNames(v1::Band_descriptor());
-  bands.push_back("NO_POST");
-  const auto relationships = EnumNames(v1::BoardRelationship_descriptor());
+  // The enum's names, and any other key a summary holds (a newer server's
+  // enum value, say), so that every summary has every cell.
+  auto domain = [&](std::vector<std::string> names,
+                    const Counts& (v1::ReturnSummary::*list)() const) {
+    std::set<std::string> keys(names.begin(), names.end());
+    for (const v1::ReturnSummary* s : all) {
+      for (const auto& c : (s->*list)()) keys.insert(c.key());
+    }
+    return std::vector<std::string>(keys.begin(), keys.end());
+  };
+  std::vector<std::string> band_names = EnumNames(v1::Band_descriptor());
+  band_names.push_back("NO_POST");
+  const auto typology = domain(EnumNames(v1::Typology_descriptor()), &v1::ReturnSummary::typology);
+  const auto bands = domain(std::move(band_names), &v1::ReturnSummary::bands);
+  const auto relationships = domain(EnumNames(v1::BoardRelationship_descriptor()),
+                                    &v1::ReturnSummary::board_relationships);
   std::set<std::string> findings;
   std::map<std::string, std::set<std::string>> ratings;
   for (const v1::ReturnSummary* s : all) {

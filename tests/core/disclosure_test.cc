@@ -267,6 +267,29 @@ TEST(DisclosureTest, EveryKeyOfAFixedDomainIsListedEverywhere) {
       << Join(Recovered(returns, kRegions, t, 5));
 }
 
+TEST(DisclosureTest, KeysOutsideTheEnumsAreListedEverywhereToo) {
+  // A key this build's enums lack (a newer server's value, a typing error
+  // upstream) held by one region only: every summary lists it, nothing
+  // crashes, and the usual rules apply to it.
+  Ret odd;
+  odd.typology = "TYPOLOGY_FROM_A_LATER_EDITION";
+  odd.band = "BAND_FROM_ELSEWHERE";
+  odd.board = "BOARD_RELATIONSHIP_INDIRECT";
+  const auto returns = Join({Many("Y56", 2, odd), Many("Y56", 7), Many("Y58", 9)});
+  const auto t = DiscloseCycle(Exact(returns, kRegions), "2018-19", 5);
+  std::vector<const v1::ReturnSummary*> all = {&t.england};
+  for (const auto& r : t.regions) all.push_back(&r);
+  for (const auto* s : all) {
+    ASSERT_NE(Find(s->typology(), odd.typology), nullptr) << s->region_code();
+    ASSERT_NE(Find(s->bands(), odd.band), nullptr) << s->region_code();
+    ASSERT_NE(Find(s->board_relationships(), odd.board), nullptr) << s->region_code();
+  }
+  EXPECT_TRUE(Find(RegionOf(t, "Y56").typology(), odd.typology)->suppressed());
+  EXPECT_EQ(Find(RegionOf(t, "Y58").typology(), odd.typology)->count(), 0);
+  EXPECT_TRUE(Recovered(returns, kRegions, t, 5).empty())
+      << Join(Recovered(returns, kRegions, t, 5));
+}
+
 TEST(DisclosureTest, ComplementaryCellsKeepRowsAndColumnsFromGivingCellsBack) {
   Ret uni;
   uni.typology = "TYPOLOGY_UNIPROFESSIONAL";
