@@ -208,9 +208,9 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AssessmentService::
   return new ImportReactor(store_, writer_, workers_, context, authorizer_);
 }
 
-grpc::ServerWriteReactor<v1::ExportReturnsResponse>* AssessmentService::ExportReturns(
-    grpc::CallbackServerContext* context, const v1::ExportReturnsRequest* request) {
-  return new ExportReactor(store_, workers_, context, authorizer_, request->filter());
+grpc::ServerWriteReactor<grpc::ByteBuffer>* AssessmentService::ExportReturns(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+  return new ExportReactor(store_, workers_, context, authorizer_, *request);
 }
 
 grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(

@@ -18,7 +18,8 @@ namespace ahpl::assessment {
 
 // Every unary method and ImportReturns are registered raw, so a request
 // that does not parse is answered with the field at fault
-// (services/common/raw_unary.h); ExportReturns is typed.
+// (services/common/raw_unary.h); ImportReturns and ExportReturns parse
+// their stream messages themselves.
 using AssessmentServiceBase = v1::AssessmentService::WithRawCallbackMethod_CreateReturn<
     v1::AssessmentService::WithRawCallbackMethod_UpdateReturn<
         v1::AssessmentService::WithRawCallbackMethod_SubmitReturn<
@@ -32,7 +33,7 @@ using AssessmentServiceBase = v1::AssessmentService::WithRawCallbackMethod_Creat
                                         v1::AssessmentService::
                                             WithRawCallbackMethod_BenchmarkReturn<
                                                 v1::AssessmentService::
-                                                    WithCallbackMethod_ExportReturns<
+                                                    WithRawCallbackMethod_ExportReturns<
                                                         v1::AssessmentService::Service>>>>>>>>>>>>;
 
 class AssessmentService final : public AssessmentServiceBase {
@@ -51,8 +52,8 @@ class AssessmentService final : public AssessmentServiceBase {
   AHPL_RAW_UNARY_METHOD(ListReturns, v1::ListReturnsRequest, v1::ListReturnsResponse);
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* ImportReturns(
       grpc::CallbackServerContext* context) override;
-  grpc::ServerWriteReactor<v1::ExportReturnsResponse>* ExportReturns(
-      grpc::CallbackServerContext* context, const v1::ExportReturnsRequest* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* ExportReturns(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
   AHPL_RAW_UNARY_METHOD(SummarizeReturns, v1::SummarizeReturnsRequest,
                         v1::SummarizeReturnsResponse);
   AHPL_RAW_UNARY_METHOD(BenchmarkReturn, v1::BenchmarkReturnRequest, v1::BenchmarkReturnResponse);

@@ -5,7 +5,9 @@
 
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "core/grpc_status.h"
+#include "core/request_limits.h"
 #include "services/assessment/return_requests.h"
+#include "services/common/raw_message.h"
 #include "services/common/rpc_name.h"
 #include "services/common/unary.h"
 
@@ -19,15 +21,24 @@ constexpr int kExportChunk = 500;
 
 ExportReactor::ExportReactor(AssessmentStore& store, WorkerPool& workers,
                              grpc::CallbackServerContext* context, Authorizer& authorizer,
-                             v1::ReturnFilter filter)
+                             const grpc::ByteBuffer& request)
     : store_(store), workers_(workers) {
-  const bool queued = workers_.TrySubmit([this, context, &authorizer, filter = std::move(filter)] {
+  // The bytes are copied (a ByteBuffer copy shares its slices) because the
+  // request may be gone once this constructor returns.
+  const bool queued = workers_.TrySubmit([this, context, &authorizer, bytes = request] {
     auto caller = authorizer.Authorize(*context, AHPL_RPC(AssessmentService, ExportReturns));
     if (!caller.ok()) {
       Finish(ToGrpcStatus(caller.status()));
       return;
     }
-    auto query = QueryFromFilter(filter);
+    v1::ExportReturnsRequest parsed;
+    absl::Status readable = ParseByteBuffer(bytes, parsed);
+    if (readable.ok()) readable = CheckRequestLimits(parsed);
+    if (!readable.ok()) {
+      Finish(ToGrpcStatus(readable));
+      return;
+    }
+    auto query = QueryFromFilter(parsed.filter());
     if (!query.ok()) {
       Finish(ToGrpcStatus(query.status()));
       return;
@@ -68,7 +79,11 @@ void ExportReactor::NextPageNow() {
   after_seq_ = page->back().seq;
   response_.Clear();
   for (auto& r : *page) *response_.add_returns() = std::move(r.ret);
-  StartWrite(&response_);
+  if (!WriteByteBuffer(response_, response_bytes_)) {
+    Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot serialize an export chunk"));
+    return;
+  }
+  StartWrite(&response_bytes_);
 }
 
 }  // namespace ahpl::assessment

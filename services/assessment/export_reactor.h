@@ -1,5 +1,6 @@
-// Serves one ExportReturns stream: the returns of a filter that the caller
-// may see, page by page, holding one page at a time.
+// Serves one ExportReturns stream (registered raw, so that a request that
+// does not parse is answered with the field at fault): the returns of a
+// filter that the caller may see, page by page, holding one page at a time.
 #ifndef AHPL_SERVICES_ASSESSMENT_EXPORT_REACTOR_H_
 #define AHPL_SERVICES_ASSESSMENT_EXPORT_REACTOR_H_
 
@@ -14,12 +15,13 @@
 
 namespace ahpl::assessment {
 
-class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportReturnsResponse> {
+class ExportReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  // Authorizes the caller and checks the filter on a worker, then streams
-  // what of the filter's returns the caller may see.
+  // Authorizes the caller, then parses the request and checks its filter,
+  // on a worker; then streams what of the filter's returns the caller may
+  // see.
   ExportReactor(AssessmentStore& store, WorkerPool& workers, grpc::CallbackServerContext* context,
-                Authorizer& authorizer, v1::ReturnFilter filter);
+                Authorizer& authorizer, const grpc::ByteBuffer& request);
 
   void OnWriteDone(bool ok) override;
   void OnDone() override { delete this; }
@@ -35,6 +37,7 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportReturnsRes
   ReturnQuery query_;
   int64_t after_seq_ = 0;
   v1::ExportReturnsResponse response_;
+  grpc::ByteBuffer response_bytes_;
 };
 
 }  // namespace ahpl::assessment

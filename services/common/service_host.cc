@@ -40,6 +40,7 @@ bool GrpcListens(const std::string& address) { return absl::StartsWith(address, 
 
 void PrepareServingProcess() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  RouteProtobufLogs();
 }
 
 void RaiseOpenFileLimit() {

@@ -117,6 +117,7 @@ class RawBidi final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
 constexpr char kCreateReturn[] = "/ahpl.v1.AssessmentService/CreateReturn";
 constexpr char kGetReturn[] = "/ahpl.v1.AssessmentService/GetReturn";
 constexpr char kImportReturns[] = "/ahpl.v1.AssessmentService/ImportReturns";
+constexpr char kExportReturns[] = "/ahpl.v1.AssessmentService/ExportReturns";
 constexpr char kClassifyArrangement[] = "/ahpl.v1.ClassificationService/ClassifyArrangement";
 constexpr char kClassifyArrangements[] = "/ahpl.v1.ClassificationService/ClassifyArrangements";
 
@@ -267,6 +268,33 @@ TEST_F(HostileInputTest, InvalidUtf8InAUnaryRequestNamesTheField) {
   EXPECT_EQ(classified.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ViolatedFields(classified),
             (std::set<std::string>{"arrangement.senior_leader.job_title"}));
+}
+
+TEST_F(HostileInputTest, AnUnreadableExportRequestNamesTheField) {
+  // A server stream's one request, sent as a client would: one message, then
+  // half-close.
+  RawBidi garbage(server_->channel(), kExportReturns, {"\x0a\xff\xff\xff"});
+  const grpc::Status unreadable = garbage.Wait();
+  EXPECT_EQ(unreadable.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << unreadable.error_message();
+  EXPECT_TRUE(garbage.responses.empty());
+
+  v1::ExportReturnsRequest request;
+  request.mutable_filter()->set_region_code("MARK");
+  RawBidi utf8(server_->channel(), kExportReturns, {SerializedWith(request, "MARK", "Y5\xc3\x28")});
+  const grpc::Status bad_utf8 = utf8.Wait();
+  EXPECT_EQ(bad_utf8.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(bad_utf8), (std::set<std::string>{"filter.region_code"}));
+  EXPECT_TRUE(utf8.responses.empty());
+
+  request.mutable_filter()->set_region_code("Y56");
+  RawBidi good(server_->channel(), kExportReturns, {request.SerializeAsString()});
+  const grpc::Status ok = good.Wait();
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  for (const std::string& chunk : good.responses) {
+    v1::ExportReturnsResponse parsed;
+    EXPECT_TRUE(parsed.ParseFromString(chunk));
+  }
 }
 
 TEST_F(HostileInputTest, UnreadableRequestFromAnUnknownCallerIsUnauthenticated) {
