@@ -3,7 +3,7 @@
 # PostgreSQL, lints the protos and checks them against the last release
 # (buf), checks the locking annotations (clang's thread-safety analysis) and
 # that the C++ is formatted, runs every test,
-# fuzzes the command line's JSON and CSV readers for a bounded time
+# fuzzes the command line's JSON and CSV readers and disclosure control for a bounded time
 # (tests/fuzz/run.sh: the targets side by side for $AHPL_FUZZ_SECONDS, 20 by
 # default, after a clang build of half a minute the first time), and removes
 # the cluster again even when tests fail. Run from anywhere, as root on a

@@ -20,7 +20,7 @@ seconds=${AHPL_FUZZ_SECONDS:-20}
 jobs=${AHPL_BUILD_JOBS:-$(nproc)}
 
 targets=("$@")
-((${#targets[@]})) || targets=(json_input csv csv_returns)
+((${#targets[@]})) || targets=(json_input csv csv_returns disclosure)
 
 for tool in clang-14 clang++-14; do
   command -v "$tool" >/dev/null 2>&1 || {
