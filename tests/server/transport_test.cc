@@ -17,8 +17,9 @@ namespace ahpl {
 namespace {
 
 const testing::TestCertificates& Certs() {
-  static const auto* certs = new testing::TestCertificates();
-  return *certs;
+  // Destroyed at exit, which removes its folder.
+  static const testing::TestCertificates certs;
+  return certs;
 }
 
 TEST(TransportTest, PlaintextBeyondLoopbackNeedsTheInsecureFlag) {

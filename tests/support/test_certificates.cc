@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 
 #include <gtest/gtest.h>
 
@@ -42,6 +44,11 @@ sign ca server; sign ca client; sign other-ca stranger
   const std::string command =
       "D=" + ShellQuote(dir_) + " EXTRA=" + ShellQuote(extra) + " bash -c " + ShellQuote(script);
   ok_ = std::system(command.c_str()) == 0;
+}
+
+TestCertificates::~TestCertificates() {
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
 }
 
 }  // namespace ahpl::testing

@@ -15,6 +15,8 @@ namespace ahpl::testing {
 class TestCertificates {
  public:
   explicit TestCertificates(const std::string& extra_server_names = "");
+  // Removes the folder and everything in it.
+  ~TestCertificates();
   TestCertificates(const TestCertificates&) = delete;
   TestCertificates& operator=(const TestCertificates&) = delete;
 
