@@ -60,15 +60,7 @@ std::vector<v1::ReturnSummary> RandomCycle(int returns, unsigned seed) {
     }
     for (int q = 1; q <= 12; ++q) {
       const std::string id = "q" + std::to_string(q);
-      v1::QuestionRatings* target = nullptr;
-      for (auto& existing : *s.mutable_questions()) {
-        if (existing.question_id() == id) target = &existing;
-      }
-      if (target == nullptr) {
-        target = s.add_questions();
-        target->set_question_id(id);
-      }
-      AddCount(*target->mutable_ratings(), std::to_string(1 + random() % 4), 1);
+      AddCount(*QuestionRatingsOf(s, id).mutable_ratings(), std::to_string(1 + random() % 4), 1);
     }
   }
   std::vector<v1::ReturnSummary> regions;

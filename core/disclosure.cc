@@ -457,15 +457,8 @@ void CompleteDomains(const std::vector<v1::ReturnSummary*>& all) {
     EnsureKeys(*s->mutable_board_relationships(), relationships);
     EnsureKeys(*s->mutable_findings(), finding_keys);
     for (const auto& [question, keys] : ratings) {
-      v1::QuestionRatings* target = nullptr;
-      for (auto& q : *s->mutable_questions()) {
-        if (q.question_id() == question) target = &q;
-      }
-      if (target == nullptr) {
-        target = s->add_questions();
-        target->set_question_id(question);
-      }
-      EnsureKeys(*target->mutable_ratings(), std::vector<std::string>(keys.begin(), keys.end()));
+      EnsureKeys(*QuestionRatingsOf(*s, question).mutable_ratings(),
+                 std::vector<std::string>(keys.begin(), keys.end()));
     }
     std::sort(s->mutable_questions()->begin(), s->mutable_questions()->end(),
               [](const v1::QuestionRatings& a, const v1::QuestionRatings& b) {
@@ -710,15 +703,7 @@ void MergeControlled(v1::ReturnSummary& into, const v1::ReturnSummary& from) {
     merge(*(into.*list.mutable_list)(), (from.*list.list)());
   }
   for (const auto& q : from.questions()) {
-    v1::QuestionRatings* target = nullptr;
-    for (auto& existing : *into.mutable_questions()) {
-      if (existing.question_id() == q.question_id()) target = &existing;
-    }
-    if (target == nullptr) {
-      target = into.add_questions();
-      target->set_question_id(q.question_id());
-    }
-    merge(*target->mutable_ratings(), q.ratings());
+    merge(*QuestionRatingsOf(into, q.question_id()).mutable_ratings(), q.ratings());
   }
   // A title one side does not list may be hidden there: its sum is
   // unknown unless that side has no titles at all.

@@ -62,6 +62,15 @@ void AddCount(Counts& counts, const std::string& key, int64_t count) {
   c->set_count(count);
 }
 
+v1::QuestionRatings& QuestionRatingsOf(v1::ReturnSummary& summary, const std::string& question_id) {
+  for (auto& existing : *summary.mutable_questions()) {
+    if (existing.question_id() == question_id) return existing;
+  }
+  v1::QuestionRatings& added = *summary.add_questions();
+  added.set_question_id(question_id);
+  return added;
+}
+
 void MergeInto(v1::ReturnSummary& into, const v1::ReturnSummary& from) {
   if (into.cycle().empty()) into.set_cycle(from.cycle());
   into.set_trusts_in_register(into.trusts_in_register() + from.trusts_in_register());
@@ -76,15 +85,7 @@ void MergeInto(v1::ReturnSummary& into, const v1::ReturnSummary& from) {
   MergeCounts(*into.mutable_findings(), from.findings());
   MergeCounts(*into.mutable_leader_titles(), from.leader_titles());
   for (const auto& q : from.questions()) {
-    v1::QuestionRatings* target = nullptr;
-    for (auto& existing : *into.mutable_questions()) {
-      if (existing.question_id() == q.question_id()) target = &existing;
-    }
-    if (target == nullptr) {
-      target = into.add_questions();
-      target->set_question_id(q.question_id());
-    }
-    MergeCounts(*target->mutable_ratings(), q.ratings());
+    MergeCounts(*QuestionRatingsOf(into, q.question_id()).mutable_ratings(), q.ratings());
   }
   Finalize(into);
 }

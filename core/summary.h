@@ -18,6 +18,10 @@ namespace ahpl::assessment {
 void AddCount(google::protobuf::RepeatedPtrField<v1::Count>& counts, const std::string& key,
               int64_t count);
 
+// The ratings of question `question_id` in `summary`, added (empty) if the
+// summary has none yet.
+v1::QuestionRatings& QuestionRatingsOf(v1::ReturnSummary& summary, const std::string& question_id);
+
 // Adds `from` into `into` exactly (both unsuppressed, same cycle); the
 // result keeps `into`'s region code.
 void MergeInto(v1::ReturnSummary& into, const v1::ReturnSummary& from);

@@ -57,15 +57,7 @@ std::vector<v1::ReturnSummary> Exact(const std::vector<Ret>& returns,
     for (const auto& f : r.findings) AddCount(*s.mutable_findings(), f, 1);
     for (size_t q = 0; q < r.ratings.size(); ++q) {
       const std::string id = "q" + std::to_string(q);
-      v1::QuestionRatings* target = nullptr;
-      for (auto& existing : *s.mutable_questions()) {
-        if (existing.question_id() == id) target = &existing;
-      }
-      if (target == nullptr) {
-        target = s.add_questions();
-        target->set_question_id(id);
-      }
-      AddCount(*target->mutable_ratings(), r.ratings[q], 1);
+      AddCount(*QuestionRatingsOf(s, id).mutable_ratings(), r.ratings[q], 1);
     }
   }
   std::vector<v1::ReturnSummary> v;

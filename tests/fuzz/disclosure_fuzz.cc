@@ -89,15 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const uint8_t rating = in.Next();
     for (int q = 0; q < 2; ++q) {
       const std::string id = "q" + std::to_string(q);
-      ahpl::v1::QuestionRatings* target = nullptr;
-      for (auto& existing : *s.mutable_questions()) {
-        if (existing.question_id() == id) target = &existing;
-      }
-      if (target == nullptr) {
-        target = s.add_questions();
-        target->set_question_id(id);
-      }
-      AddCount(*target->mutable_ratings(), std::to_string(1 + ((rating >> (2 * q)) & 3)), 1);
+      AddCount(*ahpl::assessment::QuestionRatingsOf(s, id).mutable_ratings(),
+               std::to_string(1 + ((rating >> (2 * q)) & 3)), 1);
     }
   }
   std::vector<ahpl::v1::ReturnSummary> exact;
