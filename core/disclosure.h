@@ -34,8 +34,9 @@ struct DisclosedTable {
 // Controls `table` in place for threshold `below` (raised to
 // kMinSuppressBelow). England must be the sum of the regions. Cells already
 // suppressed (count 0 with suppressed, or a path in suppressed_cells) stay
-// hidden, so controlling again with a higher threshold only hides more, and
-// controlling a controlled table again changes nothing. Deterministic: the
+// hidden, so controlling again (with the same or a higher threshold) only
+// hides more, never shows what was hidden (the fuzz target checks it; it may
+// hide more even at the same threshold, see docs/disclosure.md). Deterministic: the
 // pattern depends only on the table and `below`.
 void ControlDisclosure(DisclosedTable& table, int below);
 
