@@ -6,6 +6,7 @@
 # tests/run.sh calls it after ctest.
 #   tests/fuzz/run.sh                 every target, $AHPL_FUZZ_SECONDS (20) each
 #   tests/fuzz/run.sh csv json_input  only those
+#   AHPL_FUZZ_SEED=0 AHPL_FUZZ_SECONDS=600 tests/fuzz/run.sh   a longer, random hunt
 # The targets run side by side, so the wall time is about one target's
 # budget plus the build. Inputs found to add coverage are kept in
 # build-fuzz/corpus/<target>/ (not in the repository) and reused by the next
@@ -17,6 +18,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${AHPL_FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${AHPL_FUZZ_SECONDS:-20}
+# A fixed seed by default, so that the test suite explores the same inputs on
+# every run and a failure in CI can be reproduced; AHPL_FUZZ_SEED=0 lets
+# libFuzzer pick one (for longer hunts).
+seed=${AHPL_FUZZ_SEED:-1}
 jobs=${AHPL_BUILD_JOBS:-$(nproc)}
 
 targets=("$@")
@@ -48,7 +53,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$build/corpus/$t"
   # The first folder receives new inputs; the repository's seeds are only read.
   "$build/tests/fuzz/fuzz_$t" "$build/corpus/$t" "$root/tests/fuzz/corpus/$t" \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    -max_total_time="$seconds" -seed="$seed" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$t-" >"$build/fuzz_$t.log" 2>&1 &
   pids+=($!)
 done
