@@ -87,13 +87,7 @@ class DisclosureAttackTest : public AssessmentServiceTest {
       }
     }
     // The true table, from the store.
-    PgPool::Options options;
-    options.url = server_.database().url();
-    options.size = 1;
-    auto pool = PgPool::Connect(options);
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    assessment::AssessmentStore store(**pool);
-    auto exact = store.Summarize("2018-19", "");
+    auto exact = assessment::testing::ExactSummaries(server_.database().url(), "2018-19");
     ASSERT_TRUE(exact.ok()) << exact.status();
     exact_ = *exact;
     for (const auto& r : exact_) assessment::MergeInto(england_, r);

@@ -11,12 +11,29 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/status/statusor.h"
 #include "ahpl/v1/assessment.grpc.pb.h"
+#include "services/assessment/assessment_store.h"
+#include "services/common/pg_pool.h"
 #include "tests/support/test_server.h"
 
 // In a named namespace, so every test file's AssessmentServiceTest is the same class (GoogleTest
 // requires one fixture class per suite).
 namespace ahpl::assessment::testing {
+
+// The exact (uncontrolled) regional summaries of `cycle`, read from the
+// store as the service reads them: what no answer shows, for tests to
+// compare answers with.
+inline absl::StatusOr<std::vector<v1::ReturnSummary>> ExactSummaries(
+    const std::string& database_url, const std::string& cycle) {
+  PgPool::Options options;
+  options.url = database_url;
+  options.size = 1;
+  auto pool = PgPool::Connect(options);
+  if (!pool.ok()) return pool.status();
+  AssessmentStore store(**pool);
+  return store.Summarize(cycle, "");
+}
 
 class AssessmentServiceTest : public ::testing::Test {
  protected:

@@ -62,13 +62,7 @@ TEST_F(AssessmentServiceTest, SummaryCountsSubmittedReturnsPerRegionInSql) {
   };
 
   // Exact counts come from the store only: no answer shows them.
-  PgPool::Options options;
-  options.url = server_.database().url();
-  options.size = 1;
-  auto pool = PgPool::Connect(options);
-  ASSERT_TRUE(pool.ok()) << pool.status();
-  assessment::AssessmentStore store(**pool);
-  auto exact = store.Summarize("2018-19", "");
+  auto exact = assessment::testing::ExactSummaries(server_.database().url(), "2018-19");
   ASSERT_TRUE(exact.ok()) << exact.status();
   EXPECT_EQ(exact->size(), 7u);
   v1::ReturnSummary total;
