@@ -1,5 +1,7 @@
 #include "core/codes.h"
 
+#include "absl/time/civil_time.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 
@@ -46,6 +48,11 @@ bool IsRequestId(absl::string_view id) {
     }
   }
   return true;
+}
+
+bool IsIsoDate(absl::string_view s) {
+  absl::CivilDay day;
+  return s.size() == 10 && absl::ParseCivilTime(s, &day) && absl::FormatCivilTime(day) == s;
 }
 
 }  // namespace ahpl

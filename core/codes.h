@@ -26,6 +26,9 @@ bool IsRegionCode(absl::string_view code);
 // year after the first).
 bool IsCycle(absl::string_view cycle);
 
+// Whether `s` is a calendar date written YYYY-MM-DD.
+bool IsIsoDate(absl::string_view s);
+
 // Whether `request_id` is a usable idempotency key: 1 to 128 letters,
 // digits, '.', '_', ':' or '-'.
 bool IsRequestId(absl::string_view request_id);

@@ -1,5 +1,6 @@
 // The one place where absl::Status becomes grpc::Status (and back, for
-// clients), keeping google.rpc.BadRequest details on the wire.
+// clients), keeping google.rpc.BadRequest and PreconditionFailure details on the
+// wire.
 #ifndef AHPL_CORE_GRPC_STATUS_H_
 #define AHPL_CORE_GRPC_STATUS_H_
 

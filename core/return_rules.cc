@@ -30,11 +30,6 @@ void CheckLength(FieldViolations& v, const std::string& path, const std::string&
   if (value.find('\0') != std::string::npos) v.Add(path, "must not contain NUL bytes");
 }
 
-bool IsIsoDate(absl::string_view s) {
-  absl::CivilDay day;
-  return s.size() == 10 && absl::ParseCivilTime(s, &day) && absl::FormatCivilTime(day) == s;
-}
-
 void ValidateAnswers(FieldViolations& v, const v1::AssessmentReturn& ret,
                      const v1::Edition& edition, Completeness completeness) {
   std::map<std::string, int> position;

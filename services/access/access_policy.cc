@@ -26,6 +26,7 @@ constexpr v1::Role kAdmin = v1::ROLE_ADMIN;
 std::vector<MethodPolicy> BuildPolicy() {
   const std::vector<v1::Role> any = {kTrust, kRegion, kNational, kClassifier, kAdmin};
   const std::vector<v1::Role> readers = {kTrust, kRegion, kNational};
+  const std::vector<v1::Role> seasons = {kTrust, kRegion, kNational, kAdmin};
   // Classification reads nothing stored: every role that works with
   // returns may ask for it, as may other services.
   const std::vector<v1::Role> classify = {kClassifier, kTrust, kRegion, kNational};
@@ -53,6 +54,17 @@ std::vector<MethodPolicy> BuildPolicy() {
       {AHPL_RPC(AssessmentService, ExportReturns), readers},
       {AHPL_RPC(AssessmentService, SummarizeReturns), {kRegion, kNational}},
       {AHPL_RPC(AssessmentService, BenchmarkReturn), readers},
+      {AHPL_RPC(AssessmentService, AttestReturn), {kTrust}},
+      // Collections: everyone who works with returns reads them; the
+      // national team runs the season; only an admin reopens a closed one.
+      {AHPL_RPC(AssessmentService, GetCollection), seasons},
+      {AHPL_RPC(AssessmentService, ListCollections), seasons},
+      {AHPL_RPC(AssessmentService, CreateCollection), {kNational, kAdmin}},
+      {AHPL_RPC(AssessmentService, UpdateCollection), {kNational, kAdmin}},
+      {AHPL_RPC(AssessmentService, CloseCollection), {kNational, kAdmin}},
+      {AHPL_RPC(AssessmentService, AllowLateReturn), {kNational, kAdmin}},
+      {AHPL_RPC(AssessmentService, ReopenCollection), {kAdmin}},
+      {AHPL_RPC(AssessmentService, ListNonResponders), readers},
 
       {AHPL_RPC(ClassificationService, ClassifyArrangement), classify},
       {AHPL_RPC(ClassificationService, ClassifyArrangements), classify},

@@ -49,7 +49,7 @@ const std::vector<PreparedStatement>& Statements() {
        "FROM access_tokens WHERE token_hash = $1"},
       {"access_list_audit",
        "SELECT id, (extract(epoch FROM event_time) * 1000000)::bigint, actor, actor_role, action, "
-       "resource, version, request_id FROM audit_events "
+       "resource, version, request_id, detail FROM audit_events "
        "WHERE id > $1 AND ($2 = 0 OR token_id = $2) AND ($3 = '' OR action = $3) "
        "AND ($4 = '' OR resource = $4) "
        "AND ($5::bigint IS NULL OR event_time >= to_timestamp($5::bigint / 1000000.0)) "
@@ -188,6 +188,7 @@ absl::StatusOr<std::vector<v1::AuditEvent>> AccessStore::ListAuditEvents(const A
       e.set_resource(row[5].as<std::string>());
       e.set_version(row[6].as<int64_t>());
       e.set_request_id(row[7].as<std::string>());
+      e.set_detail(row[8].as<std::string>());
       out.push_back(std::move(e));
     }
     return absl::OkStatus();

@@ -1,11 +1,13 @@
 #include "services/assessment/assessment_service.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/codes.h"
+#include "core/collection_rules.h"
 #include "core/disclosure.h"
 #include "core/field_violations.h"
 #include "core/return_rules.h"
@@ -27,10 +29,42 @@ constexpr int kMaxVersionPage = 200;
 
 }  // namespace
 
-AssessmentService::AssessmentService(AssessmentStore& store, ReturnWriter& writer,
-                                     Authorizer& authorizer, WorkerPool& workers,
-                                     const PageTokenCodec& page_tokens, int suppress_below)
+absl::StatusOr<StoredCollection> AssessmentService::CollectionOf(const std::string& cycle) {
+  ASSIGN_OR_RETURN(std::optional<StoredCollection> found, collections_.Get(cycle));
+  if (!found.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no collection ", CollectionName(cycle)));
+  }
+  return *std::move(found);
+}
+
+absl::StatusOr<DisclosedTable> AssessmentService::DisclosedSummaries(const std::string& cycle,
+                                                                     v1::SummaryBasis basis,
+                                                                     int requested) {
+  ASSIGN_OR_RETURN(StoredCollection collection, CollectionOf(cycle));
+  if (basis == v1::SUMMARY_BASIS_UNSPECIFIED) basis = v1::SUMMARY_BASIS_PER_RETURN;
+  ASSIGN_OR_RETURN(auto regions, store_.Summarize(cycle, "", basis));
+  // The server's pattern, then the collection's, then (if higher) the
+  // caller's: each contains the one before (docs/disclosure.md).
+  const int collection_below = collection.collection.suppress_below();
+  DisclosedTable table = DiscloseCycle(std::move(regions), cycle, suppress_below_,
+                                       std::max(collection_below, suppress_below_));
+  if (requested > std::max(collection_below, suppress_below_)) ControlDisclosure(table, requested);
+  const bool provisional = collection.collection.state() != v1::COLLECTION_STATE_CLOSED;
+  auto label = [&](v1::ReturnSummary& s) {
+    s.set_basis(basis);
+    s.set_provisional(provisional);
+  };
+  for (auto& summary : table.regions) label(summary);
+  label(table.england);
+  return table;
+}
+
+AssessmentService::AssessmentService(AssessmentStore& store, CollectionStore& collections,
+                                     ReturnWriter& writer, Authorizer& authorizer,
+                                     WorkerPool& workers, const PageTokenCodec& page_tokens,
+                                     int suppress_below)
     : store_(store),
+      collections_(collections),
       writer_(writer),
       authorizer_(authorizer),
       workers_(workers),
@@ -131,6 +165,29 @@ grpc::ServerUnaryReactor* AssessmentService::WithdrawReturn(
       });
 }
 
+grpc::ServerUnaryReactor* AssessmentService::AttestReturn(const UnaryCall& call,
+                                                          const v1::AttestReturnRequest* request,
+                                                          v1::AttestReturnResponse* response) {
+  return RunAuthorized(
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, AttestReturn), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        RETURN_IF_ERROR(CheckRequestId(request->request_id()));
+        const absl::Time now = absl::Now();
+        FieldViolations v;
+        v.Merge(ValidateAttestation(request->attestation(), EnglandDate(now), "attestation"));
+        RETURN_IF_ERROR(v.ToStatus("invalid attestation"));
+        v1::Attestation attestation = request->attestation();
+        *attestation.mutable_attest_time() = ToTimestamp(now);
+        attestation.set_recorded_by(caller.name);
+        ASSIGN_OR_RETURN(auto written,
+                         writer_.Change(ReturnWriter::Change::kAttest, request->request_id(),
+                                        request->name(), request->etag(), nullptr, "", caller,
+                                        WithoutRequestId(*request), &attestation));
+        *response->mutable_assessment_return() = std::move(written.ret);
+        return absl::OkStatus();
+      });
+}
+
 grpc::ServerUnaryReactor* AssessmentService::GetReturn(const UnaryCall& call,
                                                        const v1::GetReturnRequest* request,
                                                        v1::GetReturnResponse* response) {
@@ -224,6 +281,7 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
         std::string region = CanonicalCode(request->region_code());
         if (!region.empty() && !IsRegionCode(region)) v.Add("region_code", kRegionCodeRule);
         if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
+        if (!v1::SummaryBasis_IsValid(request->basis())) v.Add("basis", "not a known basis");
         RETURN_IF_ERROR(v.ToStatus("invalid summary request"));
         if (caller.role == v1::ROLE_REGION) {
           if (!region.empty() && region != caller.scope) {
@@ -234,9 +292,9 @@ grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
         }
         // The pattern is always the whole cycle's, whoever asks and for
         // whichever region: the answer is a slice of it.
-        ASSIGN_OR_RETURN(auto regions, store_.Summarize(request->cycle(), ""));
-        DisclosedTable table = DiscloseCycle(std::move(regions), request->cycle(), suppress_below_,
-                                             request->suppress_below());
+        ASSIGN_OR_RETURN(
+            DisclosedTable table,
+            DisclosedSummaries(request->cycle(), request->basis(), request->suppress_below()));
         if (region.empty()) {
           for (auto& summary : table.regions) *response->add_regions() = std::move(summary);
           *response->mutable_total() = std::move(table.england);
@@ -262,13 +320,14 @@ grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
         FieldViolations v;
         const std::string id = ReturnIdFromName(request->name(), "name", v);
         if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
+        if (!v1::SummaryBasis_IsValid(request->basis())) v.Add("basis", "not a known basis");
         RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
         ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
         StoredReturn& stored = *found.stored;
         const std::string& region = found.region_code;
-        ASSIGN_OR_RETURN(auto regions, store_.Summarize(stored.ret.cycle(), ""));
-        DisclosedTable table = DiscloseCycle(std::move(regions), stored.ret.cycle(),
-                                             suppress_below_, request->suppress_below());
+        ASSIGN_OR_RETURN(
+            DisclosedTable table,
+            DisclosedSummaries(stored.ret.cycle(), request->basis(), request->suppress_below()));
         for (auto& summary : table.regions) {
           if (summary.region_code() == region) *response->mutable_region() = std::move(summary);
         }

@@ -7,7 +7,9 @@
 
 #include "absl/status/status.h"
 #include "ahpl/v1/assessment.grpc.pb.h"
+#include "core/disclosure.h"
 #include "services/assessment/assessment_store.h"
+#include "services/assessment/collection_store.h"
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"
 #include "services/common/page_token.h"
@@ -20,26 +22,31 @@ namespace ahpl::assessment {
 // that does not parse is answered with the field at fault
 // (services/common/raw_unary.h); ImportReturns and ExportReturns parse
 // their stream messages themselves.
-using AssessmentServiceBase = v1::AssessmentService::WithRawCallbackMethod_CreateReturn<
-    v1::AssessmentService::WithRawCallbackMethod_UpdateReturn<
-        v1::AssessmentService::WithRawCallbackMethod_SubmitReturn<
-            v1::AssessmentService::WithRawCallbackMethod_AmendReturn<
-                v1::AssessmentService::WithRawCallbackMethod_WithdrawReturn<
-                    v1::AssessmentService::WithRawCallbackMethod_GetReturn<
-                        v1::AssessmentService::WithRawCallbackMethod_ListReturnVersions<
-                            v1::AssessmentService::WithRawCallbackMethod_ListReturns<
-                                v1::AssessmentService::WithRawCallbackMethod_ImportReturns<
-                                    v1::AssessmentService::WithRawCallbackMethod_SummarizeReturns<
-                                        v1::AssessmentService::
-                                            WithRawCallbackMethod_BenchmarkReturn<
-                                                v1::AssessmentService::
-                                                    WithRawCallbackMethod_ExportReturns<
-                                                        v1::AssessmentService::Service>>>>>>>>>>>>;
+using Assessment = v1::AssessmentService;
+using AssessmentServiceBase = RawMethods<
+    Assessment::Service, Assessment::WithRawCallbackMethod_CreateReturn,
+    Assessment::WithRawCallbackMethod_UpdateReturn, Assessment::WithRawCallbackMethod_SubmitReturn,
+    Assessment::WithRawCallbackMethod_AmendReturn, Assessment::WithRawCallbackMethod_WithdrawReturn,
+    Assessment::WithRawCallbackMethod_GetReturn,
+    Assessment::WithRawCallbackMethod_ListReturnVersions,
+    Assessment::WithRawCallbackMethod_ListReturns, Assessment::WithRawCallbackMethod_ImportReturns,
+    Assessment::WithRawCallbackMethod_SummarizeReturns,
+    Assessment::WithRawCallbackMethod_BenchmarkReturn,
+    Assessment::WithRawCallbackMethod_ExportReturns, Assessment::WithRawCallbackMethod_AttestReturn,
+    Assessment::WithRawCallbackMethod_CreateCollection,
+    Assessment::WithRawCallbackMethod_GetCollection,
+    Assessment::WithRawCallbackMethod_ListCollections,
+    Assessment::WithRawCallbackMethod_UpdateCollection,
+    Assessment::WithRawCallbackMethod_CloseCollection,
+    Assessment::WithRawCallbackMethod_ReopenCollection,
+    Assessment::WithRawCallbackMethod_AllowLateReturn,
+    Assessment::WithRawCallbackMethod_ListNonResponders>::type;
 
 class AssessmentService final : public AssessmentServiceBase {
  public:
-  AssessmentService(AssessmentStore& store, ReturnWriter& writer, Authorizer& authorizer,
-                    WorkerPool& workers, const PageTokenCodec& page_tokens, int suppress_below = 5);
+  AssessmentService(AssessmentStore& store, CollectionStore& collections, ReturnWriter& writer,
+                    Authorizer& authorizer, WorkerPool& workers, const PageTokenCodec& page_tokens,
+                    int suppress_below = 5);
 
   AHPL_RAW_UNARY_METHOD(CreateReturn, v1::CreateReturnRequest, v1::CreateReturnResponse);
   AHPL_RAW_UNARY_METHOD(UpdateReturn, v1::UpdateReturnRequest, v1::UpdateReturnResponse);
@@ -57,8 +64,34 @@ class AssessmentService final : public AssessmentServiceBase {
   AHPL_RAW_UNARY_METHOD(SummarizeReturns, v1::SummarizeReturnsRequest,
                         v1::SummarizeReturnsResponse);
   AHPL_RAW_UNARY_METHOD(BenchmarkReturn, v1::BenchmarkReturnRequest, v1::BenchmarkReturnResponse);
+  AHPL_RAW_UNARY_METHOD(AttestReturn, v1::AttestReturnRequest, v1::AttestReturnResponse);
+
+  // Collections (collection_handlers.cc).
+  AHPL_RAW_UNARY_METHOD(CreateCollection, v1::CreateCollectionRequest,
+                        v1::CreateCollectionResponse);
+  AHPL_RAW_UNARY_METHOD(GetCollection, v1::GetCollectionRequest, v1::GetCollectionResponse);
+  AHPL_RAW_UNARY_METHOD(ListCollections, v1::ListCollectionsRequest, v1::ListCollectionsResponse);
+  AHPL_RAW_UNARY_METHOD(UpdateCollection, v1::UpdateCollectionRequest,
+                        v1::UpdateCollectionResponse);
+  AHPL_RAW_UNARY_METHOD(CloseCollection, v1::CloseCollectionRequest, v1::CloseCollectionResponse);
+  AHPL_RAW_UNARY_METHOD(ReopenCollection, v1::ReopenCollectionRequest,
+                        v1::ReopenCollectionResponse);
+  AHPL_RAW_UNARY_METHOD(AllowLateReturn, v1::AllowLateReturnRequest, v1::AllowLateReturnResponse);
+  AHPL_RAW_UNARY_METHOD(ListNonResponders, v1::ListNonRespondersRequest,
+                        v1::ListNonRespondersResponse);
 
  private:
+  // The collection of `cycle`; NOT_FOUND when there is none.
+  absl::StatusOr<StoredCollection> CollectionOf(const std::string& cycle);
+  // `stored` as `caller` sees it: state, and the late allowances of the
+  // trusts it covers.
+  absl::StatusOr<v1::Collection> VisibleCollection(const Principal& caller,
+                                                   StoredCollection stored);
+  // The cycle's whole table under disclosure control at the collection's
+  // threshold, summaries labelled with `basis` and whether provisional.
+  absl::StatusOr<DisclosedTable> DisclosedSummaries(const std::string& cycle,
+                                                    v1::SummaryBasis basis, int requested);
+
   // Return `id` at `version` (0: the latest), with its owner, when `caller`
   // may see it. NOT_FOUND otherwise, in the same words whether the return
   // does not exist, belongs to a trust outside the caller's scope (whatever
@@ -69,6 +102,7 @@ class AssessmentService final : public AssessmentServiceBase {
                                            int64_t version);
 
   AssessmentStore& store_;
+  CollectionStore& collections_;
   ReturnWriter& writer_;
   Authorizer& authorizer_;
   WorkerPool& workers_;

@@ -21,7 +21,11 @@ using google::protobuf::util::TimeUtil;
 constexpr const char* kColumns =
     "r.id::text, r.seq, (extract(epoch FROM r.create_time) * 1000000)::bigint, "
     "(extract(epoch FROM r.submit_time) * 1000000)::bigint, v.version, v.status, v.etag, "
-    "v.content, v.written_by, (extract(epoch FROM v.write_time) * 1000000)::bigint";
+    "v.content, v.written_by, (extract(epoch FROM v.write_time) * 1000000)::bigint, "
+    "(v.version = r.current_version AND r.status = 2 AND EXISTS (SELECT 1 FROM counting_returns k "
+    "WHERE k.cycle = r.cycle AND k.trust_ods_code = r.trust_ods_code AND k.seq = r.seq))";
+// Columns of kColumns.
+constexpr int kColumnCount = 11;
 
 std::string Sql(absl::string_view rest) { return absl::StrCat("SELECT ", kColumns, " ", rest); }
 
@@ -44,13 +48,15 @@ constexpr Column kFactColumns[] = {{"trust_ods_code", ""},
                                    {"band", "::smallint"},
                                    {"board_relationship", "::smallint"},
                                    {"leader_title", ""},
-                                   {"ratings", "::smallint[]"}};
+                                   {"ratings", "::smallint[]"},
+                                   {"attested", "::boolean"}};
 
 // The columns of `return_versions` a write sets besides its return and
 // version number, in the order of VersionValues().
 constexpr Column kVersionColumns[] = {
     {"status", "::smallint"}, {"etag", ""},       {"content", "::bytea"}, {"request_id", ""},
-    {"request_digest", ""},   {"written_by", ""}, {"change_reason", ""}};
+    {"request_digest", ""},   {"written_by", ""}, {"change_reason", ""},  {"attested", "::boolean"},
+    {"audit_detail", ""}};
 constexpr int kFactCount = sizeof(kFactColumns) / sizeof(kFactColumns[0]);
 
 template <size_t N>
@@ -80,9 +86,11 @@ constexpr const char* kWrittenTimes =
 std::string CreateSql() {
   const int status = 2 + kFactCount;
   return absl::StrCat(
-      "WITH w AS (INSERT INTO returns (id, current_version, status, etag, submit_time, ",
+      "WITH w AS (INSERT INTO returns (id, current_version, status, etag, submit_time, "
+      "content_time, ",
       absl::StrJoin(Names(kFactColumns), ", "), ") VALUES ($1::uuid, 1, $", status, "::smallint, $",
       status + 1, ", CASE WHEN $", status, "::smallint = 1 THEN NULL ELSE clock_timestamp() END, ",
+      "CASE WHEN $", status, "::smallint = 2 THEN clock_timestamp() END, ",
       Parameters(kFactColumns, 2),
       ") RETURNING seq, create_time, submit_time) INSERT INTO return_versions (return_seq, "
       "version, ",
@@ -91,13 +99,19 @@ std::string CreateSql() {
 }
 
 // $1 seq, $2 expected version, facts from $3, version values after them.
+// A submission or amendment (submitted, not attested) moves content_time
+// on; an attestation keeps it.
 std::string AppendSql() {
   const int status = 3 + kFactCount;
+  const int attested = 3 + kFactCount - 1;
   return absl::StrCat(
       "WITH w AS (UPDATE returns SET current_version = current_version + 1, "
       "update_time = clock_timestamp(), status = $",
       status, "::smallint, etag = $", status + 1, ", submit_time = CASE WHEN $", status,
-      "::smallint = 2 THEN coalesce(submit_time, clock_timestamp()) ELSE submit_time END, ",
+      "::smallint = 2 THEN coalesce(submit_time, clock_timestamp()) ELSE submit_time END, "
+      "content_time = CASE WHEN $",
+      status, "::smallint = 2 AND NOT $", attested,
+      "::boolean THEN clock_timestamp() ELSE content_time END, ",
       Parameters(kFactColumns, 3, /*assign=*/true),
       " WHERE seq = $1 AND current_version = $2 RETURNING seq, current_version, create_time, "
       "submit_time) INSERT INTO return_versions (return_seq, version, ",
@@ -135,7 +149,10 @@ const std::vector<PreparedStatement>& Statements() {
            "AND v.version = r.current_version JOIN trusts t ON t.ods_code = r.trust_ods_code "
            "WHERE ($1 = '' OR r.trust_ods_code = $1) AND ($2 = '' OR t.region_code = $2) "
            "AND ($3 = '' OR r.cycle = $3) AND ($4 = 0 OR r.status = $4) "
-           "AND ($5 = 0 OR r.typology = $5) AND r.seq > $6 ORDER BY r.seq LIMIT $7")},
+           "AND ($5 = 0 OR r.typology = $5) AND r.seq > $6 "
+           "AND (NOT $8 OR EXISTS (SELECT 1 FROM counting_returns k WHERE k.cycle = r.cycle "
+           "AND k.trust_ods_code = r.trust_ods_code AND k.seq = r.seq)) "
+           "ORDER BY r.seq LIMIT $7")},
       {"assessment_return_exists", "SELECT seq FROM returns WHERE id = $1::uuid"},
       {"assessment_summary_register",
        "SELECT region_code, count(*) FROM trusts WHERE active AND ($1 = '' OR region_code = $1) "
@@ -147,6 +164,16 @@ const std::vector<PreparedStatement>& Statements() {
        "FROM return_counts c JOIN trusts t ON t.ods_code = c.trust_ods_code "
        "WHERE c.cycle = $1 AND ($2 = '' OR t.region_code = $2) "
        "GROUP BY 1, 2, 3 HAVING sum(c.n) > 0"},
+      // The same counts of each trust's counting return only, computed from
+      // those returns (one per trust: bounded by the register).
+      {"assessment_summary_counting",
+       "SELECT t.region_code, f.kind, f.key, count(*)::bigint, "
+       "count(DISTINCT r.trust_ods_code)::bigint "
+       "FROM counting_returns k JOIN returns r ON r.seq = k.seq "
+       "JOIN trusts t ON t.ods_code = r.trust_ods_code "
+       "CROSS JOIN LATERAL ahpl_return_facts(r.edition_id, r.typology, r.has_senior_leader, "
+       "r.band, r.board_relationship, r.leader_title, r.finding_codes, r.ratings) AS f "
+       "WHERE k.cycle = $1 AND ($2 = '' OR t.region_code = $2) GROUP BY 1, 2, 3"},
       {"assessment_region_of", "SELECT region_code FROM trusts WHERE ods_code = $1"},
       {"assessment_next_seqs", "SELECT nextval('returns_seq_seq') FROM generate_series(1, $1)"},
   };
@@ -180,6 +207,7 @@ StoredReturn FromRow(const pqxx::row& row) {
   ret.set_etag(row[6].as<std::string>());
   ret.set_written_by(row[8].as<std::string>());
   *ret.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
+  ret.set_counting(row[10].as<bool>());
   return out;
 }
 
@@ -199,7 +227,7 @@ auto FactValues(const VersionToWrite& v) {
                          std::string(c.arrangement().has_senior_ahp_leader() ? "t" : "f"),
                          static_cast<int>(leader.band()),
                          static_cast<int>(leader.board_relationship()), leader.job_title(),
-                         RatingsLiteral(v.ratings));
+                         RatingsLiteral(v.ratings), std::string(c.has_attestation() ? "t" : "f"));
 }
 
 // The values of kVersionColumns for `v` with tag `etag` (content in
@@ -207,7 +235,8 @@ auto FactValues(const VersionToWrite& v) {
 auto VersionValues(const VersionToWrite& v, const std::string& etag) {
   return std::make_tuple(static_cast<int>(v.status), etag,
                          absl::StrCat("\\x", absl::BytesToHexString(ContentBytes(v))), v.request_id,
-                         v.request_digest, v.written_by, v.content.change_reason());
+                         v.request_digest, v.written_by, v.content.change_reason(),
+                         std::string(v.content.has_attestation() ? "t" : "f"), v.audit_detail);
 }
 
 // The stored version as a client sees it, from what was written and the
@@ -342,8 +371,8 @@ absl::StatusOr<std::optional<OwnedVersion>> AssessmentStore::GetWithOwner(
     if (r.empty()) return absl::OkStatus();
     const pqxx::row& row = r[0];
     found.emplace();
-    found->trust_ods_code = row[10].as<std::string>();
-    found->region_code = row[11].as<std::string>();
+    found->trust_ods_code = row[kColumnCount].as<std::string>();
+    found->region_code = row[kColumnCount + 1].as<std::string>();
     if (!row[4].is_null()) found->stored = FromRow(row);
     return absl::OkStatus();
   }));
@@ -370,8 +399,9 @@ absl::StatusOr<std::vector<StoredReturn>> AssessmentStore::List(const ReturnQuer
                                                                 int64_t after_seq, int limit) {
   std::vector<StoredReturn> out;
   RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
-    for (const auto& row : tx.exec_prepared("assessment_list", q.trust_ods_code, q.region_code,
-                                            q.cycle, q.status, q.typology, after_seq, limit)) {
+    for (const auto& row :
+         tx.exec_prepared("assessment_list", q.trust_ods_code, q.region_code, q.cycle, q.status,
+                          q.typology, after_seq, limit, q.counting_only)) {
       out.push_back(FromRow(row));
     }
     return absl::OkStatus();
@@ -380,7 +410,9 @@ absl::StatusOr<std::vector<StoredReturn>> AssessmentStore::List(const ReturnQuer
 }
 
 absl::StatusOr<std::vector<v1::ReturnSummary>> AssessmentStore::Summarize(
-    const std::string& cycle, const std::string& region_code) {
+    const std::string& cycle, const std::string& region_code, v1::SummaryBasis basis) {
+  const char* counts = basis == v1::SUMMARY_BASIS_PER_TRUST ? "assessment_summary_counting"
+                                                            : "assessment_summary_counts";
   std::map<std::string, v1::ReturnSummary> out;
   RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     for (const auto& row : tx.exec_prepared("assessment_summary_register", region_code)) {
@@ -395,7 +427,7 @@ absl::StatusOr<std::vector<v1::ReturnSummary>> AssessmentStore::Summarize(
       s.set_cycle(cycle);
       return s;
     };
-    for (const auto& row : tx.exec_prepared("assessment_summary_counts", cycle, region_code)) {
+    for (const auto& row : tx.exec_prepared(counts, cycle, region_code)) {
       auto& s = region(row);
       const auto kind = static_cast<CountKind>(row[1].as<int>());
       const std::string key = row[2].as<std::string>();
@@ -479,8 +511,8 @@ absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows) {
       seqs.push_back(r[0].as<int64_t>());
     }
     {
-      std::vector<std::string> columns = {"seq",         "id",     "current_version",
-                                          "submit_time", "status", "etag"};
+      std::vector<std::string> columns = {"seq",    "id",   "current_version", "submit_time",
+                                          "status", "etag", "content_time"};
       for (const std::string& name : Names(kFactColumns)) columns.push_back(name);
       pqxx::stream_to returns(tx, "returns", columns);
       static const std::string kNow = "now";
@@ -489,7 +521,7 @@ absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows) {
         const std::string* submit_time = v.status == v1::RETURN_STATUS_DRAFT ? nullptr : &kNow;
         returns << std::tuple_cat(
             std::make_tuple(seqs[i], rows[i].return_id, 1, submit_time, static_cast<int>(v.status),
-                            Etag(rows[i].return_id, 1)),
+                            Etag(rows[i].return_id, 1), submit_time),
             FactValues(v));
       }
       returns.complete();

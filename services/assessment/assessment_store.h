@@ -25,6 +25,9 @@ struct VersionToWrite {
   std::string written_by;
   // Ratings by the edition's question order (nullopt: unanswered).
   std::vector<std::optional<int>> ratings;
+  // What the audit log says of the write besides its action (a late
+  // submission's override).
+  std::string audit_detail;
 };
 
 // A version already written for a request id.
@@ -57,6 +60,8 @@ struct ReturnQuery {
   std::string cycle;
   int status = 0;
   int typology = 0;
+  // Only each trust's counting return.
+  bool counting_only = false;
 };
 
 // What a row of the kept summary counts (`return_counts.kind`) counts, as
@@ -127,11 +132,13 @@ class AssessmentStore {
   absl::Status ImportBatch(std::vector<ImportRow>& rows);
 
   // Per-region summaries (unsuppressed, not finalised) of the submitted
-  // returns of `cycle`, of `region_code` only when not empty; every region
-  // with active trusts has an entry, in region code order. One read
-  // transaction, aggregated in SQL.
+  // returns of `cycle` (every one, or each trust's counting return, as
+  // `basis` says), of `region_code` only when not empty; every region with
+  // active trusts has an entry, in region code order. One read transaction,
+  // aggregated in SQL.
   absl::StatusOr<std::vector<v1::ReturnSummary>> Summarize(const std::string& cycle,
-                                                           const std::string& region_code);
+                                                           const std::string& region_code,
+                                                           v1::SummaryBasis basis);
 
   // The region of a trust (NOT_FOUND if the trust is unknown).
   absl::StatusOr<std::string> RegionOf(const std::string& ods_code);

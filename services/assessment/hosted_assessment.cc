@@ -8,6 +8,7 @@
 #include "services/assessment/arrangement_classifier.h"
 #include "services/assessment/assessment_service.h"
 #include "services/assessment/assessment_store.h"
+#include "services/assessment/collection_store.h"
 #include "services/assessment/return_writer.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/common/log.h"
@@ -24,9 +25,10 @@ class HostedAssessment final : public HostedService {
       : catalogue_(std::move(catalogue)),
         classifier_(std::move(classifier)),
         store_(context.pool),
-        writer_(store_, *catalogue_, *classifier_),
-        service_(store_, writer_, context.authorizer, context.workers, context.page_tokens,
-                 context.settings.assessment.suppress_below) {}
+        collections_(context.pool),
+        writer_(store_, collections_, *catalogue_, *classifier_),
+        service_(store_, collections_, writer_, context.authorizer, context.workers,
+                 context.page_tokens, context.settings.assessment.suppress_below) {}
 
   grpc::Service* grpc_service() override { return &service_; }
   absl::Status Reload() override { return classifier_->Reload(); }
@@ -35,6 +37,7 @@ class HostedAssessment final : public HostedService {
   std::unique_ptr<catalogue::CatalogueStore> catalogue_;
   std::unique_ptr<ArrangementClassifier> classifier_;
   AssessmentStore store_;
+  CollectionStore collections_;
   ReturnWriter writer_;
   AssessmentService service_;
 };

@@ -26,6 +26,11 @@ v1::ImportResult ResultFor(int64_t index, const absl::Status& status) {
       v->set_field(fv.field());
       v->set_description(fv.description());
     }
+  } else if (absl::IsFailedPrecondition(status)) {
+    // Outside the collection's window.
+    auto* v = r.add_violations();
+    v->set_field("assessment_return.cycle");
+    v->set_description(std::string(status.message()));
   } else {
     r.add_violations()->set_description(std::string(status.message()));
   }
@@ -49,6 +54,8 @@ absl::StatusOr<ImportPipeline::PreparedChunk> ImportPipeline::Prepare(
   std::map<std::string, Replay> replays;
   for (size_t i = 0; i < found.size(); ++i) replays[found[i]] = known[i];
 
+  // Each cycle's collection is read once per chunk.
+  CollectionMemo collections;
   for (int i = 0; i < chunk.items_size(); ++i, ++index) {
     const auto& item = chunk.items(i);
     if (auto s = CheckRequestId(item.request_id()); !s.ok()) {
@@ -81,9 +88,12 @@ absl::StatusOr<ImportPipeline::PreparedChunk> ImportPipeline::Prepare(
       continue;
     }
     auto version = writer_.PrepareNew(item.request_id(), item.assessment_return(), item.submit(),
-                                      caller_, "assessment_return");
+                                      caller_, "assessment_return", &collections);
     if (!version.ok()) {
-      if (!absl::IsInvalidArgument(version.status())) return version.status();
+      if (!absl::IsInvalidArgument(version.status()) &&
+          !absl::IsFailedPrecondition(version.status())) {
+        return version.status();
+      }
       prepared.results_[index] = ResultFor(index, version.status());
       continue;
     }

@@ -46,6 +46,7 @@ absl::StatusOr<ReturnQuery> QueryFromFilter(const v1::ReturnFilter& f) {
   q.cycle = f.cycle();
   q.status = f.status();
   q.typology = f.typology();
+  q.counting_only = f.counting_only();
   if (!q.trust_ods_code.empty() && !IsOdsCode(q.trust_ods_code)) {
     v.Add("filter.trust_ods_code", kOdsCodeRule);
   }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/codes.h"
+#include "core/collection_rules.h"
 #include "core/field_violations.h"
 #include "core/status_macros.h"
 #include "services/assessment/return_requests.h"
@@ -64,17 +65,56 @@ absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
   return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
 }
 
+absl::StatusOr<std::optional<WriteWindow>> ReturnWriter::WindowFor(const std::string& cycle,
+                                                                   const std::string& ods_code,
+                                                                   CollectionMemo* memo) {
+  if (memo != nullptr) {
+    auto it = memo->find(cycle);
+    // A trust's late allowance matters only once the collection is closed.
+    if (it != memo->end() && (!it->second.has_value() || it->second->stored.collection.state() !=
+                                                             v1::COLLECTION_STATE_CLOSED)) {
+      return it->second;
+    }
+  }
+  ASSIGN_OR_RETURN(auto window, collections_.WindowFor(cycle, ods_code));
+  if (memo != nullptr && !window.has_value()) (*memo)[cycle] = window;
+  if (memo != nullptr && window.has_value()) {
+    (*memo)[cycle] = WriteWindow{window->stored, std::nullopt};
+  }
+  return window;
+}
+
 absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(v1::AssessmentReturn content,
                                                      Completeness completeness,
-                                                     absl::string_view prefix) {
+                                                     absl::string_view prefix,
+                                                     CollectionMemo* memo) {
   ASSIGN_OR_RETURN(auto edition, EditionOrNull(content.edition_id()));
   ASSIGN_OR_RETURN(bool trust_known, TrustKnown(content.trust_ods_code()));
   FieldViolations v;
   v.Merge(ValidateReturn(content, edition.get(), trust_known, completeness), prefix);
+  std::optional<WriteWindow> window;
+  if (IsCycle(content.cycle())) {
+    ASSIGN_OR_RETURN(window, WindowFor(content.cycle(), content.trust_ods_code(), memo));
+    if (!window.has_value()) {
+      v.Add(JoinPath(prefix, "cycle"),
+            absl::StrCat("no collection for ", content.cycle(),
+                         "; the national team creates it (ahpl collection create)"));
+    } else if (window->stored.collection.edition_id() != content.edition_id()) {
+      v.Add(JoinPath(prefix, "edition_id"),
+            absl::StrCat(CollectionName(content.cycle()), " collects answers to edition ",
+                         window->stored.collection.edition_id()));
+    }
+  }
   RETURN_IF_ERROR(v.ToStatus(completeness == Completeness::kComplete
                                  ? "the return cannot be submitted"
                                  : "the return cannot be stored"));
   VersionToWrite version;
+  ASSIGN_OR_RETURN(
+      version.audit_detail,
+      CheckReturnWrite(window->stored.window(), window->allowance,
+                       completeness == Completeness::kComplete ? ReturnWriteKind::kSubmission
+                                                               : ReturnWriteKind::kDraft,
+                       window->stored.now));
   version.ratings = RatingsByPosition(content, *edition);
   if (completeness == Completeness::kComplete) {
     ASSIGN_OR_RETURN(*content.mutable_classification(),
@@ -87,13 +127,14 @@ absl::StatusOr<VersionToWrite> ReturnWriter::Prepare(v1::AssessmentReturn conten
 absl::StatusOr<VersionToWrite> ReturnWriter::PrepareNew(const std::string& request_id,
                                                         const v1::AssessmentReturn& ret,
                                                         bool submit, const Principal& caller,
-                                                        absl::string_view prefix) {
+                                                        absl::string_view prefix,
+                                                        CollectionMemo* memo) {
   RETURN_IF_ERROR(CheckWritable(caller, ret.trust_ods_code()));
   v1::AssessmentReturn content = ClientContent(ret);
   std::string digest = RequestDigest(submit ? "create-submitted" : "create", content);
-  ASSIGN_OR_RETURN(
-      VersionToWrite version,
-      Prepare(std::move(content), submit ? Completeness::kComplete : Completeness::kDraft, prefix));
+  ASSIGN_OR_RETURN(VersionToWrite version,
+                   Prepare(std::move(content),
+                           submit ? Completeness::kComplete : Completeness::kDraft, prefix, memo));
   version.status = submit ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_DRAFT;
   version.request_id = request_id;
   version.request_digest = std::move(digest);
@@ -120,8 +161,9 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& re
 absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
     enum Change change, const std::string& request_id, const std::string& name,
     const std::string& etag, const v1::AssessmentReturn* content, const std::string& reason,
-    const Principal& caller, const google::protobuf::Message& request) {
-  static constexpr const char* kKinds[] = {"update", "submit", "amend", "withdraw"};
+    const Principal& caller, const google::protobuf::Message& request,
+    const v1::Attestation* attestation) {
+  static constexpr const char* kKinds[] = {"update", "submit", "amend", "withdraw", "attest"};
   const std::string digest = RequestDigest(kKinds[static_cast<int>(change)], request);
   const bool has_content = change == Change::kUpdate || change == Change::kAmend;
   const std::string name_field = has_content ? "assessment_return.name" : "name";
@@ -166,31 +208,55 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
                      "; a submitted return is changed with AmendReturn or WithdrawReturn"));
   }
   if (!needs_draft && status != v1::RETURN_STATUS_SUBMITTED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        name, " is ", v1::ReturnStatus_Name(status), "; only a submitted return can be ",
-        change == Change::kAmend ? "amended" : "withdrawn"));
+    static constexpr const char* kDone[] = {"", "", "amended", "withdrawn", "attested"};
+    return absl::FailedPreconditionError(absl::StrCat(name, " is ", v1::ReturnStatus_Name(status),
+                                                      "; only a submitted return can be ",
+                                                      kDone[static_cast<int>(change)]));
   }
 
   VersionToWrite version;
-  if (change == Change::kWithdraw) {
+  if (change == Change::kWithdraw || change == Change::kAttest) {
+    // The content stays; a withdrawal drops the attestation, an attestation
+    // replaces it.
     version.content = ClientContent(current.ret);
     *version.content.mutable_classification() = current.ret.classification();
+    if (change == Change::kAttest) *version.content.mutable_attestation() = *attestation;
     ASSIGN_OR_RETURN(auto edition, EditionOrNull(current.ret.edition_id()));
     if (edition != nullptr) version.ratings = RatingsByPosition(version.content, *edition);
-    version.status = v1::RETURN_STATUS_WITHDRAWN;
+    version.status =
+        change == Change::kAttest ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_WITHDRAWN;
+    ASSIGN_OR_RETURN(auto window,
+                     WindowFor(current.ret.cycle(), current.ret.trust_ods_code(), nullptr));
+    if (!window.has_value()) {
+      return absl::InternalError(absl::StrCat("no collection for ", current.ret.cycle()));
+    }
+    ASSIGN_OR_RETURN(version.audit_detail,
+                     CheckReturnWrite(window->stored.window(), window->allowance,
+                                      ReturnWriteKind::kSubmission, window->stored.now));
   } else {
     v1::AssessmentReturn next = ClientContent(has_content ? *content : current.ret);
     if (next.trust_ods_code() != current.ret.trust_ods_code()) {
       return InvalidField("assessment_return.trust_ods_code",
                           "a return's trust cannot change; create a new return instead");
     }
+    if (next.cycle() != current.ret.cycle()) {
+      return InvalidField("assessment_return.cycle",
+                          "a return's cycle cannot change; create a new return in the other "
+                          "collection instead");
+    }
     const Completeness completeness =
         change == Change::kUpdate ? Completeness::kDraft : Completeness::kComplete;
-    ASSIGN_OR_RETURN(version, Prepare(next, completeness, has_content ? "assessment_return" : ""));
+    ASSIGN_OR_RETURN(version,
+                     Prepare(next, completeness, has_content ? "assessment_return" : "", nullptr));
     version.status =
         change == Change::kUpdate ? v1::RETURN_STATUS_DRAFT : v1::RETURN_STATUS_SUBMITTED;
   }
   version.content.set_change_reason(reason);
+  if (!version.audit_detail.empty() && !reason.empty()) {
+    version.audit_detail = absl::StrCat(reason, " (", version.audit_detail, ")");
+  } else if (version.audit_detail.empty()) {
+    version.audit_detail = reason;
+  }
   version.request_id = request_id;
   version.request_digest = digest;
   version.written_by = caller.name;

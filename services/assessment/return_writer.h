@@ -20,16 +20,23 @@
 #include "core/return_rules.h"
 #include "services/assessment/arrangement_classifier.h"
 #include "services/assessment/assessment_store.h"
+#include "services/assessment/collection_store.h"
 #include "services/catalogue/catalogue_store.h"
 #include "services/common/access.h"
 
 namespace ahpl::assessment {
 
+// Collections already read during one call (an import chunk), by cycle, so
+// that each is read once; not shared between calls or threads.
+using CollectionMemo = std::map<std::string, std::optional<WriteWindow>>;
+
+// Validates, classifies and writes returns within their collection's
+// window; shared by the unary handlers and the import stream.
 class ReturnWriter {
  public:
-  ReturnWriter(AssessmentStore& store, catalogue::CatalogueStore& catalogue,
-               ArrangementClassifier& classifier)
-      : store_(store), catalogue_(catalogue), classifier_(classifier) {}
+  ReturnWriter(AssessmentStore& store, CollectionStore& collections,
+               catalogue::CatalogueStore& catalogue, ArrangementClassifier& classifier)
+      : store_(store), collections_(collections), catalogue_(catalogue), classifier_(classifier) {}
 
   // A written return and whether it was a replay of an earlier request.
   struct Written {
@@ -45,17 +52,21 @@ class ReturnWriter {
   // The validated, classified version a new return would have (for batch
   // import); replays and request id reuse are the caller's to check.
   // PERMISSION_DENIED when `caller` may not write the return's trust.
+  // FAILED_PRECONDITION when its collection's window refuses it.
   absl::StatusOr<VersionToWrite> PrepareNew(const std::string& request_id,
                                             const v1::AssessmentReturn& ret, bool submit,
-                                            const Principal& caller, absl::string_view prefix);
+                                            const Principal& caller, absl::string_view prefix,
+                                            CollectionMemo* memo = nullptr);
 
-  enum class Change { kUpdate, kSubmit, kAmend, kWithdraw };
+  enum class Change { kUpdate, kSubmit, kAmend, kWithdraw, kAttest };
   // Appends a version to the return `name` last seen at `etag`; NOT_FOUND
-  // when `caller` may not see the return.
+  // when `caller` may not see the return. `content` is the new content
+  // (update, amend), `attestation` the board's sign-off (attest).
   absl::StatusOr<Written> Change(Change change, const std::string& request_id,
                                  const std::string& name, const std::string& etag,
                                  const v1::AssessmentReturn* content, const std::string& reason,
-                                 const Principal& caller, const google::protobuf::Message& request);
+                                 const Principal& caller, const google::protobuf::Message& request,
+                                 const v1::Attestation* attestation = nullptr);
 
   // The version `request_id` wrote, if its digest matches; INVALID_ARGUMENT
   // if the id was used for a different request or by another trust.
@@ -75,10 +86,18 @@ class ReturnWriter {
 
  private:
   absl::StatusOr<std::shared_ptr<const v1::Edition>> EditionOrNull(const std::string& edition_id);
+  // Validates `content` (with its collection: known, and its edition) and
+  // checks the window allows the write; the version's audit detail is set.
   absl::StatusOr<VersionToWrite> Prepare(v1::AssessmentReturn content, Completeness completeness,
-                                         absl::string_view prefix);
+                                         absl::string_view prefix, CollectionMemo* memo);
+  // The collection of `cycle` as trust `ods_code` writes to it (nullopt:
+  // none), through `memo` when given.
+  absl::StatusOr<std::optional<WriteWindow>> WindowFor(const std::string& cycle,
+                                                       const std::string& ods_code,
+                                                       CollectionMemo* memo);
 
   AssessmentStore& store_;
+  CollectionStore& collections_;
   catalogue::CatalogueStore& catalogue_;
   ArrangementClassifier& classifier_;
   // Caches of register lookups (bounded by the register: only codes found

@@ -37,6 +37,20 @@ grpc::ServerUnaryReactor* ServeRawUnary(grpc::CallbackServerContext* context,
   return serve(call, &messages->request, &messages->response);
 }
 
+// A service class with every method in `Raw...` (the generated
+// WithRawCallbackMethod_<Method> templates) registered raw:
+//   RawMethods<v1::X::Service, v1::X::WithRawCallbackMethod_Get, ...>::type
+template <class Base, template <class> class... Raw>
+struct RawMethods;
+template <class Base>
+struct RawMethods<Base> {
+  using type = Base;
+};
+template <class Base, template <class> class First, template <class> class... Rest>
+struct RawMethods<Base, First, Rest...> {
+  using type = First<typename RawMethods<Base, Rest...>::type>;
+};
+
 }  // namespace ahpl
 
 // Declares, in a service class, the raw override of unary `Method` (which

@@ -90,6 +90,8 @@ std::vector<Row> Matrix() {
   const std::string readers = "OK/NF OK/NF OK/OK PD/PD PD/PD";
   const std::string listing = "OK1/OK0 OK1/OK0 OK1/OK1 PD/PD PD/PD";
   const std::string classifying = "OK/OK OK/OK OK/OK OK/OK PD/PD";
+  const std::string seasons = "OK/OK OK/OK OK/OK PD/PD OK/OK";
+  const std::string season_runners = "PD/PD PD/PD IA/IA PD/PD IA/IA";
 
   auto catalogue = [](auto method) -> Call {
     return [method](std::shared_ptr<grpc::Channel> channel, const Target&) {
@@ -277,6 +279,67 @@ std::vector<Row> Matrix() {
          return AHPL_UNARY(stub, BenchmarkReturn, request);
        }),
        readers},
+
+      {ret + "AttestReturn", assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
+         v1::AttestReturnRequest request;
+         request.set_request_id("matrix-attest");
+         request.set_name(t.ret.name());
+         request.set_etag("stale");
+         request.mutable_attestation()->set_attested_by_name("A Chair");
+         request.mutable_attestation()->set_attested_by_role("Chair");
+         request.mutable_attestation()->set_meeting_date("2019-03-01");
+         request.mutable_attestation()->set_minute_reference("TB 1");
+         return AHPL_UNARY(stub, AttestReturn, request);
+       }),
+       trust_writes},
+      // Collection writes are sent without a reason or a valid collection:
+      // the roles allowed get INVALID_ARGUMENT, nothing changes.
+      {ret + "GetCollection", assessment([](v1::AssessmentService::Stub& stub, const Target&) {
+         v1::GetCollectionRequest request;
+         request.set_name("collections/2018-19");
+         return AHPL_UNARY(stub, GetCollection, request);
+       }),
+       seasons},
+      {ret + "ListCollections", assessment([](v1::AssessmentService::Stub& stub, const Target&) {
+         return AHPL_UNARY(stub, ListCollections, v1::ListCollectionsRequest());
+       }),
+       seasons},
+      {ret + "CreateCollection", assessment([](v1::AssessmentService::Stub& stub, const Target&) {
+         return AHPL_UNARY(stub, CreateCollection, v1::CreateCollectionRequest());
+       }),
+       season_runners},
+      {ret + "UpdateCollection", assessment([](v1::AssessmentService::Stub& stub, const Target&) {
+         v1::UpdateCollectionRequest request;
+         request.mutable_collection()->set_name("collections/2018-19");
+         return AHPL_UNARY(stub, UpdateCollection, request);
+       }),
+       season_runners},
+      {ret + "CloseCollection", assessment([](v1::AssessmentService::Stub& stub, const Target&) {
+         v1::CloseCollectionRequest request;
+         request.set_name("collections/2018-19");
+         return AHPL_UNARY(stub, CloseCollection, request);
+       }),
+       season_runners},
+      {ret + "AllowLateReturn", assessment([](v1::AssessmentService::Stub& stub, const Target&) {
+         v1::AllowLateReturnRequest request;
+         request.set_name("collections/2018-19");
+         return AHPL_UNARY(stub, AllowLateReturn, request);
+       }),
+       season_runners},
+      {ret + "ReopenCollection", assessment([](v1::AssessmentService::Stub& stub, const Target&) {
+         v1::ReopenCollectionRequest request;
+         request.set_name("collections/2018-19");
+         return AHPL_UNARY(stub, ReopenCollection, request);
+       }),
+       "PD/PD PD/PD PD/PD PD/PD IA/IA"},
+      {ret + "ListNonResponders",
+       assessment([](v1::AssessmentService::Stub& stub, const Target& t) {
+         v1::ListNonRespondersRequest request;
+         request.set_collection("collections/2018-19");
+         request.set_region_code(t.region);
+         return AHPL_UNARY(stub, ListNonResponders, request);
+       }),
+       "OK/OK OK/PD OK/OK PD/PD PD/PD"},
 
       {cls + "ClassifyArrangement", classification([](v1::ClassificationService::Stub& stub) {
          v1::ClassifyArrangementRequest request;

@@ -26,6 +26,7 @@ TEST(AssessmentRemoteClassificationTest, SubmissionIsClassifiedOverGrpcWhenServi
   options.settings.assessment.classification.token = classifier.Token(v1::ROLE_CLASSIFIER);
   auto host = ServiceHost::Start(std::move(options), *SelectServices("assessment"));
   ASSERT_TRUE(host.ok()) << host.status();
+  ahpl::testing::OpenTestCollections(db.url());
   sdk::ClientOptions client;
   client.target = "127.0.0.1:" + std::to_string((*host)->port());
   client.token = ahpl::testing::MakeToken(db.url(), v1::ROLE_TRUST, "RF4");

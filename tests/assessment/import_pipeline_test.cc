@@ -19,6 +19,7 @@
 #include "services/server/hosted_services.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
 
 namespace ahpl::assessment {
 namespace {
@@ -83,7 +84,9 @@ class ImportPipelineTest : public ::testing::Test {
     ASSERT_TRUE(classifier.ok()) << classifier.status();
     classifier_ = std::move(*classifier);
     store_ = std::make_unique<AssessmentStore>(*pool_);
-    writer_ = std::make_unique<ReturnWriter>(*store_, *catalogue_, *classifier_);
+    collections_ = std::make_unique<CollectionStore>(*pool_);
+    ahpl::testing::OpenTestCollections(db_.url());
+    writer_ = std::make_unique<ReturnWriter>(*store_, *collections_, *catalogue_, *classifier_);
   }
 
   int Count(const std::string& sql) {
@@ -106,6 +109,7 @@ class ImportPipelineTest : public ::testing::Test {
   std::unique_ptr<catalogue::CatalogueStore> catalogue_;
   std::unique_ptr<ArrangementClassifier> classifier_;
   std::unique_ptr<AssessmentStore> store_;
+  std::unique_ptr<CollectionStore> collections_;
   std::unique_ptr<ReturnWriter> writer_;
 };
 
@@ -266,7 +270,7 @@ TEST_F(ImportPipelineTest, AChunkPreparedBeforeTheLastIsStoredReplaysOrRefusesIt
 
 TEST_F(ImportPipelineTest, AFailingClassifierFailsTheImportInsteadOfRejectingItems) {
   UnavailableClassifier down;
-  ReturnWriter writer(*store_, *catalogue_, down);
+  ReturnWriter writer(*store_, *collections_, *catalogue_, down);
   ImportPipeline pipeline(*store_, writer, National());
   v1::ImportReturnsRequest chunk;
   AddItem(chunk, "down-1", MinimalDraft("RF4"), false);

@@ -25,14 +25,15 @@ namespace ahpl::assessment::testing {
 // store as the service reads them: what no answer shows, for tests to
 // compare answers with.
 inline absl::StatusOr<std::vector<v1::ReturnSummary>> ExactSummaries(
-    const std::string& database_url, const std::string& cycle) {
+    const std::string& database_url, const std::string& cycle,
+    v1::SummaryBasis basis = v1::SUMMARY_BASIS_PER_RETURN) {
   PgPool::Options options;
   options.url = database_url;
   options.size = 1;
   auto pool = PgPool::Connect(options);
   if (!pool.ok()) return pool.status();
   AssessmentStore store(**pool);
-  return store.Summarize(cycle, "");
+  return store.Summarize(cycle, "", basis);
 }
 
 class AssessmentServiceTest : public ::testing::Test {

@@ -287,6 +287,7 @@ class ServerBeyondLoopback {
     host_ = std::move(*started);
     address_ = host + ":" + std::to_string(host_->port());
     token_ = testing::MakeToken(db_.url(), v1::ROLE_NATIONAL);
+    if (services == "all") testing::OpenTestCollections(db_.url());
   }
   ~ServerBeyondLoopback() {
     if (host_ != nullptr) host_->Shutdown();

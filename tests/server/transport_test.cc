@@ -128,6 +128,7 @@ TEST(ServerToServerTlsTest, SubmissionsAreClassifiedOverMutualTls) {
   remote.key_file = Certs()("client.key");
   auto host = ServiceHost::Start(std::move(assessment), *SelectServices("assessment"));
   ASSERT_TRUE(host.ok()) << host.status();
+  ahpl::testing::OpenTestCollections(db.url());
 
   sdk::ClientOptions options;
   options.target = "127.0.0.1:" + std::to_string((*host)->port());

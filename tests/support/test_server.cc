@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <pqxx/pqxx>
+
 #include "absl/strings/str_cat.h"
 #include "services/access/access_store.h"
 #include "services/access/token_secret.h"
@@ -32,6 +34,25 @@ TestServer::TestServer(const std::string& services, size_t pool_size) {
   host_ = std::move(*host);
   address_ = absl::StrCat("127.0.0.1:", host_->port());
   channel_ = ChannelAs(v1::ROLE_NATIONAL);
+  OpenTestCollections(database_.url());
+}
+
+void OpenTestCollections(const std::string& database_url) {
+  try {
+    pqxx::connection conn(database_url);
+    pqxx::work tx(conn);
+    for (const char* cycle : kOpenTestCycles) {
+      tx.exec_params(
+          "INSERT INTO collections (cycle, edition_id, title, open_time) "
+          "SELECT $1, edition_id, 'Test collection ' || $1, '2000-01-01T00:00:00Z' "
+          "FROM editions WHERE edition_id = '2018-06' ON CONFLICT (cycle) DO NOTHING",
+          std::string(cycle));
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cannot open the test collections: %s\n", e.what());
+    std::abort();
+  }
 }
 
 std::string MakeToken(const std::string& database_url, v1::Role role, const std::string& scope) {
