@@ -6,6 +6,7 @@
 
 #include <pqxx/pqxx>
 
+#include "services/common/pg_pool.h"
 #include "services/server/hosted_services.h"
 #include "tests/support/test_database.h"
 
@@ -107,6 +108,65 @@ TEST(ApplyMigrationsTest, UnreachableDatabaseIsUnavailable) {
                                 Parse({{"0001_a.sql", "SELECT 1"}}));
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace ahpl
+
+namespace ahpl {
+namespace {
+
+// Migration 0006 turns every cycle already stored into an open-ended
+// collection answering the edition most of its returns answer, and marks
+// when each submitted return was last submitted, so that the counting
+// return is known at once.
+TEST(CollectionsMigrationTest, ExistingCyclesBecomeOpenEndedCollections) {
+  testing::TestDatabase db;
+  auto all = Parse(SchemaMigrations());
+  std::vector<Migration> before(all.begin(), all.begin() + 5);
+  ASSERT_EQ(before.back().version, 5);
+  ASSERT_TRUE(ApplyMigrations(db.url(), before).ok());
+  {
+    PgPool::Options options;
+    options.url = db.url();
+    options.size = 1;
+    auto pool = PgPool::Connect(options);
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    ASSERT_TRUE(SeedReferenceData(**pool).ok());
+  }
+  {
+    pqxx::connection conn(db.url());
+    pqxx::work tx(conn);
+    const char* rows[][4] = {
+        {"RF4", "2016-17", "2", "a"}, {"RF4", "2016-17", "1", "b"}, {"RGN", "2017-18", "2", "c"}};
+    int n = 0;
+    for (const auto& r : rows) {
+      const bool submitted = std::string(r[2]) == "2";
+      tx.exec_params(
+          "WITH w AS (INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, "
+          "current_version, etag, typology, submit_time) VALUES (gen_random_uuid(), $1, $2, "
+          "'2018-06', $3::smallint, 1, $4, $5::smallint, CASE WHEN $3::smallint = 2 THEN "
+          "clock_timestamp() END) RETURNING seq) INSERT INTO return_versions (return_seq, "
+          "version, status, etag, content, request_id, request_digest, written_by) SELECT seq, "
+          "1, $3::smallint, $4, ''::bytea, $4, 'digest', 'seed' FROM w",
+          r[0], r[1], std::stoi(r[2]), std::string(r[3]) + std::to_string(n++), submitted ? 1 : 0);
+    }
+    tx.commit();
+  }
+  auto report = ApplyMigrations(db.url(), all);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(Count(db.url(),
+                  "SELECT count(*) FROM collections WHERE close_time IS NULL "
+                  "AND edition_id = '2018-06' AND cycle IN ('2016-17', '2017-18')"),
+            2);
+  EXPECT_EQ(Count(db.url(), "SELECT count(*) FROM collections"), 2);
+  EXPECT_EQ(Count(db.url(),
+                  "SELECT count(*) FROM returns WHERE (status = 2) = (content_time IS NOT NULL)"),
+            3);
+  EXPECT_EQ(Count(db.url(), "SELECT count(*) FROM counting_returns"), 2);
+  EXPECT_EQ(
+      Count(db.url(), "SELECT count(*) FROM collections WHERE open_time <= clock_timestamp()"), 2)
+      << "open since the first return";
 }
 
 }  // namespace
