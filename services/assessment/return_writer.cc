@@ -147,8 +147,19 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& re
                                                            bool submit, const Principal& caller,
                                                            absl::string_view prefix) {
   // Replays are found when the request id's unique index refuses the write,
-  // so a first attempt costs no extra lookup.
-  ASSIGN_OR_RETURN(VersionToWrite version, PrepareNew(request_id, ret, submit, caller, prefix));
+  // so a first attempt costs no extra lookup; or when the window has closed
+  // since, so a retry across the deadline gets what the first attempt
+  // wrote.
+  auto prepared = PrepareNew(request_id, ret, submit, caller, prefix);
+  if (absl::IsFailedPrecondition(prepared.status())) {
+    ASSIGN_OR_RETURN(
+        auto again,
+        Replay(request_id,
+               RequestDigest(submit ? "create-submitted" : "create", ClientContent(ret)), caller));
+    if (again.has_value()) return Written{std::move(*again), true};
+  }
+  if (!prepared.ok()) return prepared.status();
+  VersionToWrite version = *std::move(prepared);
   auto created = store_.Create(version);
   if (absl::IsAlreadyExists(created.status())) {
     ASSIGN_OR_RETURN(auto again, Replay(request_id, version.request_digest, caller));

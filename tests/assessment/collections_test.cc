@@ -292,6 +292,17 @@ TEST_F(CollectionsTest, AfterTheWindowNothingIsWrittenUntilALateOverride) {
   EXPECT_EQ(Get("2031-32", v1::ROLE_TRUST, "RF4").late_allowances_size(), 1);
 }
 
+TEST_F(CollectionsTest, ARetryAcrossTheDeadlineGetsWhatTheFirstAttemptWrote) {
+  ASSERT_TRUE(CreateCollection("2031-32", -absl::Hours(2), absl::Hours(1)).ok());
+  v1::AssessmentReturn first, retried;
+  ASSERT_TRUE(Create("retry-1", CompleteReturn("RF4", "2031-32"), &first).ok());
+  ASSERT_TRUE(Close("2031-32").ok());
+  ASSERT_TRUE(Create("retry-1", CompleteReturn("RF4", "2031-32"), &retried).ok());
+  EXPECT_EQ(retried.name(), first.name());
+  EXPECT_EQ(Create("retry-2", CompleteReturn("RF4", "2031-32"), nullptr).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 TEST_F(CollectionsTest, ADeadlineIsExtendedWithAReasonAndOnlyAnAdminReopens) {
   ASSERT_TRUE(CreateCollection("2031-32", -absl::Hours(2), absl::Hours(1)).ok());
   grpc::ClientContext context;
