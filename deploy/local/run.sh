@@ -120,6 +120,20 @@ step "Table 1: ahpl catalogue typology"
 "$ahpl" "${as_nation[@]}" catalogue typology
 
 demo=deploy/demo
+utc() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
+# Opens collection $1 (window from $2, title $3) for a day if it does not
+# exist yet; on a second run of the demo it exists (and may be closed).
+open_collection() {
+  if ! "$ahpl" "${as_nation[@]}" collection show "$1" >/dev/null 2>&1; then
+    "$ahpl" "${as_nation[@]}" collection create "$1" --edition 2018-06 --opens "$2" \
+      --closes "$(utc '+1 day')" --title "$3"
+  fi
+}
+step "the national team opens the collections returns go into: ahpl collection create"
+open_collection 2018-19 2018-09-01 "AHP leadership self-assessment 2018-19 (the survey)"
+open_collection 2019-20 2019-09-01 "AHP leadership self-assessment 2019-20"
+"$ahpl" "${as_nation[@]}" collection list
+
 step "a trust checks its return without sending it: ahpl return validate"
 "$ahpl" "${as_trust[@]}" return validate "$demo/my-return.json"
 
@@ -136,6 +150,14 @@ step "next season arrives as a spreadsheet: ahpl import (CSV), and the change by
 "$ahpl" "${as_nation[@]}" import "$demo/returns-2019-20.csv"
 "$ahpl" "${as_nation[@]}" aggregate --cycle 2019-20 --compare-with 2018-19
 
+step "those seasons are over: ahpl collection close"
+for cycle in 2018-19 2019-20; do
+  if "$ahpl" "${as_nation[@]}" --format json collection show "$cycle" | grep -q '"state": *"open"'; then
+    "$ahpl" "${as_nation[@]}" collection close "$cycle" --reason "season over: returns imported"
+  fi
+done
+"$ahpl" "${as_nation[@]}" collection list
+
 step "the London team sees London only: ahpl aggregate, ahpl return list (region token)"
 "$ahpl" "${as_region[@]}" aggregate --cycle 2018-19
 "$ahpl" "${as_region[@]}" return list --cycle 2018-19 | head -5
@@ -150,6 +172,81 @@ if [[ -n "$name" ]]; then
   "$ahpl" "${as_trust[@]}" report trust "$name" --output .ahpl/report-RAT-2018-19.html
 fi
 
+season=2020-21
+step "a season run end to end: the national team opens collection $season"
+if "$ahpl" "${as_nation[@]}" collection show "$season" >/dev/null 2>&1; then
+  # A second run of the demo finds the season closed: only an admin reopens.
+  "$ahpl" --token-file "$tokens/admin" collection reopen "$season" --closes "$(utc '+1 day')" \
+    --reason "the demo runs the season again"
+else
+  "$ahpl" "${as_nation[@]}" collection create "$season" --edition 2018-06 \
+    --opens "$(utc '-1 minute')" --closes "$(utc '+1 day')" \
+    --title "AHP leadership self-assessment $season"
+fi
+"$ahpl" "${as_nation[@]}" collection show "$season"
+
+step "trusts return: most via the national collection (ahpl import), three London trusts not yet"
+# A return for three trusts in four of the register, from the demo's
+# returns; three London trusts (RAT, RAL, RKE) are left to return themselves
+# or not at all.
+returns_in=$state/season-$season
+rm -rf "$returns_in"
+mkdir -p "$returns_in"
+templates=("$demo"/returns/*.json)
+n=0
+while IFS=, read -r code _; do
+  n=$((n + 1))
+  case "$code" in ods_code|RAT|RAL|RKE) continue ;; esac
+  if (( n % 4 == 0 )); then continue; fi
+  template=${templates[$((n % ${#templates[@]}))]}
+  sed -e "s/\"trust_ods_code\": *\"[A-Z0-9]*\"/\"trust_ods_code\": \"$code\"/" \
+      -e "s/\"cycle\": *\"2018-19\"/\"cycle\": \"$season\"/" "$template" >"$returns_in/$code.json"
+done <services/catalogue/data/nhs_trusts_england.csv
+"$ahpl" "${as_nation[@]}" import "$returns_in" | tail -2
+
+step "North East London NHS FT submits with its own token, then a corrected return"
+sed -e "s/\"cycle\": *\"2018-19\"/\"cycle\": \"$season\"/" "$demo/my-return.json" \
+  >"$state/my-return-$season.json"
+"$ahpl" "${as_trust[@]}" return submit "$state/my-return-$season.json" --request-id "demo-$season-first"
+sed -e 's/"rating": 2/"rating": 3/' "$state/my-return-$season.json" >"$state/my-return-$season-v2.json"
+"$ahpl" "${as_trust[@]}" return submit "$state/my-return-$season-v2.json" \
+  --request-id "demo-$season-corrected"
+latest=$("$ahpl" "${as_trust[@]}" --format json return list --cycle "$season" --counting-only | \
+  sed -n '1s/^{"name": *"\(returns\/[^"]*\)".*/\1/p')
+
+step "its board signs the return off: ahpl return attest"
+"$ahpl" "${as_trust[@]}" return attest "$latest" --by "Dr A Patel" --role "Chair" \
+  --meeting-date "$(date -u +%Y-%m-%d)" --minute "TB $season/17" \
+  --statement "The board approved this self-assessment." --request-id "demo-$season-attest-$(date -u +%s)"
+"$ahpl" "${as_trust[@]}" return show "$latest"
+echo "the trust's returns this season (one counts):"
+"$ahpl" "${as_trust[@]}" return list --cycle "$season"
+
+step "who in London has not returned: ahpl chase (region token)"
+"$ahpl" "${as_region[@]}" chase --cycle "$season" --region Y56
+
+step "the deadline: ahpl collection close"
+"$ahpl" "${as_nation[@]}" collection close "$season" --reason "deadline reached"
+
+step "Royal Free London submits late: refused, then accepted under an override"
+demo_token trust-RAL trust RAL "demo: Royal Free London NHS FT's AHP lead"
+sed -e 's/"trust_ods_code": *"RAT"/"trust_ods_code": "RAL"/' "$state/my-return-$season.json" \
+  >"$state/RAL-$season.json"
+late_id="demo-$season-late-$(date -u +%s)"
+"$ahpl" --token-file "$tokens/trust-RAL" return submit "$state/RAL-$season.json" \
+  --request-id "$late_id" || echo "refused: exit code $?"
+"$ahpl" "${as_nation[@]}" collection allow-late "$season" --trust RAL \
+  --until "$(utc '+5 minutes')" --reason "board met two days after the deadline"
+"$ahpl" --token-file "$tokens/trust-RAL" return submit "$state/RAL-$season.json" \
+  --request-id "$late_id"
+
+step "the final figures count one return per trust: ahpl aggregate --basis trust"
+"$ahpl" "${as_nation[@]}" aggregate --cycle "$season" --basis trust
+echo "per return, as the 2018 survey counted its responses:"
+"$ahpl" "${as_nation[@]}" aggregate --cycle "$season" --basis return | head -4
+"$ahpl" "${as_nation[@]}" report regions --cycle "$season" --output "$state/report-$season.html"
+"$ahpl" "${as_trust[@]}" report trust "$latest" --output "$state/report-RAT-$season.html"
+
 step "a trust token sees its own returns only: ahpl return list (trust token)"
 "$ahpl" "${as_trust[@]}" return list
 
@@ -158,17 +255,22 @@ step "another service classifies an arrangement: ahpl classify"
 
 step "every write is in the audit log: ahpl admin audit (admin token)"
 "$ahpl" --token-file "$tokens/admin" admin audit --action return.submitted --limit 8
+"$ahpl" --token-file "$tokens/admin" admin audit --resource "collections/$season" --limit 8
 
 cat <<MSG
 
 ahpl-server is running on $listen with TLS (log: .ahpl/server.log), over $url;
 its certificate is signed by the demo CA in .ahpl/tls/ca.pem.
-The full summary is in .ahpl/summary-2018-19.csv; open .ahpl/report-2018-19.html
-and .ahpl/report-RAT-2018-19.html in a browser (no network needed). Demo tokens
-are in .ahpl/tokens (admin, national, region-Y56, trust-RAT). Try:
+The full summary is in .ahpl/summary-2018-19.csv; open .ahpl/report-2018-19.html,
+.ahpl/report-$season.html (with who has not returned) and
+.ahpl/report-RAT-$season.html (with the board's sign-off) in a browser (no
+network needed). Demo tokens are in .ahpl/tokens (admin, national, region-Y56,
+trust-RAT, trust-RAL). Try:
        export AHPL_SERVER=$listen AHPL_CA=.ahpl/tls/ca.pem AHPL_TOKEN_FILE=.ahpl/tokens/national
        build/sdk/ahpl whoami
        build/sdk/ahpl return list --region Y56
+       build/sdk/ahpl collection list
+       build/sdk/ahpl chase --cycle $season
        build/sdk/ahpl return template --trust RAL > my.json
        build/sdk/ahpl --format csv export --cycle 2018-19
 Stop:  deploy/local/stop.sh
