@@ -43,8 +43,9 @@ int main() {
     tx.exec_params(
         "INSERT INTO returns (id, trust_ods_code, cycle, edition_id, status, current_version, "
         "etag, typology, ruleset_version, has_senior_leader, band, board_relationship, ratings, "
-        "submit_time) SELECT gen_random_uuid(), 'RF4', '2018-19', '2018-06', 2, 1, 'e', 5, "
-        "'2018-06.1', true, 5, 4, '{1,2,3,4,1,2,3,4,1,2,3,4}', now() FROM generate_series(1, $1)",
+        "submit_time, content_time) SELECT gen_random_uuid(), 'RF4', '2018-19', '2018-06', 2, 1, "
+        "'e', 5, '2018-06.1', true, 5, 4, '{1,2,3,4,1,2,3,4,1,2,3,4}', now(), now() "
+        "FROM generate_series(1, $1)",
         kReturns);
     tx.exec_params(
         "INSERT INTO return_versions (return_seq, version, status, etag, content, request_id, "

@@ -150,8 +150,8 @@ const std::vector<PreparedStatement>& Statements() {
            "WHERE ($1 = '' OR r.trust_ods_code = $1) AND ($2 = '' OR t.region_code = $2) "
            "AND ($3 = '' OR r.cycle = $3) AND ($4 = 0 OR r.status = $4) "
            "AND ($5 = 0 OR r.typology = $5) AND r.seq > $6 "
-           "AND (NOT $8 OR EXISTS (SELECT 1 FROM counting_returns k WHERE k.cycle = r.cycle "
-           "AND k.trust_ods_code = r.trust_ods_code AND k.seq = r.seq)) "
+           "AND (NOT $8 OR r.seq IN (SELECT k.seq FROM counting_returns k "
+           "WHERE $3 = '' OR k.cycle = $3)) "
            "ORDER BY r.seq LIMIT $7")},
       {"assessment_return_exists", "SELECT seq FROM returns WHERE id = $1::uuid"},
       {"assessment_summary_register",

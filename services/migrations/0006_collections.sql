@@ -65,13 +65,22 @@ ALTER TABLE return_versions ADD COLUMN audit_detail text NOT NULL DEFAULT '';
 
 -- The counting return of each trust in each collection: the most recently
 -- submitted (content) of its submitted returns, attested ones only where the
--- collection requires it; the later-created one on a tie. A filter on cycle
--- or trust reaches inside (they are the DISTINCT ON keys).
+-- collection requires it; the later-created one on a tie. One index probe per
+-- trust and collection (returns_counting_idx), however many returns a trust
+-- has: a filter on cycle or trust reaches inside, and a test of one return
+-- ("is it counting?") is one probe too.
+CREATE INDEX returns_counting_idx ON returns (trust_ods_code, cycle, content_time DESC, seq DESC)
+  WHERE status = 2;
 CREATE VIEW counting_returns AS
-SELECT DISTINCT ON (r.cycle, r.trust_ods_code) r.cycle, r.trust_ods_code, r.seq
-FROM returns r JOIN collections c ON c.cycle = r.cycle
-WHERE r.status = 2 AND (r.attested OR NOT c.attestation_required)
-ORDER BY r.cycle, r.trust_ods_code, r.content_time DESC, r.seq DESC;
+SELECT c.cycle, t.ods_code AS trust_ods_code, k.seq
+FROM collections c
+CROSS JOIN trusts t
+CROSS JOIN LATERAL (
+  SELECT r.seq FROM returns r
+  WHERE r.trust_ods_code = t.ods_code AND r.cycle = c.cycle AND r.status = 2
+    AND (r.attested OR NOT c.attestation_required)
+  ORDER BY r.content_time DESC, r.seq DESC
+  LIMIT 1) k;
 
 -- The audit log says more: collection changes, attestations, and a detail
 -- (a reason, an override).
