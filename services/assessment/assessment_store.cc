@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <random>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -21,13 +22,19 @@ using google::protobuf::util::TimeUtil;
 constexpr const char* kColumns =
     "r.id::text, r.seq, (extract(epoch FROM r.create_time) * 1000000)::bigint, "
     "(extract(epoch FROM r.submit_time) * 1000000)::bigint, v.version, v.status, v.etag, "
-    "v.content, v.written_by, (extract(epoch FROM v.write_time) * 1000000)::bigint, "
+    "v.content, v.written_by, (extract(epoch FROM v.write_time) * 1000000)::bigint, ";
+// The last column: whether the version read is its return's latest and the
+// return is its trust's counting return (one index probe); listings read
+// false here and mark a page's counting returns with one more statement.
+constexpr const char* kCounting =
     "(v.version = r.current_version AND r.status = 2 AND EXISTS (SELECT 1 FROM counting_returns k "
     "WHERE k.cycle = r.cycle AND k.trust_ods_code = r.trust_ods_code AND k.seq = r.seq))";
-// Columns of kColumns.
+// Columns of Sql()'s select list.
 constexpr int kColumnCount = 11;
 
-std::string Sql(absl::string_view rest) { return absl::StrCat("SELECT ", kColumns, " ", rest); }
+std::string Sql(absl::string_view rest, bool counting = false) {
+  return absl::StrCat("SELECT ", kColumns, counting ? kCounting : "false", " ", rest);
+}
 
 // A column a write sets, with the cast its text parameter needs.
 struct Column {
@@ -132,7 +139,8 @@ const std::vector<PreparedStatement>& Statements() {
       {"assessment_get",
        Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
            "WHERE r.id = $1::uuid AND v.version = CASE WHEN $2 = 0 THEN r.current_version "
-           "ELSE $2 END")},
+           "ELSE $2 END",
+           /*counting=*/true)},
       // Every column of the version may be NULL (no such version); the
       // owner's trust and region follow kColumns.
       {"assessment_get_with_owner",
@@ -140,7 +148,8 @@ const std::vector<PreparedStatement>& Statements() {
            "LEFT JOIN trusts t ON t.ods_code = r.trust_ods_code "
            "LEFT JOIN return_versions v ON v.return_seq = r.seq "
            "AND v.version = CASE WHEN $2 = 0 THEN r.current_version ELSE $2 END "
-           "WHERE r.id = $1::uuid")},
+           "WHERE r.id = $1::uuid",
+           /*counting=*/true)},
       {"assessment_versions",
        Sql("FROM returns r JOIN return_versions v ON v.return_seq = r.seq "
            "WHERE r.id = $1::uuid AND v.version > $2 ORDER BY v.version LIMIT $3")},
@@ -153,6 +162,11 @@ const std::vector<PreparedStatement>& Statements() {
            "AND (NOT $8 OR r.seq IN (SELECT k.seq FROM counting_returns k "
            "WHERE $3 = '' OR k.cycle = $3)) "
            "ORDER BY r.seq LIMIT $7")},
+      // The counting returns among the returns of a page ($1: their seqs).
+      {"assessment_counting_of",
+       "SELECT k.seq FROM (SELECT DISTINCT r.cycle, r.trust_ods_code FROM returns r "
+       "WHERE r.seq = ANY ($1::bigint[]) AND r.status = 2) p "
+       "JOIN counting_returns k ON k.cycle = p.cycle AND k.trust_ods_code = p.trust_ods_code"},
       {"assessment_return_exists", "SELECT seq FROM returns WHERE id = $1::uuid"},
       {"assessment_summary_register",
        "SELECT region_code, count(*) FROM trusts WHERE active AND ($1 = '' OR region_code = $1) "
@@ -398,12 +412,22 @@ absl::StatusOr<std::vector<v1::AssessmentReturn>> AssessmentStore::ListVersions(
 absl::StatusOr<std::vector<StoredReturn>> AssessmentStore::List(const ReturnQuery& q,
                                                                 int64_t after_seq, int limit) {
   std::vector<StoredReturn> out;
-  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
+  // One snapshot: the page, then which of its returns count.
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::vector<std::string> seqs;
     for (const auto& row :
          tx.exec_prepared("assessment_list", q.trust_ods_code, q.region_code, q.cycle, q.status,
                           q.typology, after_seq, limit, q.counting_only)) {
       out.push_back(FromRow(row));
+      seqs.push_back(std::to_string(out.back().seq));
     }
+    if (out.empty()) return absl::OkStatus();
+    std::set<int64_t> counting;
+    for (const auto& row : tx.exec_prepared("assessment_counting_of",
+                                            absl::StrCat("{", absl::StrJoin(seqs, ","), "}"))) {
+      counting.insert(row[0].as<int64_t>());
+    }
+    for (auto& r : out) r.ret.set_counting(counting.count(r.seq) > 0);
     return absl::OkStatus();
   }));
   return out;
