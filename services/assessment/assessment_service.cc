@@ -49,7 +49,7 @@ absl::StatusOr<DisclosedTable> AssessmentService::DisclosedSummaries(const std::
   DisclosedTable table = DiscloseCycle(std::move(regions), cycle, suppress_below_,
                                        std::max(collection_below, suppress_below_));
   if (requested > std::max(collection_below, suppress_below_)) ControlDisclosure(table, requested);
-  const bool provisional = collection.collection.state() != v1::COLLECTION_STATE_CLOSED;
+  const bool provisional = collection.provisional();
   auto label = [&](v1::ReturnSummary& s) {
     s.set_basis(basis);
     s.set_provisional(provisional);

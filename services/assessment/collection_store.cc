@@ -20,8 +20,10 @@ constexpr const char* kCollectionColumns =
     "(extract(epoch FROM c.close_time) * 1000000)::bigint, c.suppress_below, "
     "c.attestation_required, (extract(epoch FROM c.create_time) * 1000000)::bigint, "
     "(extract(epoch FROM c.update_time) * 1000000)::bigint, "
-    "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
-constexpr int kCollectionColumnCount = 10;
+    "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint, "
+    "EXISTS (SELECT 1 FROM late_allowances a WHERE a.cycle = c.cycle "
+    "AND a.until_time > clock_timestamp())";
+constexpr int kCollectionColumnCount = 11;
 
 std::string Select(absl::string_view rest) {
   return absl::StrCat("SELECT ", kCollectionColumns, " ", rest);
@@ -105,6 +107,7 @@ StoredCollection FromRow(const pqxx::row& row) {
   *c.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
   *c.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
   out.now = absl::FromUnixMicros(row[9].as<int64_t>());
+  out.late_writes_open = row[10].as<bool>();
   c.set_state(StateAt(out.window(), out.now));
   return out;
 }

@@ -22,7 +22,14 @@ namespace ahpl::assessment {
 struct StoredCollection {
   v1::Collection collection;
   absl::Time now;
+  // Whether some trust's late allowance is still running.
+  bool late_writes_open = false;
   CollectionWindow window() const;
+  // Whether its figures may still change: open (or scheduled), or closed
+  // with a late allowance running.
+  bool provisional() const {
+    return collection.state() != v1::COLLECTION_STATE_CLOSED || late_writes_open;
+  }
 };
 
 // A late allowance with the region of its trust (for scoping).

@@ -426,6 +426,21 @@ TEST_F(CollectionsTest, SummariesOfAClosedCollectionAreFinal) {
   EXPECT_FALSE(response.total().provisional());
   EXPECT_EQ(response.total().basis(), v1::SUMMARY_BASIS_PER_RETURN);
 
+  // A late allowance reopens the figures, visibly, while it runs.
+  grpc::ClientContext allow_context;
+  SetDeadline(allow_context);
+  v1::AllowLateReturnRequest allow;
+  allow.set_name("collections/2031-32");
+  allow.set_trust_ods_code("RGN");
+  *allow.mutable_until_time() = In(absl::Hours(1));
+  allow.set_reason("board met late");
+  v1::AllowLateReturnResponse allowed;
+  ASSERT_TRUE(As(v1::ROLE_NATIONAL).AllowLateReturn(&allow_context, allow, &allowed).ok());
+  grpc::ClientContext again_context;
+  SetDeadline(again_context);
+  ASSERT_TRUE(stub_->SummarizeReturns(&again_context, request, &response).ok());
+  EXPECT_TRUE(response.total().provisional());
+
   grpc::ClientContext unknown_context;
   SetDeadline(unknown_context);
   request.set_cycle("2035-36");
