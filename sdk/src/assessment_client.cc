@@ -1,5 +1,7 @@
 #include "ahpl/sdk/assessment_client.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <algorithm>
 #include <random>
 
@@ -16,6 +18,8 @@ std::string NewRequestId() {
   return absl::StrFormat("%016x%016x", rng(), rng());
 }
 
+std::string CollectionName(const std::string& cycle) { return "collections/" + cycle; }
+
 AssessmentClient::AssessmentClient(ClientOptions options)
     : AssessmentClient(options, MakeChannel(options)) {}
 
@@ -25,6 +29,10 @@ AssessmentClient::AssessmentClient(ClientOptions options, std::shared_ptr<grpc::
 namespace {
 std::string OrNew(std::string request_id) {
   return request_id.empty() ? NewRequestId() : std::move(request_id);
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
 }
 }  // namespace
 
@@ -206,23 +214,131 @@ absl::Status AssessmentClient::Export(
   return FromGrpcStatus(reader->Finish());
 }
 
+absl::StatusOr<v1::AssessmentReturn> AssessmentClient::Attest(const std::string& name,
+                                                              const std::string& etag,
+                                                              const v1::Attestation& attestation,
+                                                              std::string request_id) {
+  v1::AttestReturnRequest request;
+  request.set_request_id(OrNew(std::move(request_id)));
+  request.set_name(name);
+  request.set_etag(etag);
+  *request.mutable_attestation() = attestation;
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AssessmentService::Stub::AttestReturn, request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_assessment_return());
+}
+
 absl::StatusOr<v1::BenchmarkReturnResponse> AssessmentClient::Benchmark(const std::string& name,
-                                                                        int suppress_below) {
+                                                                        int suppress_below,
+                                                                        v1::SummaryBasis basis) {
   v1::BenchmarkReturnRequest request;
   request.set_name(name);
   request.set_suppress_below(suppress_below);
+  request.set_basis(basis);
   return CallUnary(options_, Retry::kSafe, stub_.get(),
                    &v1::AssessmentService::Stub::BenchmarkReturn, request);
 }
 
 absl::StatusOr<v1::SummarizeReturnsResponse> AssessmentClient::Summarize(
-    const std::string& cycle, const std::string& region_code, int suppress_below) {
+    const std::string& cycle, const std::string& region_code, int suppress_below,
+    v1::SummaryBasis basis) {
   v1::SummarizeReturnsRequest request;
   request.set_cycle(cycle);
   request.set_region_code(region_code);
   request.set_suppress_below(suppress_below);
+  request.set_basis(basis);
   return CallUnary(options_, Retry::kSafe, stub_.get(),
                    &v1::AssessmentService::Stub::SummarizeReturns, request);
+}
+
+absl::StatusOr<v1::Collection> AssessmentClient::CreateCollection(
+    const v1::Collection& collection) {
+  v1::CreateCollectionRequest request;
+  *request.mutable_collection() = collection;
+  auto response = CallUnary(options_, Retry::kNever, stub_.get(),
+                            &v1::AssessmentService::Stub::CreateCollection, request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_collection());
+}
+
+absl::StatusOr<v1::Collection> AssessmentClient::GetCollection(const std::string& name) {
+  v1::GetCollectionRequest request;
+  request.set_name(name);
+  auto response = CallUnary(options_, Retry::kSafe, stub_.get(),
+                            &v1::AssessmentService::Stub::GetCollection, request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_collection());
+}
+
+absl::StatusOr<std::vector<v1::Collection>> AssessmentClient::ListCollections() {
+  auto response =
+      CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::ListCollections,
+                v1::ListCollectionsRequest());
+  if (!response.ok()) return response.status();
+  std::vector<v1::Collection> out;
+  for (auto& c : *response->mutable_collections()) out.push_back(std::move(c));
+  return out;
+}
+
+absl::StatusOr<v1::Collection> AssessmentClient::UpdateCollection(
+    const v1::Collection& collection, const google::protobuf::FieldMask& mask,
+    const std::string& reason) {
+  v1::UpdateCollectionRequest request;
+  *request.mutable_collection() = collection;
+  *request.mutable_update_mask() = mask;
+  request.set_reason(reason);
+  auto response = CallUnary(options_, Retry::kNever, stub_.get(),
+                            &v1::AssessmentService::Stub::UpdateCollection, request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_collection());
+}
+
+absl::StatusOr<v1::Collection> AssessmentClient::CloseCollection(const std::string& name,
+                                                                 const std::string& reason) {
+  v1::CloseCollectionRequest request;
+  request.set_name(name);
+  request.set_reason(reason);
+  auto response = CallUnary(options_, Retry::kNever, stub_.get(),
+                            &v1::AssessmentService::Stub::CloseCollection, request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_collection());
+}
+
+absl::StatusOr<v1::Collection> AssessmentClient::ReopenCollection(
+    const std::string& name, std::optional<absl::Time> close_time, const std::string& reason) {
+  v1::ReopenCollectionRequest request;
+  request.set_name(name);
+  if (close_time.has_value()) *request.mutable_close_time() = ToTimestamp(*close_time);
+  request.set_reason(reason);
+  auto response = CallUnary(options_, Retry::kNever, stub_.get(),
+                            &v1::AssessmentService::Stub::ReopenCollection, request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_collection());
+}
+
+absl::StatusOr<v1::Collection> AssessmentClient::AllowLateReturn(const std::string& name,
+                                                                 const std::string& trust_ods_code,
+                                                                 absl::Time until,
+                                                                 const std::string& reason) {
+  v1::AllowLateReturnRequest request;
+  request.set_name(name);
+  request.set_trust_ods_code(trust_ods_code);
+  *request.mutable_until_time() = ToTimestamp(until);
+  request.set_reason(reason);
+  auto response = CallUnary(options_, Retry::kNever, stub_.get(),
+                            &v1::AssessmentService::Stub::AllowLateReturn, request);
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_collection());
+}
+
+absl::StatusOr<v1::ListNonRespondersResponse> AssessmentClient::ListNonResponders(
+    const std::string& name, const std::string& region_code) {
+  v1::ListNonRespondersRequest request;
+  request.set_collection(name);
+  request.set_region_code(region_code);
+  return CallUnary(options_, Retry::kSafe, stub_.get(),
+                   &v1::AssessmentService::Stub::ListNonResponders, request);
 }
 
 }  // namespace ahpl::sdk
