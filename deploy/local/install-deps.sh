@@ -18,8 +18,9 @@ packages=(
   # tests and benchmarks (libxml2 checks the HTML reports, openssl makes
   # the TLS tests' certificates)
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev openssl
-  # the ahpl command line's argument parser
-  libcli11-dev
+  # the ahpl command line's argument parser, and the time zone data it shows
+  # collection windows in (Europe/London; without it, UTC, said so)
+  libcli11-dev tzdata
   # the style check of tests/run.sh (deploy/tools/format.sh)
   clang-format
   # the lock check of tests/run.sh (deploy/tools/thread-safety.sh): clang's

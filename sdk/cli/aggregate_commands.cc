@@ -6,9 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/regional_aggregator.h"
 #include "core/disclosure.h"
 #include "sdk/cli/command_support.h"
+#include "sdk/cli/season_text.h"
 
 namespace ahpl::cli {
 namespace {
@@ -27,6 +29,8 @@ void AddCountRows(Table& t, const std::string& region, const std::string& measur
 
 void AddSummaryRows(Table& t, const v1::ReturnSummary& s) {
   const std::string region = s.region_code().empty() ? "England" : s.region_code();
+  t.AddRow({region, "basis", "", BasisWords(s.basis())});
+  t.AddRow({region, "figures", "", FinalityWord(s)});
   t.AddRow({region, "trusts_in_register", "", std::to_string(s.trusts_in_register())});
   auto scalar = [&](const std::string& measure, const std::string& value) {
     t.AddRow({region, measure, "", Shown(s, measure, value)});
@@ -47,13 +51,24 @@ void AddSummaryRows(Table& t, const v1::ReturnSummary& s) {
     AddCountRows(t, region, "rating:" + q.question_id(), q.ratings());
 }
 
+// How a summary was counted, for a heading: "per trust, provisional".
+std::string Counted(const v1::ReturnSummary& s) {
+  return absl::StrCat(BasisWords(s.basis()), ", ", FinalityWord(s));
+}
+
 int Aggregate(const RunSettings& settings, const std::string& cycle, const std::string& servers,
-              int suppress_below, const std::string& csv_path, const std::string& compare_with) {
+              int suppress_below, const std::string& csv_path, const std::string& compare_with,
+              const std::string& basis_word) {
+  auto basis = BasisFromWord(basis_word);
+  if (!basis.ok()) {
+    std::cerr << "ahpl: " << basis.status().message() << "\n";
+    return kExitUsage;
+  }
   std::vector<std::string> endpoints = Endpoints(servers, settings);
   sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(endpoints));
   Table t({"region", "measure", "key", "count"});
   if (!compare_with.empty()) {
-    auto comparison = aggregator.Compare(compare_with, cycle);
+    auto comparison = aggregator.Compare(compare_with, cycle, *basis);
     if (!comparison.ok()) return ReportError(comparison.status());
     Table c({"region", "returns", "trusts_responding", "response_rate_points", "share_8c_points"});
     auto row = [&](const v1::ReturnSummary& d) {
@@ -66,11 +81,12 @@ int Aggregate(const RunSettings& settings, const std::string& cycle, const std::
     };
     for (const auto& d : comparison->regions) row(d);
     row(comparison->national);
-    std::cout << "Change from " << compare_with << " to " << cycle << ":\n";
+    std::cout << "Change from " << compare_with << " to " << cycle << " ("
+              << Counted(comparison->national) << "):\n";
     c.Print(settings.output_format() == Format::kCsv ? Format::kCsv : Format::kTable, std::cout);
     return kExitOk;
   }
-  auto aggregate = aggregator.Summarize(cycle, suppress_below);
+  auto aggregate = aggregator.Summarize(cycle, suppress_below, *basis);
   if (!aggregate.ok()) return ReportError(aggregate.status());
   if (settings.output_format() == Format::kJson) {
     v1::SummarizeReturnsResponse all;
@@ -99,7 +115,8 @@ int Aggregate(const RunSettings& settings, const std::string& cycle, const std::
     };
     for (const auto& r : aggregate->regions) row(r);
     row(aggregate->national);
-    std::cout << "Cycle " << cycle << " (counts below " << aggregate->national.suppress_below()
+    std::cout << "Cycle " << cycle << ", " << Counted(aggregate->national) << " (counts below "
+              << aggregate->national.suppress_below()
               << " suppressed, and enough others that they stay so)\n";
     overview.PrintAligned(std::cout);
     Table typology({"typology", total});
@@ -125,6 +142,90 @@ int Aggregate(const RunSettings& settings, const std::string& cycle, const std::
   return kExitOk;
 }
 
+// One trust's return beside its region and England: the overview figures,
+// then each distribution with the trust's own place marked.
+int Benchmark(const RunSettings& settings, const std::string& name, const std::string& basis_word,
+              int suppress_below) {
+  auto basis = BasisFromWord(basis_word);
+  if (!basis.ok()) {
+    std::cerr << "ahpl: " << basis.status().message() << "\n";
+    return kExitUsage;
+  }
+  sdk::AssessmentClient client(settings.client_options());
+  auto benchmark = client.Benchmark(name, suppress_below, *basis);
+  if (!benchmark.ok()) return ReportError(benchmark.status());
+  const Format format = settings.output_format();
+  if (format == Format::kJson) {
+    PrintJson(*benchmark, std::cout);
+    return kExitOk;
+  }
+  const auto& ret = benchmark->assessment_return();
+  const auto& region = benchmark->region();
+  const auto& england = benchmark->england();
+  const std::string trust = ret.trust_ods_code();
+  const std::string region_column = absl::StrCat("region ", benchmark->region_code());
+  Table t({"measure", "key", trust, region_column, "England"});
+  auto scalar = [&](const std::string& measure, const std::string& r, const std::string& e) {
+    t.AddRow({measure, "", "", r, e});
+  };
+  scalar("returns", Shown(region, "returns", std::to_string(region.returns())),
+         Shown(england, "returns", std::to_string(england.returns())));
+  scalar("trusts_responding",
+         Shown(region, "trusts_responding", std::to_string(region.trusts_responding())),
+         Shown(england, "trusts_responding", std::to_string(england.trusts_responding())));
+  scalar("response_rate_percent",
+         Shown(region, "response_rate_percent",
+               absl::StrFormat("%.1f", region.response_rate_percent())),
+         Shown(england, "response_rate_percent",
+               absl::StrFormat("%.1f", england.response_rate_percent())));
+  scalar("share_at_8c_or_above_percent",
+         Shown(region, "share_at_8c_or_above_percent",
+               absl::StrFormat("%.1f", region.share_at_8c_or_above_percent())),
+         Shown(england, "share_at_8c_or_above_percent",
+               absl::StrFormat("%.1f", england.share_at_8c_or_above_percent())));
+  // A distribution: every key England has, the trust's own marked.
+  auto distribution = [&](const std::string& measure, const std::string& own,
+                          const google::protobuf::RepeatedPtrField<v1::Count>& in_region,
+                          const google::protobuf::RepeatedPtrField<v1::Count>& in_england) {
+    for (const auto& e : in_england) {
+      std::string r = "0";
+      for (const auto& c : in_region) {
+        if (c.key() == e.key()) r = c.suppressed() ? "suppressed" : std::to_string(c.count());
+      }
+      t.AddRow({measure, e.key(), e.key() == own ? "this trust" : "", r,
+                e.suppressed() ? "suppressed" : std::to_string(e.count())});
+    }
+  };
+  const std::string own_typology =
+      ret.has_classification() ? v1::Typology_Name(ret.classification().typology()) : "";
+  const std::string own_band = ret.arrangement().has_senior_ahp_leader()
+                                   ? v1::Band_Name(ret.arrangement().senior_leader().band())
+                                   : "NO_POST";
+  distribution("typology", own_typology, region.typology(), england.typology());
+  distribution("band", own_band, region.bands(), england.bands());
+  for (const auto& q : england.questions()) {
+    std::string own_rating;
+    for (const auto& a : ret.answers()) {
+      if (a.question_id() == q.question_id() && a.rating() != 0) {
+        own_rating = std::to_string(a.rating());
+      }
+    }
+    google::protobuf::RepeatedPtrField<v1::Count> none;
+    const google::protobuf::RepeatedPtrField<v1::Count>* in_region = &none;
+    for (const auto& rq : region.questions()) {
+      if (rq.question_id() == q.question_id()) in_region = &rq.ratings();
+    }
+    distribution("rating:" + q.question_id(), own_rating, *in_region, q.ratings());
+  }
+  if (format == Format::kTable) {
+    std::cout << "Return " << ret.name() << " (" << trust << ", " << ret.cycle() << ") beside "
+              << region_column << " and England, " << Counted(england) << " (counts below "
+              << england.suppress_below() << " suppressed, and enough others that they stay so)\n";
+  }
+  t.Print(format, std::cout);
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddAggregateCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
@@ -143,9 +244,31 @@ void AddAggregateCommands(CLI::App& app, const RunSettings& settings, int& exit_
       ->capture_default_str();
   aggregate->add_option("--csv", *csv, "Also write the full summary as CSV to this file");
   aggregate->add_option("--compare-with", *compare, "An earlier cycle to compare with");
-  aggregate->callback([&, cycle, servers, suppress, csv, compare] {
-    exit_code = Aggregate(settings, *cycle, *servers, *suppress, *csv, *compare);
+  auto basis = std::make_shared<std::string>("trust");
+  aggregate
+      ->add_option("--basis", *basis,
+                   "Count each trust's counting return (trust) or every submitted return (return)")
+      ->check(CLI::IsMember({"trust", "return"}))
+      ->capture_default_str();
+  aggregate->callback([&, cycle, servers, suppress, csv, compare, basis] {
+    exit_code = Aggregate(settings, *cycle, *servers, *suppress, *csv, *compare, *basis);
   });
+
+  auto name = std::make_shared<std::string>();
+  auto* benchmark =
+      app.add_subcommand("benchmark", "A trust's return beside its region and England");
+  benchmark->add_option("name", *name, "returns/{id}")->required();
+  benchmark
+      ->add_option("--basis", *basis,
+                   "Count each trust's counting return (trust) or every submitted return (return)")
+      ->check(CLI::IsMember({"trust", "return"}))
+      ->capture_default_str();
+  benchmark
+      ->add_option("--suppress-below", *suppress,
+                   "Raise the server's disclosure threshold (it can never be lowered)")
+      ->capture_default_str();
+  benchmark->callback(
+      [&, name, basis, suppress] { exit_code = Benchmark(settings, *name, *basis, *suppress); });
 }
 
 }  // namespace ahpl::cli

@@ -35,6 +35,7 @@ absl::StatusOr<v1::ReturnFilter> FilterFlags::ToFilter() const {
   f.set_trust_ods_code(trust);
   f.set_region_code(region);
   f.set_cycle(cycle);
+  f.set_counting_only(counting_only);
   if (!status.empty()) {
     v1::ReturnStatus s;
     if (!v1::ReturnStatus_Parse("RETURN_STATUS_" + status, &s)) {
@@ -63,6 +64,8 @@ void FilterFlags::AddTo(CLI::App* cmd) {
         return s;
       });
   cmd->add_option("--typology", typology, "Table 1 row, e.g. PARTIAL_MULTIPROFESSIONAL");
+  cmd->add_flag("--counting-only", counting_only,
+                "Only the returns that count for their trust (one per trust and cycle)");
 }
 
 std::vector<std::string> Endpoints(const std::string& servers, const RunSettings& settings) {

@@ -31,9 +31,10 @@ namespace ahpl::cli {
 int ReportViolations(const absl::Status& status, const std::string& path, const std::string& json,
                      absl::string_view strip_prefix);
 
-// --trust, --region, --cycle, --status and --typology.
+// --trust, --region, --cycle, --status, --typology and --counting-only.
 struct FilterFlags {
   std::string trust, region, cycle, status, typology;
+  bool counting_only = false;
   absl::StatusOr<v1::ReturnFilter> ToFilter() const;
   void AddTo(CLI::App* cmd);
 };

@@ -5,6 +5,7 @@
 #include "sdk/cli/aggregate_commands.h"
 #include "sdk/cli/catalogue_commands.h"
 #include "sdk/cli/classify_commands.h"
+#include "sdk/cli/collection_commands.h"
 #include "sdk/cli/global_options.h"
 #include "sdk/cli/import_export_commands.h"
 #include "sdk/cli/report_commands.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   int exit_code = ahpl::cli::kExitOk;
   ahpl::cli::AddCatalogueCommands(app, settings, exit_code);
   ahpl::cli::AddReturnCommands(app, settings, exit_code);
+  ahpl::cli::AddCollectionCommands(app, settings, exit_code);
   ahpl::cli::AddImportExportCommands(app, settings, exit_code);
   ahpl::cli::AddClassifyCommands(app, settings, exit_code);
   ahpl::cli::AddAggregateCommands(app, settings, exit_code);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "core/disclosure.h"
+#include "sdk/cli/season_text.h"
 
 namespace ahpl::cli {
 namespace {
@@ -170,6 +171,28 @@ std::string TrustReport(const v1::BenchmarkReturnResponse& benchmark,
       Html(v1::ReturnStatus_Name(ret.status())), ". Respondent: ", Html(ret.respondent().name()),
       " (", Html(ret.respondent().role()), ").</p>\n");
 
+  const auto& a = ret.attestation();
+  absl::StrAppend(&body, "<h2>Board sign-off</h2>\n");
+  if (a.attested_by_name().empty()) {
+    absl::StrAppend(&body,
+                    "<p class=\"attestation\">Not attested: the board has not signed off "
+                    "this return.</p>\n");
+  } else {
+    absl::StrAppend(&body, "<table class=\"attestation\"><tr><th>Attested by</th><td>",
+                    Html(a.attested_by_name()), " (", Html(a.attested_by_role()),
+                    ")</td></tr><tr><th>Board meeting</th><td>", Html(a.meeting_date()),
+                    "</td></tr><tr><th>Minute</th><td>", Html(a.minute_reference()), "</td></tr>",
+                    a.statement().empty() ? ""
+                                          : absl::StrCat("<tr><th>Statement</th><td>",
+                                                         Html(a.statement()), "</td></tr>"),
+                    "<tr><th>Recorded</th><td>", Html(ShowTime(a.attest_time(), ShownZone())),
+                    "</td></tr></table>\n");
+  }
+  absl::StrAppend(&body, "<p>",
+                  ret.counting() ? "This is the trust's counting return for the cycle."
+                                 : "This return does not count for the trust in the cycle.",
+                  "</p>\n");
+
   absl::StrAppend(&body,
                   "<h2>Where the arrangement sits in Table 1</h2>\n<table><tr><th>Leadership "
                   "typology</th><th>Relationship with trust board</th><th>Typical AfC bands</th>"
@@ -261,14 +284,19 @@ std::string TrustReport(const v1::BenchmarkReturnResponse& benchmark,
 }
 
 std::string RegionalReport(const v1::SummarizeReturnsResponse& summary,
+                           const v1::ListNonRespondersResponse& not_returned,
                            const v1::Edition& edition) {
   const Labels labels(edition);
   const auto& total = summary.total();
-  std::string body =
-      absl::StrCat("<h1>AHP leadership returns, ", Html(total.cycle()), "</h1>\n",
-                   "<table><tr><th>Region</th><th>Trusts</th><th>Returns</th>"
-                   "<th>Trusts responding</th><th>Response rate</th>"
-                   "<th>Leader at 8c or above</th><th>Distinct leader titles</th></tr>");
+  std::string body = absl::StrCat(
+      "<h1>AHP leadership returns, ", Html(total.cycle()), "</h1>\n", "<p class=\"basis\">Counted ",
+      Html(BasisWords(total.basis())), "; ",
+      total.provisional() ? "provisional: the collection is still open and the figures may change."
+                          : "final.",
+      "</p>\n",
+      "<table><tr><th>Region</th><th>Trusts</th><th>Returns</th>"
+      "<th>Trusts responding</th><th>Response rate</th>"
+      "<th>Leader at 8c or above</th><th>Distinct leader titles</th></tr>");
   auto row = [&](const v1::ReturnSummary& s) {
     absl::StrAppend(
         &body, "<tr><td>", Html(s.region_code().empty() ? "England" : s.region_code()), "</td><td>",
@@ -307,6 +335,23 @@ std::string RegionalReport(const v1::SummarizeReturnsResponse& summary,
       }
     }
     absl::StrAppend(&body, BarChart(labels(q.id()), bars));
+  }
+  const DisplayZone& zone = ShownZone();
+  absl::StrAppend(&body, "<h2>Not yet returned</h2>\n<p>",
+                  Html(ChaseHeadline(total.cycle(), not_returned)), " ", Html(zone.note), "</p>\n");
+  if (!not_returned.trusts().empty()) {
+    absl::StrAppend(&body,
+                    "<table class=\"not-returned\"><tr><th>Trust</th><th>ODS code</th>"
+                    "<th>Region</th><th>Progress</th><th>Last activity</th></tr>");
+    for (const auto& t : not_returned.trusts()) {
+      absl::StrAppend(
+          &body, "<tr><td>", Html(t.trust_name()), "</td><td>", Html(t.trust_ods_code()),
+          "</td><td>", Html(t.region_code()), "</td><td>", Html(ProgressWords(t.progress())),
+          "</td><td>",
+          t.has_last_activity_time() ? Html(ShowTime(t.last_activity_time(), zone)) : "none",
+          "</td></tr>");
+    }
+    absl::StrAppend(&body, "</table>\n");
   }
   return Page(absl::StrCat("AHP leadership returns ", total.cycle()), body, edition);
 }

@@ -11,6 +11,7 @@
 #include "ahpl/sdk/regional_aggregator.h"
 #include "sdk/cli/command_support.h"
 #include "sdk/cli/report.h"
+#include "sdk/cli/season_text.h"
 
 namespace ahpl::cli {
 namespace {
@@ -28,9 +29,14 @@ int WriteOut(const std::string& html, const std::string& output) {
 }
 
 int TrustReportCommand(const RunSettings& settings, const std::string& name,
-                       const std::string& output) {
+                       const std::string& output, const std::string& basis_word) {
+  auto basis = BasisFromWord(basis_word);
+  if (!basis.ok()) {
+    std::cerr << "ahpl: " << basis.status().message() << "\n";
+    return kExitUsage;
+  }
   sdk::AssessmentClient assessment(settings.client_options());
-  auto benchmark = assessment.Benchmark(name);
+  auto benchmark = assessment.Benchmark(name, 0, *basis);
   if (!benchmark.ok()) return ReportError(benchmark.status());
   const auto& ret = benchmark->assessment_return();
   v1::EvaluateReturnRequest request;
@@ -52,19 +58,26 @@ int TrustReportCommand(const RunSettings& settings, const std::string& name,
 }
 
 int RegionalReportCommand(const RunSettings& settings, const std::string& cycle,
-                          const std::string& servers, int suppress_below,
-                          const std::string& output) {
+                          const std::string& servers, int suppress_below, const std::string& output,
+                          const std::string& basis_word) {
+  auto basis = BasisFromWord(basis_word);
+  if (!basis.ok()) {
+    std::cerr << "ahpl: " << basis.status().message() << "\n";
+    return kExitUsage;
+  }
   std::vector<std::string> endpoints = Endpoints(servers, settings);
   sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(endpoints));
-  auto aggregate = aggregator.Summarize(cycle, suppress_below);
+  auto aggregate = aggregator.Summarize(cycle, suppress_below, *basis);
   if (!aggregate.ok()) return ReportError(aggregate.status());
+  auto not_returned = aggregator.NonResponders(cycle);
+  if (!not_returned.ok()) return ReportError(not_returned.status());
   v1::SummarizeReturnsResponse summary;
   for (const auto& r : aggregate->regions) *summary.add_regions() = r;
   *summary.mutable_total() = aggregate->national;
   sdk::CatalogueClient catalogue(settings.client_options());
   auto edition = catalogue.GetEdition();
   if (!edition.ok()) return ReportError(edition.status());
-  return WriteOut(RegionalReport(summary, *edition), output);
+  return WriteOut(RegionalReport(summary, *not_returned, *edition), output);
 }
 
 }  // namespace
@@ -80,8 +93,15 @@ void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   auto* trust_report = report->add_subcommand("trust", "A board report for one trust's return");
   trust_report->add_option("name", *name, "returns/{id}")->required();
   trust_report->add_option("--output", *output, "HTML file to write (default: standard output)");
-  trust_report->callback(
-      [&, name, output] { exit_code = TrustReportCommand(settings, *name, *output); });
+  auto basis = std::make_shared<std::string>("trust");
+  const std::string basis_help =
+      "Count each trust's counting return (trust) or every submitted return (return)";
+  trust_report->add_option("--basis", *basis, basis_help)
+      ->check(CLI::IsMember({"trust", "return"}))
+      ->capture_default_str();
+  trust_report->callback([&, name, output, basis] {
+    exit_code = TrustReportCommand(settings, *name, *output, *basis);
+  });
   auto* region_report =
       report->add_subcommand("regions", "A report of a cycle by region, with charts");
   region_report->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
@@ -91,8 +111,11 @@ void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
                    "Raise the servers' disclosure threshold (it can never be lowered)")
       ->capture_default_str();
   region_report->add_option("--output", *output, "HTML file to write (default: standard output)");
-  region_report->callback([&, cycle, servers, suppress, output] {
-    exit_code = RegionalReportCommand(settings, *cycle, *servers, *suppress, *output);
+  region_report->add_option("--basis", *basis, basis_help)
+      ->check(CLI::IsMember({"trust", "return"}))
+      ->capture_default_str();
+  region_report->callback([&, cycle, servers, suppress, output, basis] {
+    exit_code = RegionalReportCommand(settings, *cycle, *servers, *suppress, *output, *basis);
   });
 }
 

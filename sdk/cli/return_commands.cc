@@ -2,15 +2,18 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/catalogue_client.h"
 #include "core/codes.h"
 #include "core/json.h"
 #include "core/return_rules.h"
 #include "sdk/cli/command_support.h"
+#include "sdk/cli/season_text.h"
 
 namespace ahpl::cli {
 namespace {
@@ -22,14 +25,56 @@ void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format forma
     for (const auto& r : returns) std::cout << ToJson(r) << "\n";
     return;
   }
-  Table t({"name", "trust", "cycle", "status", "version", "typology", "updated"});
+  Table t(
+      {"name", "trust", "cycle", "status", "version", "typology", "updated", "counts", "attested"});
   for (const auto& r : returns) {
     t.AddRow({r.name(), r.trust_ods_code(), r.cycle(), v1::ReturnStatus_Name(r.status()),
               std::to_string(r.version()),
               r.has_classification() ? v1::Typology_Name(r.classification().typology()) : "",
-              TimeUtil::ToString(r.update_time())});
+              TimeUtil::ToString(r.update_time()), r.counting() ? "yes" : "no",
+              r.attestation().attested_by_name().empty() ? "no" : "yes"});
   }
   t.Print(format, std::cout);
+}
+
+// One return in full: what it is, whether it counts, and its board's
+// sign-off. `latest` says whether it is the latest version (only that one
+// says whether it counts).
+void PrintReturn(const v1::AssessmentReturn& r, bool latest, Format format) {
+  if (format == Format::kJson) {
+    PrintJson(r, std::cout);
+    return;
+  }
+  const DisplayZone& zone = ShownZone();
+  auto when = [&](const google::protobuf::Timestamp& t) {
+    return format == Format::kCsv ? ShowTimeRfc3339(t, zone) : ShowTime(t, zone);
+  };
+  Table t({"field", "value"});
+  t.AddRow({"name", r.name()});
+  t.AddRow({"trust", r.trust_ods_code()});
+  t.AddRow({"cycle", r.cycle()});
+  t.AddRow({"edition", r.edition_id()});
+  t.AddRow({"status", v1::ReturnStatus_Name(r.status())});
+  t.AddRow({"version", std::to_string(r.version())});
+  t.AddRow(
+      {"typology", r.has_classification() ? v1::Typology_Name(r.classification().typology()) : ""});
+  t.AddRow({"respondent",
+            absl::StrCat(r.respondent().name(),
+                         r.respondent().role().empty() ? "" : " (" + r.respondent().role() + ")")});
+  t.AddRow({"updated", when(r.update_time())});
+  t.AddRow({"written by", r.written_by()});
+  if (!r.change_reason().empty()) t.AddRow({"change reason", r.change_reason()});
+  t.AddRow({"counts", !latest        ? "(said of the latest version only)"
+                      : r.counting() ? "yes: the trust's counting return in its collection"
+                                     : "no"});
+  t.AddRow({"attestation", AttestationLine(r)});
+  const auto& a = r.attestation();
+  if (!a.attested_by_name().empty()) {
+    if (!a.statement().empty()) t.AddRow({"statement", a.statement()});
+    t.AddRow({"attested", absl::StrCat(when(a.attest_time()), ", recorded by ", a.recorded_by())});
+  }
+  t.Print(format, std::cout);
+  if (format == Format::kTable) std::cout << zone.note << "\n";
 }
 
 // A fill-in return for an edition: every question at rating 0.
@@ -152,6 +197,95 @@ int Get(const RunSettings& settings, const std::string& name, int64_t version) {
   return kExitOk;
 }
 
+int Show(const RunSettings& settings, const std::string& name, int64_t version) {
+  sdk::AssessmentClient client(settings.client_options());
+  auto ret = client.Get(name, version);
+  if (!ret.ok()) return ReportError(ret.status());
+  bool latest = version == 0;
+  if (!latest) {
+    auto current = client.Get(name);
+    if (!current.ok()) return ReportError(current.status());
+    latest = current->version() == ret->version();
+  }
+  PrintReturn(*ret, latest, settings.output_format());
+  return kExitOk;
+}
+
+// The etag of the return to change: the file's, when it names one (the
+// version the edit started from), else the latest's.
+absl::StatusOr<std::string> EtagFor(sdk::AssessmentClient& client,
+                                    const v1::AssessmentReturn& ret) {
+  if (!ret.etag().empty()) return ret.etag();
+  auto current = client.Get(ret.name());
+  if (!current.ok()) return current.status();
+  return current->etag();
+}
+
+// Replaces the content of the stored draft `name` with a file's.
+int UpdateDraft(const RunSettings& settings, const std::string& name, const std::string& path,
+                std::string request_id) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return ReportError(text.status());
+  auto ret = ParseJson<v1::AssessmentReturn>(*text, path);
+  if (!ret.ok()) return ReportError(ret.status());
+  if (!ret->name().empty() && ret->name() != name) {
+    std::cerr << "ahpl: " << path << " is " << ret->name() << ", not " << name << "\n";
+    return kExitUsage;
+  }
+  ret->set_name(name);
+  sdk::AssessmentClient client(settings.client_options());
+  auto etag = EtagFor(client, *ret);
+  if (!etag.ok()) return ReportError(etag.status());
+  ret->set_etag(*etag);
+  auto updated = client.Update(*ret, std::move(request_id));
+  if (absl::IsInvalidArgument(updated.status())) {
+    return ReportViolations(updated.status(), path, *text, "assessment_return.");
+  }
+  if (!updated.ok()) return ReportError(updated.status());
+  PrintReturns({*updated}, settings.output_format());
+  return kExitOk;
+}
+
+// Submits the stored draft `name` as it is now.
+int SubmitStored(const RunSettings& settings, const std::string& name, std::string request_id) {
+  sdk::AssessmentClient client(settings.client_options());
+  auto current = client.Get(name);
+  if (!current.ok()) return ReportError(current.status());
+  auto submitted = client.Submit(name, current->etag(), std::move(request_id));
+  if (!submitted.ok()) return ReportError(submitted.status());
+  if (settings.output_format() == Format::kJson) {
+    PrintJson(*submitted, std::cout);
+  } else {
+    PrintReturns({*submitted}, settings.output_format());
+  }
+  return kExitOk;
+}
+
+struct AttestArgs {
+  std::string name, by, role, meeting_date, minute, statement, request_id;
+};
+
+// Records the board's sign-off of the latest version of a submitted return.
+int Attest(const RunSettings& settings, const AttestArgs& args) {
+  if (auto date = CheckDate(args.meeting_date, "--meeting-date"); !date.ok()) {
+    std::cerr << "ahpl: " << date.message() << "\n";
+    return kExitUsage;
+  }
+  v1::Attestation attestation;
+  attestation.set_attested_by_name(args.by);
+  attestation.set_attested_by_role(args.role);
+  attestation.set_meeting_date(args.meeting_date);
+  attestation.set_minute_reference(args.minute);
+  attestation.set_statement(args.statement);
+  sdk::AssessmentClient client(settings.client_options());
+  auto current = client.Get(args.name);
+  if (!current.ok()) return ReportError(current.status());
+  auto attested = client.Attest(args.name, current->etag(), attestation, args.request_id);
+  if (!attested.ok()) return ReportError(attested.status());
+  PrintReturn(*attested, /*latest=*/true, settings.output_format());
+  return kExitOk;
+}
+
 int History(const RunSettings& settings, const std::string& name) {
   sdk::AssessmentClient client(settings.client_options());
   auto versions = client.History(name);
@@ -187,7 +321,8 @@ int List(const RunSettings& settings, const FilterFlags& flags) {
 }  // namespace
 
 void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
-  auto* ret = app.add_subcommand("return", "Draft, validate, submit, amend and read returns");
+  auto* ret =
+      app.add_subcommand("return", "Draft, validate, submit, attest, amend and read returns");
   ret->require_subcommand(1);
 
   auto edition = std::make_shared<std::string>();
@@ -209,11 +344,20 @@ void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   validate->callback([&, file, draft] { exit_code = Validate(settings, *file, *draft); });
 
   auto request_id = std::make_shared<std::string>();
-  auto* submit = ret->add_subcommand("submit", "Submit a return file (validated in full)");
-  submit->add_option("file", *file, "Return in JSON")->required();
+  auto* submit = ret->add_subcommand(
+      "submit", "Submit a return file (validated in full), or a stored draft by its name");
+  submit->add_option("file", *file, "Return in JSON, or the name of a stored draft (returns/{id})")
+      ->required();
   submit->add_option("--request-id", *request_id, "Idempotency key (default: a new one)");
-  submit->callback(
-      [&, file, request_id] { exit_code = Store(settings, *file, true, *request_id); });
+  submit->callback([&, file, request_id] {
+    // A file of that name wins; otherwise a resource name is a stored draft.
+    std::error_code error;
+    if (file->rfind("returns/", 0) == 0 && !std::filesystem::exists(*file, error)) {
+      exit_code = SubmitStored(settings, *file, *request_id);
+    } else {
+      exit_code = Store(settings, *file, true, *request_id);
+    }
+  });
 
   auto* save = ret->add_subcommand("draft", "Store a return file as a draft");
   save->add_option("file", *file, "Return in JSON")->required();
@@ -221,6 +365,17 @@ void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   save->callback([&, file, request_id] { exit_code = Store(settings, *file, false, *request_id); });
 
   auto reason = std::make_shared<std::string>();
+  auto update_name = std::make_shared<std::string>();
+  auto* update = ret->add_subcommand(
+      "update",
+      "Replace a stored draft's content with a file's (the etag: the file's, or the latest)");
+  update->add_option("name", *update_name, "returns/{id}")->required();
+  update->add_option("file", *file, "Return in JSON")->required();
+  update->add_option("--request-id", *request_id, "Idempotency key (default: a new one)");
+  update->callback([&, update_name, file, request_id] {
+    exit_code = UpdateDraft(settings, *update_name, *file, *request_id);
+  });
+
   auto* amend = ret->add_subcommand("amend", "Amend a submitted return from a file (with name)");
   amend->add_option("file", *file, "Return in JSON, with its name (and etag)")->required();
   amend->add_option("--reason", *reason, "Why it is amended")->required();
@@ -240,6 +395,30 @@ void AddReturnCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   get->add_option("name", *name, "returns/{id}")->required();
   get->add_option("--version", *version, "Version (default: the latest)");
   get->callback([&, name, version] { exit_code = Get(settings, *name, *version); });
+
+  auto* show = ret->add_subcommand(
+      "show", "One return in full: whether it counts, and its board's attestation");
+  show->add_option("name", *name, "returns/{id}")->required();
+  show->add_option("--version", *version, "Version (default: the latest)");
+  show->callback([&, name, version] { exit_code = Show(settings, *name, *version); });
+
+  auto attest_args = std::make_shared<AttestArgs>();
+  auto* attest = ret->add_subcommand(
+      "attest", "Record the board's sign-off of a submitted return (a new version)");
+  attest->add_option("name", attest_args->name, "returns/{id}")->required();
+  attest->add_option("--by", attest_args->by, "Who attests, e.g. \"Dr A Patel\"")->required();
+  attest->add_option("--role", attest_args->role, "Their role, e.g. \"Chief executive\"")
+      ->required();
+  attest
+      ->add_option("--meeting-date", attest_args->meeting_date,
+                   "Date of the board meeting, YYYY-MM-DD")
+      ->required();
+  attest->add_option("--minute", attest_args->minute, "Board minute reference, e.g. TB 2019/045")
+      ->required();
+  attest->add_option("--statement", attest_args->statement, "The board's statement");
+  attest->add_option("--request-id", attest_args->request_id,
+                     "Idempotency key (default: a new one)");
+  attest->callback([&, attest_args] { exit_code = Attest(settings, *attest_args); });
 
   auto* history = ret->add_subcommand("history", "Every version of a return");
   history->add_option("name", *name, "returns/{id}")->required();

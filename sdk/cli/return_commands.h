@@ -1,5 +1,6 @@
 // `ahpl return ...`: a trust's returns, from a fill-in template through
-// validate, draft, submit, amend and withdraw, to reading them back.
+// validate, draft, update, submit, the board's attestation, amend and
+// withdraw, to reading them back.
 #ifndef AHPL_SDK_CLI_RETURN_COMMANDS_H_
 #define AHPL_SDK_CLI_RETURN_COMMANDS_H_
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "services/server/hosted_services.h"
 #include "tests/support/test_certificates.h"
@@ -244,6 +245,57 @@ TEST(CliInputTest, NestingUpToTheLimitReachesTheParser) {
   EXPECT_EQ(over.exit_code, 3) << over.out;
   EXPECT_NE(over.out.find("line 1, column 76: JSON nested deeper than 64"), std::string::npos)
       << over.out;
+}
+
+// The season commands check their arguments before calling: a mistake is a
+// usage error (exit code 2) naming the flag, and nothing is sent, so no
+// server is needed (one that is not there would be exit code 5).
+TEST(CliSeasonArgumentsTest, MistakesAreUsageErrorsNamingTheFlag) {
+  const std::string nowhere = "127.0.0.1:1";
+  const std::string bad_name =
+      WriteTemp("other-name.json", "{\"name\": \"returns/other\", \"cycle\": \"2018-19\"}");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"collection create 2035 --edition 2018-06 --opens 2035-04-01 --closes 2035-07-01",
+       "reporting year"},
+      {"collection create 2019-20 --edition 2018-06 --opens 2019-07-01 --closes 2019-04-01",
+       "--closes: must be after --opens"},
+      {"collection create 2019-20 --edition 2018-06 --opens soon --closes 2019-04-01", "--opens"},
+      {"collection extend 2019-20 --closes tomorrow --reason late", "--closes"},
+      {"collection reopen 2019-20 --closes 30/06/2020 --reason again", "--closes"},
+      {"collection show 19-20", "reporting year"},
+      {"collection allow-late 2019-20 --trust 'R!' --until 2020-07-07 --reason r", "--trust"},
+      {"collection allow-late 2019-20 --trust RAT --until never --reason r", "--until"},
+      {"return attest returns/x --by 'A B' --role Chair --meeting-date 2019-02-29 --minute M1",
+       "--meeting-date"},
+      {"chase --cycle 2018", "reporting year"},
+      {"chase --cycle 2018-19 --region London", "--region"},
+      {"aggregate --basis region", "--basis"},
+      {"benchmark returns/x --basis region", "--basis"},
+      {"return update returns/x " + bad_name, "is returns/other, not returns/x"},
+  };
+  for (const auto& [args, says] : cases) {
+    const CliRun run = Ahpl(args, nowhere);
+    EXPECT_EQ(run.exit_code, 2) << args << ": " << run.out;
+    EXPECT_NE(run.out.find(says), std::string::npos) << args << ": " << run.out;
+  }
+  // Required flags.
+  for (const char* args :
+       {"collection extend 2019-20 --closes 2020-07-01", "collection close 2019-20",
+        "collection reopen 2019-20",
+        "return attest returns/x --by A --role Chair --meeting-date 2019-05-30", "chase"}) {
+    EXPECT_EQ(Ahpl(args, nowhere).exit_code, 2) << args;
+  }
+}
+
+TEST(CliSeasonArgumentsTest, SubmitTakesAFileOrTheNameOfAStoredDraft) {
+  const std::string nowhere = "127.0.0.1:1";
+  // A name that is no file goes to the server (here: none, exit code 5).
+  const CliRun by_name =
+      Ahpl("return submit returns/00000000-0000-4000-8000-000000000000", nowhere);
+  EXPECT_EQ(by_name.exit_code, 5) << by_name.out;
+  // A missing file is still a missing file.
+  const CliRun missing = Ahpl("return submit /no/such/return.json", nowhere);
+  EXPECT_EQ(missing.exit_code, 4) << missing.out;
 }
 
 int Occurrences(const std::string& text, const std::string& what) {

@@ -59,7 +59,24 @@ TEST(ReportTest, RegionalReportIsWellFormedWithAChartPerDistribution) {
   *summary.add_regions() = Summary("Y56", 6);
   *summary.add_regions() = Summary("Y58", 3);
   *summary.mutable_total() = Summary("", 9);
-  const std::string html = RegionalReport(summary, edition);
+  summary.mutable_total()->set_basis(v1::SUMMARY_BASIS_PER_TRUST);
+  summary.mutable_total()->set_provisional(true);
+  v1::ListNonRespondersResponse not_returned;
+  not_returned.set_trusts_in_scope(60);
+  not_returned.set_trusts_returned(58);
+  not_returned.set_state(v1::COLLECTION_STATE_OPEN);
+  auto* quiet = not_returned.add_trusts();
+  quiet->set_trust_ods_code("RAL");
+  quiet->set_trust_name("Royal Free London NHS Foundation Trust");
+  quiet->set_region_code("Y56");
+  quiet->set_progress(v1::RETURN_PROGRESS_NOTHING_STARTED);
+  auto* drafting = not_returned.add_trusts();
+  drafting->set_trust_ods_code("RAP");
+  drafting->set_trust_name("North Middlesex <University> Hospital");
+  drafting->set_region_code("Y56");
+  drafting->set_progress(v1::RETURN_PROGRESS_SUBMITTED_NOT_ATTESTED);
+  drafting->mutable_last_activity_time()->set_seconds(1561932900);  // 2019-06-30T22:15:00Z
+  const std::string html = RegionalReport(summary, not_returned, edition);
   ASSERT_GT(Count(html, "//body"), 0) << html.substr(0, 500);
   // Response rate, typology, bands, board relationships, findings, and one
   // per question.
@@ -67,6 +84,36 @@ TEST(ReportTest, RegionalReportIsWellFormedWithAChartPerDistribution) {
   EXPECT_EQ(Count(html, "//table[1]/tr"), 4) << "header, two regions, England";
   EXPECT_NE(html.find("not shown"), std::string::npos);
   EXPECT_NE(html.find("Open Government Licence"), std::string::npos);
+  EXPECT_NE(html.find("Counted per trust; provisional"), std::string::npos);
+
+  EXPECT_EQ(Count(html, "//h2[text()='Not yet returned']"), 1);
+  EXPECT_EQ(Count(html, "//table[@class='not-returned']/tr"), 3) << "header and two trusts";
+  EXPECT_EQ(Count(html,
+                  "//table[@class='not-returned']/tr/td[text()="
+                  "'Royal Free London NHS Foundation Trust']"),
+            1);
+  EXPECT_NE(html.find("North Middlesex &lt;University&gt; Hospital"), std::string::npos);
+  EXPECT_NE(html.find("<td>submitted, not attested</td><td>2019-06-30 23:15 BST</td>"),
+            std::string::npos)
+      << "last activity in Europe/London";
+  EXPECT_NE(html.find("<td>nothing started</td><td>none</td>"), std::string::npos);
+  EXPECT_NE(html.find("58 of 60 trusts have returned, 2 have not"), std::string::npos);
+}
+
+TEST(ReportTest, RegionalReportSaysWhenEveryTrustHasReturned) {
+  const auto& edition = classification::testing::Edition2018();
+  v1::SummarizeReturnsResponse summary;
+  *summary.add_regions() = Summary("Y56", 6);
+  *summary.mutable_total() = Summary("", 6);
+  v1::ListNonRespondersResponse not_returned;
+  not_returned.set_trusts_in_scope(6);
+  not_returned.set_trusts_returned(6);
+  not_returned.set_state(v1::COLLECTION_STATE_CLOSED);
+  const std::string html = RegionalReport(summary, not_returned, edition);
+  ASSERT_GT(Count(html, "//body"), 0) << html.substr(0, 500);
+  EXPECT_EQ(Count(html, "//table[@class='not-returned']"), 0);
+  EXPECT_NE(html.find("(closed): 6 of 6 trusts have returned, 0 have not."), std::string::npos);
+  EXPECT_NE(html.find("Counted per return; final."), std::string::npos);
 }
 
 TEST(ReportTest, TrustReportHighlightsItsRowAndEscapesText) {
@@ -104,6 +151,26 @@ TEST(ReportTest, TrustReportHighlightsItsRowAndEscapesText) {
   EXPECT_EQ(Count(html, "//svg:svg"), 3);
   EXPECT_NE(html.find("senior roles are by their nature more strategic"), std::string::npos)
       << "the consideration's text is quoted";
+  EXPECT_EQ(Count(html, "//p[@class='attestation']"), 1);
+  EXPECT_NE(html.find("Not attested"), std::string::npos);
+  EXPECT_NE(html.find("does not count"), std::string::npos);
+
+  ret->set_counting(true);
+  auto* attestation = ret->mutable_attestation();
+  attestation->set_attested_by_name("Dr A <Patel>");
+  attestation->set_attested_by_role("Chief executive");
+  attestation->set_meeting_date("2019-05-30");
+  attestation->set_minute_reference("TB 2019/045");
+  attestation->set_statement("Approved by the board.");
+  attestation->mutable_attest_time()->set_seconds(1559232000);  // 2019-05-30T16:00:00Z
+  const std::string attested = TrustReport(benchmark, evaluation, edition);
+  ASSERT_GT(Count(attested, "//body"), 0) << attested.substr(0, 500);
+  EXPECT_EQ(Count(attested, "//table[@class='attestation']/tr"), 5);
+  EXPECT_EQ(attested.find("Not attested"), std::string::npos);
+  EXPECT_NE(attested.find("Dr A &lt;Patel&gt; (Chief executive)"), std::string::npos);
+  EXPECT_NE(attested.find("<td>TB 2019/045</td>"), std::string::npos);
+  EXPECT_NE(attested.find("<td>2019-05-30 17:00 BST</td>"), std::string::npos);
+  EXPECT_NE(attested.find("the trust's counting return"), std::string::npos);
 }
 
 }  // namespace
