@@ -175,7 +175,8 @@ void AddAdminCommands(CLI::App& app, const RunSettings& settings, int& exit_code
     }
     sdk::AccessClient client(settings.client_options());
     const Format format = settings.output_format();
-    Table table({"id", "time", "actor", "role", "action", "resource", "version", "request_id"});
+    Table table(
+        {"id", "time", "actor", "role", "action", "resource", "version", "request_id", "detail"});
     auto status = client.ListAuditEvents(filter, audit_args->limit, [&](const v1::AuditEvent& e) {
       if (format == Format::kJson) {
         PrintJson(e, std::cout);
@@ -184,7 +185,7 @@ void AddAdminCommands(CLI::App& app, const RunSettings& settings, int& exit_code
       table.AddRow({std::to_string(e.id()), Time(e.time()), e.actor(),
                     e.actor_role() == v1::ROLE_UNSPECIFIED ? "system" : RoleWord(e.actor_role()),
                     e.action(), e.resource(), e.version() == 0 ? "" : std::to_string(e.version()),
-                    e.request_id()});
+                    e.request_id(), e.detail()});
     });
     if (!status.ok()) {
       exit_code = ReportError(status);
