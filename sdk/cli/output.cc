@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "core/collection_rules.h"
 #include "core/csv.h"
 #include "core/field_violations.h"
 #include "core/json.h"
@@ -64,6 +65,11 @@ int ReportError(const absl::Status& status) {
   if (auto bad_request = BadRequestOf(status)) {
     for (const auto& v : bad_request->field_violations()) {
       std::cerr << "  " << v.field() << ": " << v.description() << "\n";
+    }
+  }
+  if (auto precondition = PreconditionFailureOf(status)) {
+    for (const auto& v : precondition->violations()) {
+      std::cerr << "  " << v.subject() << ": " << v.description() << " (" << v.type() << ")\n";
     }
   }
   switch (status.code()) {

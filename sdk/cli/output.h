@@ -46,7 +46,8 @@ enum ExitCode {
   kExitConflict = 7,
 };
 
-// Prints `status` to stderr (each field violation on a line of its own) and
+// Prints `status` to stderr (each field violation, and each failed
+// precondition such as a collection's window, on a line of its own) and
 // returns the matching exit code.
 int ReportError(const absl::Status& status);
 

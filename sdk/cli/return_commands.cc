@@ -20,27 +20,46 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format format) {
+// Returns in a table. Whether each counts is known from reads only (the
+// server works it out as it reads; a write's answer does not say), so
+// `read` says whether to show it.
+void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format format,
+                  bool read = true) {
   if (format == Format::kJson) {
     for (const auto& r : returns) std::cout << ToJson(r) << "\n";
     return;
   }
-  Table t(
-      {"name", "trust", "cycle", "status", "version", "typology", "updated", "counts", "attested"});
+  std::vector<std::string> header = {"name",    "trust",    "cycle",  "status",
+                                     "version", "typology", "updated"};
+  if (read) header.push_back("counts");
+  header.push_back("attested");
+  Table t(std::move(header));
   for (const auto& r : returns) {
-    t.AddRow({r.name(), r.trust_ods_code(), r.cycle(), v1::ReturnStatus_Name(r.status()),
-              std::to_string(r.version()),
-              r.has_classification() ? v1::Typology_Name(r.classification().typology()) : "",
-              TimeUtil::ToString(r.update_time()), r.counting() ? "yes" : "no",
-              r.attestation().attested_by_name().empty() ? "no" : "yes"});
+    std::vector<std::string> row = {
+        r.name(),
+        r.trust_ods_code(),
+        r.cycle(),
+        v1::ReturnStatus_Name(r.status()),
+        std::to_string(r.version()),
+        r.has_classification() ? v1::Typology_Name(r.classification().typology()) : "",
+        TimeUtil::ToString(r.update_time())};
+    if (read) row.push_back(r.counting() ? "yes" : "no");
+    row.push_back(r.attestation().attested_by_name().empty() ? "no" : "yes");
+    t.AddRow(std::move(row));
   }
   t.Print(format, std::cout);
 }
 
-// One return in full: what it is, whether it counts, and its board's
-// sign-off. `latest` says whether it is the latest version (only that one
-// says whether it counts).
-void PrintReturn(const v1::AssessmentReturn& r, bool latest, Format format) {
+// What `return show` says of whether `r` counts, read as the latest version
+// (`latest`) or an earlier one.
+std::string CountsText(const v1::AssessmentReturn& r, bool latest) {
+  if (!latest) return "(said of the latest version only)";
+  return r.counting() ? "yes: the trust's counting return in its collection" : "no";
+}
+
+// One return in full: what it is, whether it counts (`counts`, from
+// CountsText), and its board's sign-off.
+void PrintReturn(const v1::AssessmentReturn& r, const std::string& counts, Format format) {
   if (format == Format::kJson) {
     PrintJson(r, std::cout);
     return;
@@ -64,9 +83,7 @@ void PrintReturn(const v1::AssessmentReturn& r, bool latest, Format format) {
   t.AddRow({"updated", when(r.update_time())});
   t.AddRow({"written by", r.written_by()});
   if (!r.change_reason().empty()) t.AddRow({"change reason", r.change_reason()});
-  t.AddRow({"counts", !latest        ? "(said of the latest version only)"
-                      : r.counting() ? "yes: the trust's counting return in its collection"
-                                     : "no"});
+  t.AddRow({"counts", counts});
   t.AddRow({"attestation", AttestationLine(r)});
   const auto& a = r.attestation();
   if (!a.attested_by_name().empty()) {
@@ -146,7 +163,7 @@ int Store(const RunSettings& settings, const std::string& path, bool submit,
   if (settings.output_format() == Format::kJson) {
     PrintJson(*stored, std::cout);
   } else {
-    PrintReturns({*stored}, settings.output_format());
+    PrintReturns({*stored}, settings.output_format(), /*read=*/false);
   }
   return kExitOk;
 }
@@ -167,7 +184,7 @@ int Amend(const RunSettings& settings, const std::string& path, const std::strin
     return ReportViolations(amended.status(), path, *text, "assessment_return.");
   }
   if (!amended.ok()) return ReportError(amended.status());
-  PrintReturns({*amended}, settings.output_format());
+  PrintReturns({*amended}, settings.output_format(), /*read=*/false);
   return kExitOk;
 }
 
@@ -181,7 +198,7 @@ int Withdraw(const RunSettings& settings, const std::string& name, std::string e
   }
   auto withdrawn = client.Withdraw(name, etag, reason);
   if (!withdrawn.ok()) return ReportError(withdrawn.status());
-  PrintReturns({*withdrawn}, settings.output_format());
+  PrintReturns({*withdrawn}, settings.output_format(), /*read=*/false);
   return kExitOk;
 }
 
@@ -207,7 +224,7 @@ int Show(const RunSettings& settings, const std::string& name, int64_t version) 
     if (!current.ok()) return ReportError(current.status());
     latest = current->version() == ret->version();
   }
-  PrintReturn(*ret, latest, settings.output_format());
+  PrintReturn(*ret, CountsText(*ret, latest), settings.output_format());
   return kExitOk;
 }
 
@@ -242,7 +259,7 @@ int UpdateDraft(const RunSettings& settings, const std::string& name, const std:
     return ReportViolations(updated.status(), path, *text, "assessment_return.");
   }
   if (!updated.ok()) return ReportError(updated.status());
-  PrintReturns({*updated}, settings.output_format());
+  PrintReturns({*updated}, settings.output_format(), /*read=*/false);
   return kExitOk;
 }
 
@@ -256,7 +273,7 @@ int SubmitStored(const RunSettings& settings, const std::string& name, std::stri
   if (settings.output_format() == Format::kJson) {
     PrintJson(*submitted, std::cout);
   } else {
-    PrintReturns({*submitted}, settings.output_format());
+    PrintReturns({*submitted}, settings.output_format(), /*read=*/false);
   }
   return kExitOk;
 }
@@ -282,7 +299,15 @@ int Attest(const RunSettings& settings, const AttestArgs& args) {
   if (!current.ok()) return ReportError(current.status());
   auto attested = client.Attest(args.name, current->etag(), attestation, args.request_id);
   if (!attested.ok()) return ReportError(attested.status());
-  PrintReturn(*attested, /*latest=*/true, settings.output_format());
+  // Whether it now counts is worked out as the server reads it.
+  auto stored = client.Get(args.name);
+  if (!stored.ok()) {
+    PrintReturn(*attested,
+                absl::StrCat("(attested; not read back: ", stored.status().message(), ")"),
+                settings.output_format());
+    return kExitOk;
+  }
+  PrintReturn(*stored, CountsText(*stored, /*latest=*/true), settings.output_format());
   return kExitOk;
 }
 

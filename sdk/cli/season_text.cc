@@ -59,12 +59,7 @@ absl::StatusOr<absl::Time> ParseUtcTime(const std::string& text, const std::stri
 }
 
 absl::Status CheckDate(const std::string& text, const std::string& flag) {
-  absl::Time t;
-  std::string err;
-  // Parsing normalises (2019-02-30 would read as 2019-03-02): the date must
-  // also print back as given.
-  if (!absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err) ||
-      absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone()) != text) {
+  if (!IsIsoDate(text)) {
     return absl::InvalidArgumentError(
         absl::StrCat(flag, ": \"", text, "\" is not a date (YYYY-MM-DD)"));
   }
@@ -133,7 +128,8 @@ std::vector<std::pair<std::string, std::string>> CollectionFields(const v1::Coll
       {"state", StateWord(c.state())},
       {"opens", ShowTime(c.open_time(), zone)},
       {"closes", c.has_close_time() ? ShowTime(c.close_time(), zone) : "open-ended"},
-      {"suppress below", std::to_string(c.suppress_below())},
+      {"suppress below",
+       c.suppress_below() == 0 ? "the server's threshold" : std::to_string(c.suppress_below())},
       {"attestation", c.attestation_required() ? "required for a return to count" : "not required"},
       {"created", ShowTime(c.create_time(), zone)},
       {"updated", ShowTime(c.update_time(), zone)},
@@ -166,10 +162,11 @@ Table ChaseTable(const v1::ListNonRespondersResponse& response, const DisplayZon
                  Format format) {
   Table t({"trust", "ods", "region", "progress", "last activity"});
   for (const auto& n : response.trusts()) {
+    std::string last = format == Format::kCsv ? ShowTimeRfc3339(n.last_activity_time(), zone)
+                                              : ShowTime(n.last_activity_time(), zone);
+    if (last.empty() && format != Format::kCsv) last = "none";
     t.AddRow({n.trust_name().empty() ? "(not in the register)" : n.trust_name(), n.trust_ods_code(),
-              n.region_code(), ProgressWords(n.progress()),
-              format == Format::kCsv ? ShowTimeRfc3339(n.last_activity_time(), zone)
-                                     : ShowTime(n.last_activity_time(), zone)});
+              n.region_code(), ProgressWords(n.progress()), last});
   }
   return t;
 }

@@ -79,7 +79,8 @@ Table CollectionsTable(const std::vector<v1::Collection>& collections, const Dis
                        Format format);
 
 // The chase list: one row per trust without a counting return, its name
-// beside its code, region, progress in words and last activity.
+// beside its code, region, progress in words and last activity ("none" for
+// people, empty in CSV, when it has none).
 Table ChaseTable(const v1::ListNonRespondersResponse& response, const DisplayZone& zone,
                  Format format);
 
