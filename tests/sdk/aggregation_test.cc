@@ -288,5 +288,79 @@ TEST(SurveyLikeAggregationTest, ResponseRateAndDistributionsMatchTheGeneratedTru
       << "England's figures are all large here";
 }
 
+// The collection 2021-22 (not one of the test servers' own), open from a
+// day ago for a month.
+v1::Collection OpenSeason() {
+  v1::Collection c;
+  c.set_cycle("2021-22");
+  c.set_edition_id("2018-06");
+  const absl::Time now = absl::Now();
+  c.mutable_open_time()->set_seconds(absl::ToUnixSeconds(now - absl::Hours(24)));
+  c.mutable_close_time()->set_seconds(absl::ToUnixSeconds(now + absl::Hours(24 * 30)));
+  return c;
+}
+
+// Trusts are split between deployments: one that has returned anywhere is
+// not chased, and one that has only started is listed with the progress of
+// the deployment where it worked.
+TEST(RegionalAggregatorTest, NonRespondersAreTheTrustsThatReturnedNowhere) {
+  ahpl::testing::TestServer east("assessment,catalogue"), west("assessment,catalogue");
+  for (auto* server : {&east, &west}) {
+    auto created = AssessmentClient(Options(server)).CreateCollection(OpenSeason());
+    ASSERT_TRUE(created.ok()) << created.status();
+    EXPECT_EQ(created->state(), v1::COLLECTION_STATE_OPEN);
+  }
+  auto rf4 = CompleteReturn("RF4");
+  rf4.set_cycle("2021-22");
+  auto ral = CompleteReturn("RAL");
+  ral.set_cycle("2021-22");
+  // The national team collects them: RF4 submitted at one deployment, a
+  // draft of RAL at the other.
+  auto item = [](const v1::AssessmentReturn& r, bool submit) {
+    v1::ImportItem i;
+    i.set_request_id("season-" + r.trust_ods_code());
+    i.set_submit(submit);
+    *i.mutable_assessment_return() = r;
+    return std::vector<v1::ImportItem>{i};
+  };
+  auto submitted = AssessmentClient(Options(&east)).Import(item(rf4, true));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_EQ(submitted->accepted, 1);
+  auto drafted = AssessmentClient(Options(&west)).Import(item(ral, false));
+  ASSERT_TRUE(drafted.ok()) << drafted.status();
+  EXPECT_EQ(drafted->accepted, 1);
+
+  RegionalAggregator split(Options(nullptr), {east.address(), west.address()});
+  auto merged = split.NonResponders("2021-22", "Y56");
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  auto alone = AssessmentClient(Options(&west)).ListNonResponders("collections/2021-22", "Y56");
+  ASSERT_TRUE(alone.ok()) << alone.status();
+  EXPECT_EQ(merged->trusts_in_scope(), alone->trusts_in_scope());
+  EXPECT_EQ(merged->trusts_returned(), 1) << "RF4, at the east deployment";
+  EXPECT_EQ(merged->trusts_size(), alone->trusts_in_scope() - 1);
+  EXPECT_EQ(merged->state(), v1::COLLECTION_STATE_OPEN);
+  std::map<std::string, v1::NonResponder> by_code;
+  for (const auto& t : merged->trusts()) {
+    EXPECT_EQ(t.region_code(), "Y56") << t.trust_ods_code();
+    EXPECT_FALSE(t.trust_name().empty()) << t.trust_ods_code();
+    by_code[t.trust_ods_code()] = t;
+  }
+  EXPECT_EQ(by_code.count("RF4"), 0u);
+  ASSERT_EQ(by_code.count("RAL"), 1u);
+  EXPECT_EQ(by_code["RAL"].progress(), v1::RETURN_PROGRESS_DRAFT_ONLY);
+  EXPECT_TRUE(by_code["RAL"].has_last_activity_time());
+  ASSERT_EQ(by_code.count("RAN"), 1u);
+  EXPECT_EQ(by_code["RAN"].progress(), v1::RETURN_PROGRESS_NOTHING_STARTED);
+  for (int i = 1; i < merged->trusts_size(); ++i) {
+    EXPECT_LT(merged->trusts(i - 1).trust_ods_code(), merged->trusts(i).trust_ods_code());
+  }
+
+  // Closing one deployment does not make the merged figures final.
+  ASSERT_TRUE(AssessmentClient(Options(&east)).CloseCollection("collections/2021-22", "done").ok());
+  auto half_closed = split.NonResponders("2021-22", "Y56");
+  ASSERT_TRUE(half_closed.ok()) << half_closed.status();
+  EXPECT_EQ(half_closed->state(), v1::COLLECTION_STATE_OPEN);
+}
+
 }  // namespace
 }  // namespace ahpl::sdk

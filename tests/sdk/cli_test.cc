@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
+#include "sdk/cli/season_text.h"
 #include "services/server/hosted_services.h"
 #include "tests/support/test_certificates.h"
 #include "tests/support/test_server.h"
@@ -664,6 +666,284 @@ TEST_F(CliReturnTest, TemplateListsEveryQuestion) {
   ASSERT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find("\"trust_ods_code\": \"RAL\""), std::string::npos);
   EXPECT_NE(run.out.find("consequences.drive-improvement"), std::string::npos);
+}
+
+// Collection seasons end to end: the national team runs a collection, trusts
+// submit and attest, the chase list and the summaries follow.
+class CliSeasonTest : public ::testing::Test {
+ protected:
+  ahpl::testing::TestServer server_{"all"};
+  CliRun AsNational(const std::string& args) {
+    return Ahpl(args, server_.address(), server_.Token(v1::ROLE_NATIONAL));
+  }
+  CliRun AsAdmin(const std::string& args) {
+    return Ahpl(args, server_.address(), server_.Token(v1::ROLE_ADMIN));
+  }
+  CliRun AsTrust(const std::string& ods, const std::string& args) {
+    return Ahpl(args, server_.address(), server_.Token(v1::ROLE_TRUST, ods));
+  }
+  CliRun AsRegion(const std::string& region, const std::string& args) {
+    return Ahpl(args, server_.address(), server_.Token(v1::ROLE_REGION, region));
+  }
+  // `offset` from now, in UTC, as the command line takes it.
+  static std::string Utc(absl::Duration offset) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() + offset, absl::UTCTimeZone());
+  }
+  // The same instant as `collection show` shows it (whole minutes).
+  static std::string London(const std::string& utc) {
+    absl::Time t;
+    std::string err;
+    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, utc, &t, &err)) << err;
+    google::protobuf::Timestamp ts;
+    ts.set_seconds(absl::ToUnixSeconds(t));
+    return cli::ShowTime(ts, cli::LoadDisplayZone());
+  }
+  // Opens the 2021-22 collection (not one of the test server's open-ended
+  // ones): opened a day ago, closes in 30 days.
+  void OpenCollection(const std::string& extra = "") {
+    const CliRun created =
+        AsNational("collection create 2021-22 --edition 2018-06 --opens " + Utc(-absl::Hours(24)) +
+                   " --closes " + Utc(absl::Hours(24 * 30)) + " " + extra);
+    ASSERT_EQ(created.exit_code, 0) << created.out;
+  }
+  // The demo return, for the 2021-22 collection.
+  static std::string SeasonReturn() {
+    std::string text = DemoReturn();
+    const std::string cycle = "\"cycle\": \"2018-19\"";
+    text.replace(text.find(cycle), cycle.size(), "\"cycle\": \"2021-22\"");
+    return text;
+  }
+  // The first return name in `out`.
+  static std::string NameIn(const std::string& out) {
+    const size_t at = out.find("returns/");
+    if (at == std::string::npos) return "";
+    return out.substr(at, std::string("returns/").size() + 36);
+  }
+};
+
+TEST_F(CliSeasonTest, NationalTeamCreatesExtendsClosesAndAdminReopens) {
+  const std::string opens = Utc(-absl::Hours(24));
+  const std::string closes = Utc(absl::Hours(24 * 30));
+  const CliRun created = AsNational("collection create 2021-22 --edition 2018-06 --opens " + opens +
+                                    " --closes " + closes + " --require-attestation");
+  ASSERT_EQ(created.exit_code, 0) << created.out;
+  EXPECT_NE(created.out.find("Times are in Europe/London."), std::string::npos) << created.out;
+  EXPECT_NE(created.out.find(London(closes)), std::string::npos) << created.out;
+  EXPECT_NE(created.out.find("required for a return to count"), std::string::npos);
+  EXPECT_EQ(AsNational("collection create 2021-22 --edition 2018-06 --opens " + opens +
+                       " --closes " + closes)
+                .exit_code,
+            7)
+      << "one collection per cycle";
+  EXPECT_EQ(AsTrust("RAT", "collection create 2022-23 --edition 2018-06 --opens " + opens +
+                               " --closes " + closes)
+                .exit_code,
+            6)
+      << "trusts do not run collections";
+
+  const CliRun listed = AsTrust("RAT", "--format csv collection list");
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_NE(listed.out.find("\n2021-22,AHP leadership self-assessment 2021-22,2018-06,open,"),
+            std::string::npos)
+      << listed.out;
+
+  const std::string later = Utc(absl::Hours(24 * 44));
+  const CliRun extended =
+      AsNational("collection extend 2021-22 --closes " + later + " --reason 'board dates moved'");
+  ASSERT_EQ(extended.exit_code, 0) << extended.out;
+  EXPECT_NE(AsNational("collection show collections/2021-22").out.find(London(later)),
+            std::string::npos);
+
+  const CliRun closed = AsNational("collection close 2021-22 --reason 'season over'");
+  ASSERT_EQ(closed.exit_code, 0) << closed.out;
+  EXPECT_NE(closed.out.find("closed"), std::string::npos) << closed.out;
+  EXPECT_EQ(AsNational("collection reopen 2021-22 --reason again").exit_code, 6)
+      << "only an admin reopens";
+  const CliRun reopened = AsAdmin("collection reopen 2021-22 --reason 'late data'");
+  ASSERT_EQ(reopened.exit_code, 0) << reopened.out;
+  EXPECT_NE(reopened.out.find("open-ended"), std::string::npos) << reopened.out;
+
+  const CliRun audit = AsAdmin("--format csv admin audit --resource collections/2021-22");
+  ASSERT_EQ(audit.exit_code, 0) << audit.out;
+  for (const char* reason : {"board dates moved", "season over", "late data"}) {
+    EXPECT_NE(audit.out.find(reason), std::string::npos) << reason << "\n" << audit.out;
+  }
+}
+
+TEST_F(CliSeasonTest, DraftUpdatedSubmittedByNameAndAttested) {
+  OpenCollection("--require-attestation");
+  const CliRun drafted = AsTrust(
+      "RAT", "--format json return draft " + WriteTemp("season-draft.json", SeasonReturn()));
+  ASSERT_EQ(drafted.exit_code, 0) << drafted.out;
+  const std::string name = NameIn(drafted.out);
+  ASSERT_FALSE(name.empty()) << drafted.out;
+
+  std::string changed = SeasonReturn();
+  const size_t job = changed.find("\"job_title\": \"");
+  ASSERT_NE(job, std::string::npos);
+  changed.insert(job + std::string("\"job_title\": \"").size(), "Acting ");
+  const CliRun updated =
+      AsTrust("RAT", "return update " + name + " " + WriteTemp("season-update.json", changed));
+  ASSERT_EQ(updated.exit_code, 0) << updated.out;
+  EXPECT_NE(updated.out.find("RETURN_STATUS_DRAFT"), std::string::npos) << updated.out;
+  EXPECT_NE(AsTrust("RAT", "--format json return get " + name).out.find("Acting "),
+            std::string::npos);
+
+  const CliRun submitted = AsTrust("RAT", "return submit " + name);
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.out;
+  EXPECT_NE(submitted.out.find("RETURN_STATUS_SUBMITTED"), std::string::npos) << submitted.out;
+  const CliRun shown = AsTrust("RAT", "return show " + name);
+  ASSERT_EQ(shown.exit_code, 0) << shown.out;
+  EXPECT_NE(shown.out.find("counts       no\n"), std::string::npos)
+      << "the collection requires attestation\n"
+      << shown.out;
+  EXPECT_NE(shown.out.find("not attested"), std::string::npos) << shown.out;
+  const CliRun chased = AsTrust("RAT", "--format csv chase --cycle 2021-22");
+  EXPECT_NE(chased.out.find(",RAT,Y56,\"submitted, not attested\","), std::string::npos)
+      << chased.out;
+  EXPECT_EQ(
+      AsTrust("RAT", "return update " + name + " " + WriteTemp("again.json", changed)).exit_code, 7)
+      << "a submitted return is no draft";
+
+  const CliRun attested =
+      AsTrust("RAT", "return attest " + name +
+                         " --by 'Dr A Patel' --role 'Chief executive' --meeting-date 2019-05-30 "
+                         "--minute 'TB 2019/045' --statement 'Approved by the board'");
+  ASSERT_EQ(attested.exit_code, 0) << attested.out;
+  EXPECT_NE(attested.out.find("yes: the trust's counting return"), std::string::npos)
+      << "attested, it counts\n"
+      << attested.out;
+  EXPECT_EQ(AsTrust("RAT", "--format csv chase --cycle 2021-22").out.find(",RAT,"),
+            std::string::npos);
+  const CliRun after = AsTrust("RAT", "--format csv return show " + name);
+  EXPECT_NE(after.out.find("attestation,\"Dr A Patel (Chief executive), board meeting 2019-05-30, "
+                           "minute TB 2019/045\""),
+            std::string::npos)
+      << after.out;
+  EXPECT_NE(after.out.find("statement,Approved by the board"), std::string::npos) << after.out;
+
+  const std::string report_path = ::testing::TempDir() + "/attested.html";
+  ASSERT_EQ(AsNational("report trust " + name + " --output " + report_path).exit_code, 0);
+  const std::string report = ReadText(report_path);
+  EXPECT_NE(report.find("Dr A Patel (Chief executive)"), std::string::npos);
+  EXPECT_NE(report.find("<td>TB 2019/045</td>"), std::string::npos);
+
+  const CliRun counting = AsNational("--format csv return list --counting-only --cycle 2021-22");
+  ASSERT_EQ(counting.exit_code, 0) << counting.out;
+  EXPECT_NE(counting.out.find(name + ",RAT,2021-22,RETURN_STATUS_SUBMITTED"), std::string::npos)
+      << counting.out;
+}
+
+TEST_F(CliSeasonTest, ChaseNamesTheTrustsThatHaveNotReturnedWithTheirProgress) {
+  OpenCollection();
+  ASSERT_EQ(AsTrust("RAT", "return submit " + WriteTemp("rat.json", SeasonReturn())).exit_code, 0);
+  std::string ral = SeasonReturn();
+  ral.replace(ral.find("\"RAT\""), 5, "\"RAL\"");
+  ASSERT_EQ(AsTrust("RAL", "return draft " + WriteTemp("ral.json", ral)).exit_code, 0);
+
+  const CliRun london = AsRegion("Y56", "--format csv chase --cycle 2021-22");
+  ASSERT_EQ(london.exit_code, 0) << london.out;
+  EXPECT_EQ(london.out.find(",RAT,"), std::string::npos) << "RAT has returned\n" << london.out;
+  const size_t ral_at =
+      london.out.find("\nRoyal Free London NHS Foundation Trust,RAL,Y56,draft only,");
+  EXPECT_NE(ral_at, std::string::npos) << london.out;
+  EXPECT_NE(london.out.find(",nothing started,\n"), std::string::npos) << london.out;
+  for (size_t at = london.out.find('\n'); at + 1 < london.out.size();
+       at = london.out.find('\n', at + 1)) {
+    const std::string line = london.out.substr(at + 1, london.out.find('\n', at + 1) - at - 1);
+    EXPECT_NE(line.find(",Y56,"), std::string::npos) << "London only: " << line;
+  }
+
+  // The national team sees the same region when it asks for it, with the
+  // count of trusts that have returned.
+  const CliRun table = AsNational("chase --cycle 2021-22 --region Y56");
+  ASSERT_EQ(table.exit_code, 0) << table.out;
+  EXPECT_NE(table.out.find("Collection 2021-22 (open): 1 of "), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("Times are in Europe/London."), std::string::npos) << table.out;
+  const CliRun json = AsNational("--format json chase --cycle 2021-22 --region Y56");
+  EXPECT_NE(json.out.find("\"trusts_returned\": \"1\""), std::string::npos) << json.out;
+
+  const std::string path = ::testing::TempDir() + "/regions.html";
+  ASSERT_EQ(AsRegion("Y56", "report regions --cycle 2021-22 --output " + path).exit_code, 0);
+  const std::string report = ReadText(path);
+  EXPECT_NE(report.find("Not yet returned"), std::string::npos);
+  EXPECT_NE(report.find("<td>Royal Free London NHS Foundation Trust</td><td>RAL</td><td>Y56</td>"
+                        "<td>draft only</td>"),
+            std::string::npos);
+}
+
+TEST_F(CliSeasonTest, LateSubmissionIsRefusedThenAllowedWithAReason) {
+  OpenCollection();
+  const CliRun drafted =
+      AsTrust("RAT", "--format json return draft " + WriteTemp("late.json", SeasonReturn()));
+  ASSERT_EQ(drafted.exit_code, 0) << drafted.out;
+  const std::string name = NameIn(drafted.out);
+  ASSERT_EQ(AsNational("collection close 2021-22 --reason deadline").exit_code, 0);
+  const CliRun refused = AsTrust("RAT", "return submit " + name);
+  EXPECT_EQ(refused.exit_code, 7) << refused.out;
+  EXPECT_NE(refused.out.find("FAILED_PRECONDITION"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("\n  collections/2021-22: "), std::string::npos)
+      << "the failed precondition names the collection\n"
+      << refused.out;
+
+  const std::string until = Utc(absl::Hours(24 * 7));
+  const CliRun allowed = AsNational("collection allow-late 2021-22 --trust rat --until " + until +
+                                    " --reason 'board met late'");
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.out;
+  EXPECT_NE(allowed.out.find("RAT until " + London(until) + ": board met late"), std::string::npos)
+      << allowed.out;
+  const CliRun late = AsTrust("RAT", "return submit " + name);
+  ASSERT_EQ(late.exit_code, 0) << late.out;
+  const CliRun audit = AsAdmin("--format csv admin audit --resource collections/2021-22");
+  EXPECT_NE(audit.out.find("board met late"), std::string::npos) << audit.out;
+}
+
+// 2018-19 is one of the test server's collections, open since 2000 with no
+// deadline: its figures are provisional until it is closed.
+TEST_F(CliSeasonTest, SummariesCountPerTrustOrPerReturnAndSaySo) {
+  ASSERT_EQ(AsNational(std::string("import ") + AHPL_DEMO_DIR "/returns").exit_code, 0);
+  // Six trusts send a second return: 29 returns from 23 trusts.
+  std::string lines;
+  int extra = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(AHPL_DEMO_DIR "/returns")) {
+    if (extra == 6) break;
+    std::string text = ReadText(entry.path().string());
+    const size_t respondent = text.find("\"name\": \"");
+    ASSERT_NE(respondent, std::string::npos) << entry.path();
+    text.insert(respondent + std::string("\"name\": \"").size(), "Second ");
+    std::string line;
+    for (char c : text) line += c == '\n' ? ' ' : c;
+    lines += line + "\n";
+    ++extra;
+  }
+  ASSERT_EQ(AsNational("import " + WriteTemp("second.jsonl", lines)).exit_code, 0);
+
+  const CliRun per_return = AsNational("--format csv aggregate --cycle 2018-19 --basis return");
+  ASSERT_EQ(per_return.exit_code, 0) << per_return.out;
+  EXPECT_NE(per_return.out.find("England,basis,,per return"), std::string::npos);
+  EXPECT_NE(per_return.out.find("England,figures,,provisional"), std::string::npos);
+  EXPECT_NE(per_return.out.find("England,returns,,29"), std::string::npos) << per_return.out;
+  const CliRun per_trust = AsNational("--format csv aggregate --cycle 2018-19");
+  ASSERT_EQ(per_trust.exit_code, 0) << per_trust.out;
+  EXPECT_NE(per_trust.out.find("England,basis,,per trust"), std::string::npos) << "the default";
+  EXPECT_NE(per_trust.out.find("England,returns,,23"), std::string::npos) << per_trust.out;
+  const CliRun table = AsNational("aggregate --cycle 2018-19");
+  EXPECT_NE(table.out.find("Cycle 2018-19, per trust, provisional"), std::string::npos)
+      << table.out;
+
+  const CliRun listed = AsNational("--format json return list --trust RF4 --counting-only");
+  const std::string name = NameIn(listed.out);
+  ASSERT_FALSE(name.empty()) << listed.out;
+  const CliRun benchmark = AsNational("benchmark " + name);
+  ASSERT_EQ(benchmark.exit_code, 0) << benchmark.out;
+  EXPECT_NE(benchmark.out.find("beside region "), std::string::npos) << benchmark.out;
+  EXPECT_NE(benchmark.out.find("per trust, provisional"), std::string::npos) << benchmark.out;
+  EXPECT_NE(benchmark.out.find("this trust"), std::string::npos) << benchmark.out;
+
+  ASSERT_EQ(AsNational("collection close 2018-19 --reason done").exit_code, 0);
+  const CliRun closed = AsNational("--format csv aggregate --cycle 2018-19");
+  EXPECT_NE(closed.out.find("England,figures,,final"), std::string::npos) << closed.out;
+  EXPECT_NE(closed.out.find("England,returns,,23"), std::string::npos) << closed.out;
 }
 
 }  // namespace
