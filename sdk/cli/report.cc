@@ -291,8 +291,10 @@ std::string RegionalReport(const v1::SummarizeReturnsResponse& summary,
   std::string body = absl::StrCat(
       "<h1>AHP leadership returns, ", Html(total.cycle()), "</h1>\n", "<p class=\"basis\">Counted ",
       Html(BasisWords(total.basis())), "; ",
-      total.provisional() ? "provisional: the collection is still open and the figures may change."
-                          : "final.",
+      total.provisional()
+          ? "provisional: the figures may still change (the collection is open, or a late "
+            "submission is allowed)."
+          : "final.",
       "</p>\n",
       "<table><tr><th>Region</th><th>Trusts</th><th>Returns</th>"
       "<th>Trusts responding</th><th>Response rate</th>"
