@@ -152,7 +152,7 @@ step "next season arrives as a spreadsheet: ahpl import (CSV), and the change by
 
 step "those seasons are over: ahpl collection close"
 for cycle in 2018-19 2019-20; do
-  if "$ahpl" "${as_nation[@]}" --format json collection show "$cycle" | grep -q '"state": *"open"'; then
+  if "$ahpl" "${as_nation[@]}" --format json collection show "$cycle" | grep -q '"state": *"COLLECTION_STATE_OPEN"'; then
     "$ahpl" "${as_nation[@]}" collection close "$cycle" --reason "season over: returns imported"
   fi
 done
