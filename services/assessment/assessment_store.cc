@@ -27,8 +27,8 @@ constexpr const char* kColumns =
 // return is its trust's counting return (one index probe); listings read
 // false here and mark a page's counting returns with one more statement.
 constexpr const char* kCounting =
-    "(v.version = r.current_version AND r.status = 2 AND EXISTS (SELECT 1 FROM counting_returns k "
-    "WHERE k.cycle = r.cycle AND k.trust_ods_code = r.trust_ods_code AND k.seq = r.seq))";
+    "coalesce(v.version = r.current_version AND r.status = 2 "
+    "AND r.seq = ahpl_counting_return(r.cycle, r.trust_ods_code), false)";
 // Columns of Sql()'s select list.
 constexpr int kColumnCount = 11;
 
@@ -164,9 +164,11 @@ const std::vector<PreparedStatement>& Statements() {
            "ORDER BY r.seq LIMIT $7")},
       // The counting returns among the returns of a page ($1: their seqs).
       {"assessment_counting_of",
-       "SELECT k.seq FROM (SELECT DISTINCT r.cycle, r.trust_ods_code FROM returns r "
-       "WHERE r.seq = ANY ($1::bigint[]) AND r.status = 2) p "
-       "JOIN counting_returns k ON k.cycle = p.cycle AND k.trust_ods_code = p.trust_ods_code"},
+       "SELECT ahpl_counting_return(p.cycle, p.trust_ods_code) FROM (SELECT DISTINCT r.cycle, "
+       "r.trust_ods_code FROM returns r WHERE r.seq = ANY ($1::bigint[]) AND r.status = 2) p"},
+      {"assessment_is_counting",
+       "SELECT r.status = 2 AND r.seq IS NOT DISTINCT FROM "
+       "ahpl_counting_return(r.cycle, r.trust_ods_code) FROM returns r WHERE r.id = $1::uuid"},
       {"assessment_return_exists", "SELECT seq FROM returns WHERE id = $1::uuid"},
       {"assessment_summary_register",
        "SELECT region_code, count(*) FROM trusts WHERE active AND ($1 = '' OR region_code = $1) "
@@ -362,6 +364,16 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq, const 
   return stored;
 }
 
+absl::StatusOr<bool> AssessmentStore::IsCounting(const std::string& return_id) {
+  bool counting = false;
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto r = tx.exec_prepared("assessment_is_counting", return_id);
+    counting = !r.empty() && r[0][0].as<bool>();
+    return absl::OkStatus();
+  }));
+  return counting;
+}
+
 absl::StatusOr<StoredReturn> AssessmentStore::Get(const std::string& return_id, int64_t version) {
   std::optional<StoredReturn> found;
   RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
@@ -425,7 +437,7 @@ absl::StatusOr<std::vector<StoredReturn>> AssessmentStore::List(const ReturnQuer
     std::set<int64_t> counting;
     for (const auto& row : tx.exec_prepared("assessment_counting_of",
                                             absl::StrCat("{", absl::StrJoin(seqs, ","), "}"))) {
-      counting.insert(row[0].as<int64_t>());
+      if (!row[0].is_null()) counting.insert(row[0].as<int64_t>());
     }
     for (auto& r : out) r.ret.set_counting(counting.count(r.seq) > 0);
     return absl::OkStatus();

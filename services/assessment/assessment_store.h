@@ -107,6 +107,9 @@ class AssessmentStore {
                                               int64_t expected_version,
                                               const VersionToWrite& version);
 
+  // Whether return `return_id` is now its trust's counting return.
+  absl::StatusOr<bool> IsCounting(const std::string& return_id);
+
   // A return at `version` (0: the latest). NOT_FOUND if either is unknown.
   absl::StatusOr<StoredReturn> Get(const std::string& return_id, int64_t version);
 

@@ -74,8 +74,7 @@ const std::vector<PreparedStatement>& Statements() {
       // Progress of each trust in scope: 0 counted, else ahpl.v1.ReturnProgress.
       {"collection_progress",
        "SELECT t.ods_code, t.name, t.region_code, "
-       "CASE WHEN EXISTS (SELECT 1 FROM counting_returns k WHERE k.cycle = $1 "
-       "AND k.trust_ods_code = t.ods_code) THEN 0 "
+       "CASE WHEN ahpl_counting_return($1, t.ods_code) IS NOT NULL THEN 0 "
        "WHEN bool_or(r.status = 2) THEN 3 WHEN bool_or(r.status = 1) THEN 2 "
        "WHEN bool_or(r.status = 3) THEN 4 ELSE 1 END, "
        "(extract(epoch FROM max(r.update_time)) * 1000000)::bigint "

@@ -65,6 +65,14 @@ absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
   return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
 }
 
+absl::Status ReturnWriter::MarkCounting(v1::AssessmentReturn& written) {
+  if (written.status() != v1::RETURN_STATUS_SUBMITTED) return absl::OkStatus();
+  FieldViolations unused;
+  ASSIGN_OR_RETURN(bool counting, store_.IsCounting(ReturnIdFromName(written.name(), "", unused)));
+  written.set_counting(counting);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<WriteWindow>> ReturnWriter::WindowFor(const std::string& cycle,
                                                                    const std::string& ods_code,
                                                                    CollectionMemo* memo) {
@@ -166,6 +174,7 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& re
     if (again.has_value()) return Written{std::move(*again), true};
   }
   if (!created.ok()) return created.status();
+  RETURN_IF_ERROR(MarkCounting(*created));
   return Written{std::move(*created), false};
 }
 
@@ -277,6 +286,7 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
     if (replayed.has_value()) return std::move(*replayed);
   }
   if (!appended.ok()) return appended.status();
+  RETURN_IF_ERROR(MarkCounting(*appended));
   return Written{std::move(*appended), false};
 }
 

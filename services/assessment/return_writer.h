@@ -90,6 +90,8 @@ class ReturnWriter {
   // checks the window allows the write; the version's audit detail is set.
   absl::StatusOr<VersionToWrite> Prepare(v1::AssessmentReturn content, Completeness completeness,
                                          absl::string_view prefix, CollectionMemo* memo);
+  // Sets whether the just-written `written` is its trust's counting return.
+  absl::Status MarkCounting(v1::AssessmentReturn& written);
   // The collection of `cycle` as trust `ods_code` writes to it (nullopt:
   // none), through `memo` when given.
   absl::StatusOr<std::optional<WriteWindow>> WindowFor(const std::string& cycle,

@@ -71,16 +71,21 @@ ALTER TABLE return_versions ADD COLUMN audit_detail text NOT NULL DEFAULT '';
 -- ("is it counting?") is one probe too.
 CREATE INDEX returns_counting_idx ON returns (trust_ods_code, cycle, content_time DESC, seq DESC)
   WHERE status = 2;
+-- The counting return of trust p_trust in collection p_cycle (NULL: none).
+CREATE FUNCTION ahpl_counting_return(p_cycle text, p_trust text) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+  SELECT r.seq FROM returns r JOIN collections c ON c.cycle = r.cycle
+  WHERE r.trust_ods_code = p_trust AND r.cycle = p_cycle AND r.status = 2
+    AND (r.attested OR NOT c.attestation_required)
+  ORDER BY r.content_time DESC, r.seq DESC
+  LIMIT 1
+$$;
 CREATE VIEW counting_returns AS
 SELECT c.cycle, t.ods_code AS trust_ods_code, k.seq
 FROM collections c
 CROSS JOIN trusts t
-CROSS JOIN LATERAL (
-  SELECT r.seq FROM returns r
-  WHERE r.trust_ods_code = t.ods_code AND r.cycle = c.cycle AND r.status = 2
-    AND (r.attested OR NOT c.attestation_required)
-  ORDER BY r.content_time DESC, r.seq DESC
-  LIMIT 1) k;
+CROSS JOIN LATERAL (SELECT ahpl_counting_return(c.cycle, t.ods_code) AS seq) k
+WHERE k.seq IS NOT NULL;
 
 -- The audit log says more: collection changes, attestations, and a detail
 -- (a reason, an override).

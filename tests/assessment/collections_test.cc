@@ -367,6 +367,7 @@ TEST_F(CollectionsTest, WhereAttestationIsRequiredOnlyAnAttestedReturnCounts) {
   EXPECT_EQ(attested.version(), r.version() + 1);
   EXPECT_EQ(attested.attestation().attested_by_name(), "Dr A Patel");
   EXPECT_FALSE(attested.attestation().recorded_by().empty());
+  EXPECT_TRUE(attested.counting()) << "the write's answer says so too";
   EXPECT_TRUE(Latest(r).counting());
   EXPECT_EQ(AuditRows("return.attested", ""), 1);
   EXPECT_EQ(NonResponders("2031-32", "", v1::ROLE_TRUST, "RF4").trusts_size(), 0);
@@ -374,6 +375,7 @@ TEST_F(CollectionsTest, WhereAttestationIsRequiredOnlyAnAttestedReturnCounts) {
   v1::AssessmentReturn amended;
   ASSERT_TRUE(Amend("attest-amend", attested, &amended).ok());
   EXPECT_FALSE(amended.has_attestation()) << "an amendment clears the attestation";
+  EXPECT_FALSE(amended.counting());
   EXPECT_FALSE(Latest(r).counting());
 }
 
