@@ -20,20 +20,14 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// Returns in a table. Whether each counts is known from reads only (the
-// server works it out as it reads; a write's answer does not say), so
-// `read` says whether to show it.
-void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format format,
-                  bool read = true) {
+// Returns in a table, with whether each is its trust's counting return.
+void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format format) {
   if (format == Format::kJson) {
     for (const auto& r : returns) std::cout << ToJson(r) << "\n";
     return;
   }
-  std::vector<std::string> header = {"name",    "trust",    "cycle",  "status",
-                                     "version", "typology", "updated"};
-  if (read) header.push_back("counts");
-  header.push_back("attested");
-  Table t(std::move(header));
+  Table t(
+      {"name", "trust", "cycle", "status", "version", "typology", "updated", "counts", "attested"});
   for (const auto& r : returns) {
     std::vector<std::string> row = {
         r.name(),
@@ -43,7 +37,7 @@ void PrintReturns(const std::vector<v1::AssessmentReturn>& returns, Format forma
         std::to_string(r.version()),
         r.has_classification() ? v1::Typology_Name(r.classification().typology()) : "",
         TimeUtil::ToString(r.update_time())};
-    if (read) row.push_back(r.counting() ? "yes" : "no");
+    row.push_back(r.counting() ? "yes" : "no");
     row.push_back(r.attestation().attested_by_name().empty() ? "no" : "yes");
     t.AddRow(std::move(row));
   }
@@ -163,7 +157,7 @@ int Store(const RunSettings& settings, const std::string& path, bool submit,
   if (settings.output_format() == Format::kJson) {
     PrintJson(*stored, std::cout);
   } else {
-    PrintReturns({*stored}, settings.output_format(), /*read=*/false);
+    PrintReturns({*stored}, settings.output_format());
   }
   return kExitOk;
 }
@@ -184,7 +178,7 @@ int Amend(const RunSettings& settings, const std::string& path, const std::strin
     return ReportViolations(amended.status(), path, *text, "assessment_return.");
   }
   if (!amended.ok()) return ReportError(amended.status());
-  PrintReturns({*amended}, settings.output_format(), /*read=*/false);
+  PrintReturns({*amended}, settings.output_format());
   return kExitOk;
 }
 
@@ -198,7 +192,7 @@ int Withdraw(const RunSettings& settings, const std::string& name, std::string e
   }
   auto withdrawn = client.Withdraw(name, etag, reason);
   if (!withdrawn.ok()) return ReportError(withdrawn.status());
-  PrintReturns({*withdrawn}, settings.output_format(), /*read=*/false);
+  PrintReturns({*withdrawn}, settings.output_format());
   return kExitOk;
 }
 
@@ -259,7 +253,7 @@ int UpdateDraft(const RunSettings& settings, const std::string& name, const std:
     return ReportViolations(updated.status(), path, *text, "assessment_return.");
   }
   if (!updated.ok()) return ReportError(updated.status());
-  PrintReturns({*updated}, settings.output_format(), /*read=*/false);
+  PrintReturns({*updated}, settings.output_format());
   return kExitOk;
 }
 
@@ -273,7 +267,7 @@ int SubmitStored(const RunSettings& settings, const std::string& name, std::stri
   if (settings.output_format() == Format::kJson) {
     PrintJson(*submitted, std::cout);
   } else {
-    PrintReturns({*submitted}, settings.output_format(), /*read=*/false);
+    PrintReturns({*submitted}, settings.output_format());
   }
   return kExitOk;
 }
@@ -299,15 +293,7 @@ int Attest(const RunSettings& settings, const AttestArgs& args) {
   if (!current.ok()) return ReportError(current.status());
   auto attested = client.Attest(args.name, current->etag(), attestation, args.request_id);
   if (!attested.ok()) return ReportError(attested.status());
-  // Whether it now counts is worked out as the server reads it.
-  auto stored = client.Get(args.name);
-  if (!stored.ok()) {
-    PrintReturn(*attested,
-                absl::StrCat("(attested; not read back: ", stored.status().message(), ")"),
-                settings.output_format());
-    return kExitOk;
-  }
-  PrintReturn(*stored, CountsText(*stored, /*latest=*/true), settings.output_format());
+  PrintReturn(*attested, CountsText(*attested, /*latest=*/true), settings.output_format());
   return kExitOk;
 }
 
