@@ -183,7 +183,6 @@ else
     --opens "$(utc '-1 minute')" --closes "$(utc '+1 day')" \
     --title "AHP leadership self-assessment $season"
 fi
-"$ahpl" "${as_nation[@]}" collection show "$season"
 
 step "trusts return: most via the national collection (ahpl import), three London trusts not yet"
 # A return for three trusts in four of the register, from the demo's
@@ -218,7 +217,6 @@ step "its board signs the return off: ahpl return attest"
 "$ahpl" "${as_trust[@]}" return attest "$latest" --by "Dr A Patel" --role "Chair" \
   --meeting-date "$(date -u +%Y-%m-%d)" --minute "TB $season/17" \
   --statement "The board approved this self-assessment." --request-id "demo-$season-attest-$(date -u +%s)"
-"$ahpl" "${as_trust[@]}" return show "$latest"
 echo "the trust's returns this season (one counts):"
 "$ahpl" "${as_trust[@]}" return list --cycle "$season"
 
@@ -239,6 +237,9 @@ late_id="demo-$season-late-$(date -u +%s)"
   --until "$(utc '+5 minutes')" --reason "board met two days after the deadline"
 "$ahpl" --token-file "$tokens/trust-RAL" return submit "$state/RAL-$season.json" \
   --request-id "$late_id"
+"$ahpl" "${as_nation[@]}" collection allow-late "$season" --trust RAL --until now \
+  --reason "RAL has returned" >/dev/null
+echo "RAL's late window is ended: nothing more can change the season's figures"
 
 step "the final figures count one return per trust: ahpl aggregate --basis trust"
 "$ahpl" "${as_nation[@]}" aggregate --cycle "$season" --basis trust

@@ -160,7 +160,10 @@ int AllowLate(const RunSettings& settings, const std::string& cycle, const std::
   if (!IsOdsCode(ods)) {
     return UsageError(absl::InvalidArgumentError(absl::StrCat("--trust: ", kOdsCodeRule)));
   }
-  auto until = ParseUtcTime(until_text, "--until");
+  // "now" ends the trust's allowance (the server takes a time not in the
+  // future so).
+  auto until = until_text == "now" ? absl::StatusOr<absl::Time>(absl::Now())
+                                   : ParseUtcTime(until_text, "--until");
   if (!until.ok()) return UsageError(until.status());
   sdk::AssessmentClient client(settings.client_options());
   auto allowed = client.AllowLateReturn(*name, ods, *until, reason);
@@ -254,7 +257,7 @@ void AddCollectionCommands(CLI::App& app, const RunSettings& settings, int& exit
       "allow-late", "Let one trust submit after the deadline (late-submission override)");
   late->add_option("cycle", *cycle, "Reporting year")->required();
   late->add_option("--trust", *trust, "ODS code of the trust")->required();
-  late->add_option("--until", *until, "Until when (" + times + ")")->required();
+  late->add_option("--until", *until, "Until when (" + times + "), or now to end it")->required();
   late->add_option("--reason", *reason, "Why (audited)")->required();
   late->callback([&, cycle, trust, until, reason] {
     exit_code = AllowLate(settings, *cycle, *trust, *until, *reason);

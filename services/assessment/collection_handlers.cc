@@ -1,5 +1,6 @@
 // The AssessmentService's collection handlers: seasons, their windows and
 // overrides, and who has not returned.
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -206,17 +207,19 @@ grpc::ServerUnaryReactor* AssessmentService::AllowLateReturn(
             collections_.Change(
                 cycle, caller,
                 [&](const StoredCollection& current, bool) -> absl::StatusOr<CollectionChange> {
-                  if (until <= current.now) {
-                    return InvalidField("until_time", "must be in the future");
-                  }
+                  // A time not in the future ends the trust's allowance now.
+                  const absl::Time effective = std::max(until, current.now);
                   CollectionChange change;
                   change.next = current.collection;
                   change.action = "collection.late_allowed";
-                  change.detail = absl::StrCat("trust ", trust, " until ", Rfc3339(until), ": ",
-                                               request->reason());
+                  change.detail =
+                      until > current.now
+                          ? absl::StrCat("trust ", trust, " until ", Rfc3339(until), ": ",
+                                         request->reason())
+                          : absl::StrCat("trust ", trust, " allowance ended: ", request->reason());
                   v1::LateAllowance allowance;
                   allowance.set_trust_ods_code(trust);
-                  *allowance.mutable_until_time() = request->until_time();
+                  *allowance.mutable_until_time() = ToTimestamp(effective);
                   allowance.set_reason(request->reason());
                   change.allowance = std::move(allowance);
                   return change;

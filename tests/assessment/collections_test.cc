@@ -443,6 +443,21 @@ TEST_F(CollectionsTest, SummariesOfAClosedCollectionAreFinal) {
   ASSERT_TRUE(stub_->SummarizeReturns(&again_context, request, &response).ok());
   EXPECT_TRUE(response.total().provisional());
 
+  // Ending the allowance (a time not in the future) makes them final again,
+  // and the trust is refused.
+  grpc::ClientContext end_context;
+  SetDeadline(end_context);
+  *allow.mutable_until_time() = In(-absl::Hours(1));
+  allow.set_reason("returned");
+  ASSERT_TRUE(As(v1::ROLE_NATIONAL).AllowLateReturn(&end_context, allow, &allowed).ok());
+  grpc::ClientContext final_context;
+  SetDeadline(final_context);
+  ASSERT_TRUE(stub_->SummarizeReturns(&final_context, request, &response).ok());
+  EXPECT_FALSE(response.total().provisional());
+  EXPECT_EQ(Create("after-end", CompleteReturn("RGN", "2031-32"), nullptr).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(AuditRows("collection.late_allowed", "allowance ended: returned"), 1);
+
   grpc::ClientContext unknown_context;
   SetDeadline(unknown_context);
   request.set_cycle("2035-36");
