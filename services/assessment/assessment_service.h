@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "ahpl/v1/assessment.grpc.pb.h"
 #include "core/disclosure.h"
+#include "core/field_violations.h"
 #include "services/assessment/assessment_store.h"
 #include "services/assessment/collection_store.h"
 #include "services/assessment/return_writer.h"
@@ -87,6 +88,13 @@ class AssessmentService final : public AssessmentServiceBase {
   // trusts it covers.
   absl::StatusOr<v1::Collection> VisibleCollection(const Principal& caller,
                                                    StoredCollection stored);
+  // Changes collection `name` (its field `name_field`) as `decide` says,
+  // once `violations` (the request's other problems), the name and `reason`
+  // are valid; `out` gets the changed collection as `caller` sees it.
+  absl::Status ChangeCollection(const Principal& caller, const std::string& name,
+                                absl::string_view name_field, const std::string& reason,
+                                FieldViolations violations, const CollectionStore::Decide& decide,
+                                v1::Collection* out);
   // The cycle's whole table under disclosure control at the collection's
   // threshold, summaries labelled with `basis` and whether provisional.
   absl::StatusOr<DisclosedTable> DisclosedSummaries(const std::string& cycle,

@@ -92,6 +92,20 @@ grpc::ServerUnaryReactor* AssessmentService::ListCollections(
                        });
 }
 
+absl::Status AssessmentService::ChangeCollection(const Principal& caller, const std::string& name,
+                                                 absl::string_view name_field,
+                                                 const std::string& reason,
+                                                 FieldViolations violations,
+                                                 const CollectionStore::Decide& decide,
+                                                 v1::Collection* out) {
+  const std::string cycle = CycleOf(name, violations, name_field);
+  ValidateReason(reason, "reason", violations);
+  RETURN_IF_ERROR(violations.ToStatus("invalid collection change"));
+  ASSIGN_OR_RETURN(StoredCollection stored, collections_.Change(cycle, caller, decide));
+  ASSIGN_OR_RETURN(*out, VisibleCollection(caller, std::move(stored)));
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* AssessmentService::UpdateCollection(
     const UnaryCall& call, const v1::UpdateCollectionRequest* request,
     v1::UpdateCollectionResponse* response) {
@@ -99,32 +113,26 @@ grpc::ServerUnaryReactor* AssessmentService::UpdateCollection(
       call, *request, authorizer_, AHPL_RPC(AssessmentService, UpdateCollection), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
-        const std::string cycle = CycleOf(request->collection().name(), v, "collection.name");
-        ValidateReason(request->reason(), "reason", v);
         if (request->update_mask().paths_size() > 16) {
           v.Add("update_mask", "names at most 16 fields");
         }
-        RETURN_IF_ERROR(v.ToStatus("invalid collection change"));
         const std::vector<std::string> paths(request->update_mask().paths().begin(),
                                              request->update_mask().paths().end());
-        ASSIGN_OR_RETURN(
-            StoredCollection stored,
-            collections_.Change(
-                cycle, caller,
-                [&](const StoredCollection& current,
-                    bool has_returns) -> absl::StatusOr<CollectionChange> {
-                  CollectionChange change;
-                  ASSIGN_OR_RETURN(change.next,
-                                   UpdatedCollection(current.collection, request->collection(),
-                                                     paths, has_returns, current.now));
-                  change.action = "collection.updated";
-                  change.detail = absl::StrCat(request->reason(), " (window ",
-                                               DescribeWindow(WindowOf(change.next)), ")");
-                  return change;
-                }));
-        ASSIGN_OR_RETURN(*response->mutable_collection(),
-                         VisibleCollection(caller, std::move(stored)));
-        return absl::OkStatus();
+        return ChangeCollection(
+            caller, request->collection().name(), "collection.name", request->reason(),
+            std::move(v),
+            [&](const StoredCollection& current,
+                bool has_returns) -> absl::StatusOr<CollectionChange> {
+              CollectionChange change;
+              ASSIGN_OR_RETURN(change.next,
+                               UpdatedCollection(current.collection, request->collection(), paths,
+                                                 has_returns, current.now));
+              change.action = "collection.updated";
+              change.detail = absl::StrCat(request->reason(), " (window ",
+                                           DescribeWindow(WindowOf(change.next)), ")");
+              return change;
+            },
+            response->mutable_collection());
       });
 }
 
@@ -134,24 +142,16 @@ grpc::ServerUnaryReactor* AssessmentService::CloseCollection(
   return RunAuthorized(
       call, *request, authorizer_, AHPL_RPC(AssessmentService, CloseCollection), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
-        FieldViolations v;
-        const std::string cycle = CycleOf(request->name(), v);
-        ValidateReason(request->reason(), "reason", v);
-        RETURN_IF_ERROR(v.ToStatus("invalid request"));
-        ASSIGN_OR_RETURN(
-            StoredCollection stored,
-            collections_.Change(
-                cycle, caller,
-                [&](const StoredCollection& current, bool) -> absl::StatusOr<CollectionChange> {
-                  CollectionChange change;
-                  ASSIGN_OR_RETURN(change.next, ClosedCollection(current.collection, current.now));
-                  change.action = "collection.closed";
-                  change.detail = request->reason();
-                  return change;
-                }));
-        ASSIGN_OR_RETURN(*response->mutable_collection(),
-                         VisibleCollection(caller, std::move(stored)));
-        return absl::OkStatus();
+        return ChangeCollection(
+            caller, request->name(), "name", request->reason(), FieldViolations(),
+            [&](const StoredCollection& current, bool) -> absl::StatusOr<CollectionChange> {
+              CollectionChange change;
+              ASSIGN_OR_RETURN(change.next, ClosedCollection(current.collection, current.now));
+              change.action = "collection.closed";
+              change.detail = request->reason();
+              return change;
+            },
+            response->mutable_collection());
       });
 }
 
@@ -161,28 +161,20 @@ grpc::ServerUnaryReactor* AssessmentService::ReopenCollection(
   return RunAuthorized(
       call, *request, authorizer_, AHPL_RPC(AssessmentService, ReopenCollection), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
-        FieldViolations v;
-        const std::string cycle = CycleOf(request->name(), v);
-        ValidateReason(request->reason(), "reason", v);
-        RETURN_IF_ERROR(v.ToStatus("invalid request"));
         std::optional<absl::Time> close_time;
         if (request->has_close_time()) close_time = ToTime(request->close_time());
-        ASSIGN_OR_RETURN(
-            StoredCollection stored,
-            collections_.Change(
-                cycle, caller,
-                [&](const StoredCollection& current, bool) -> absl::StatusOr<CollectionChange> {
-                  CollectionChange change;
-                  ASSIGN_OR_RETURN(change.next,
-                                   ReopenedCollection(current.collection, close_time, current.now));
-                  change.action = "collection.reopened";
-                  change.detail = absl::StrCat(request->reason(), " (window ",
-                                               DescribeWindow(WindowOf(change.next)), ")");
-                  return change;
-                }));
-        ASSIGN_OR_RETURN(*response->mutable_collection(),
-                         VisibleCollection(caller, std::move(stored)));
-        return absl::OkStatus();
+        return ChangeCollection(
+            caller, request->name(), "name", request->reason(), FieldViolations(),
+            [&](const StoredCollection& current, bool) -> absl::StatusOr<CollectionChange> {
+              CollectionChange change;
+              ASSIGN_OR_RETURN(change.next,
+                               ReopenedCollection(current.collection, close_time, current.now));
+              change.action = "collection.reopened";
+              change.detail = absl::StrCat(request->reason(), " (window ",
+                                           DescribeWindow(WindowOf(change.next)), ")");
+              return change;
+            },
+            response->mutable_collection());
       });
 }
 
@@ -193,40 +185,36 @@ grpc::ServerUnaryReactor* AssessmentService::AllowLateReturn(
       call, *request, authorizer_, AHPL_RPC(AssessmentService, AllowLateReturn), workers_,
       [this, request, response](const Principal& caller) -> absl::Status {
         FieldViolations v;
-        const std::string cycle = CycleOf(request->name(), v);
         const std::string trust = CanonicalCode(request->trust_ods_code());
-        if (!IsOdsCode(trust)) v.Add("trust_ods_code", kOdsCodeRule);
+        if (!IsOdsCode(trust)) {
+          v.Add("trust_ods_code", kOdsCodeRule);
+        } else {
+          ASSIGN_OR_RETURN(bool known, writer_.TrustKnown(trust));
+          if (!known) v.Add("trust_ods_code", "no such trust in the register");
+        }
         if (!request->has_until_time()) v.Add("until_time", "until when is required");
-        ValidateReason(request->reason(), "reason", v);
-        RETURN_IF_ERROR(v.ToStatus("invalid request"));
-        ASSIGN_OR_RETURN(bool known, writer_.TrustKnown(trust));
-        if (!known) return InvalidField("trust_ods_code", "no such trust in the register");
         const absl::Time until = ToTime(request->until_time());
-        ASSIGN_OR_RETURN(
-            StoredCollection stored,
-            collections_.Change(
-                cycle, caller,
-                [&](const StoredCollection& current, bool) -> absl::StatusOr<CollectionChange> {
-                  // A time not in the future ends the trust's allowance now.
-                  const absl::Time effective = std::max(until, current.now);
-                  CollectionChange change;
-                  change.next = current.collection;
-                  change.action = "collection.late_allowed";
-                  change.detail =
-                      until > current.now
-                          ? absl::StrCat("trust ", trust, " until ", Rfc3339(until), ": ",
-                                         request->reason())
-                          : absl::StrCat("trust ", trust, " allowance ended: ", request->reason());
-                  v1::LateAllowance allowance;
-                  allowance.set_trust_ods_code(trust);
-                  *allowance.mutable_until_time() = ToTimestamp(effective);
-                  allowance.set_reason(request->reason());
-                  change.allowance = std::move(allowance);
-                  return change;
-                }));
-        ASSIGN_OR_RETURN(*response->mutable_collection(),
-                         VisibleCollection(caller, std::move(stored)));
-        return absl::OkStatus();
+        return ChangeCollection(
+            caller, request->name(), "name", request->reason(), std::move(v),
+            [&](const StoredCollection& current, bool) -> absl::StatusOr<CollectionChange> {
+              // A time not in the future ends the trust's allowance now.
+              const absl::Time effective = std::max(until, current.now);
+              CollectionChange change;
+              change.next = current.collection;
+              change.action = "collection.late_allowed";
+              change.detail =
+                  until > current.now
+                      ? absl::StrCat("trust ", trust, " until ", Rfc3339(until), ": ",
+                                     request->reason())
+                      : absl::StrCat("trust ", trust, " allowance ended: ", request->reason());
+              v1::LateAllowance allowance;
+              allowance.set_trust_ods_code(trust);
+              *allowance.mutable_until_time() = ToTimestamp(effective);
+              allowance.set_reason(request->reason());
+              change.allowance = std::move(allowance);
+              return change;
+            },
+            response->mutable_collection());
       });
 }
 
