@@ -25,6 +25,8 @@ void RequireText(const std::string& text, size_t max_bytes, absl::string_view fi
     v.Add(std::string(field), absl::StrCat("must be at most ", max_bytes, " bytes"));
   } else if (!IsValidUtf8(text)) {
     v.Add(std::string(field), "must be UTF-8 text");
+  } else if (text.find('\0') != std::string::npos) {
+    v.Add(std::string(field), "must not contain NUL bytes");
   }
 }
 
@@ -134,10 +136,8 @@ FieldViolations ValidateNewCollection(const v1::Collection& c, absl::string_view
   if (!IsCycle(c.cycle())) v.Add(path("cycle"), kCycleRule);
   if (c.edition_id().empty())
     v.Add(path("edition_id"), "the edition its returns answer is required");
-  if (c.title().size() > kMaxCollectionTitleBytes) {
-    v.Add(path("title"), absl::StrCat("must be at most ", kMaxCollectionTitleBytes, " bytes"));
-  } else if (!IsValidUtf8(c.title())) {
-    v.Add(path("title"), "must be UTF-8 text");
+  if (!c.title().empty()) {
+    RequireText(c.title(), kMaxCollectionTitleBytes, path("title"), "a title", v);
   }
   if (!c.has_open_time()) v.Add(path("open_time"), "when the window opens is required");
   if (c.has_open_time() && c.has_close_time() && ToTime(c.close_time()) <= ToTime(c.open_time())) {
@@ -165,11 +165,8 @@ FieldViolations ValidateAttestation(const v1::Attestation& a, absl::string_view 
               "their role", v);
   RequireText(a.minute_reference(), kMaxAttestationNameBytes, path("minute_reference"),
               "the board minute's reference", v);
-  if (a.statement().size() > kMaxAttestationStatementBytes) {
-    v.Add(path("statement"),
-          absl::StrCat("must be at most ", kMaxAttestationStatementBytes, " bytes"));
-  } else if (!IsValidUtf8(a.statement())) {
-    v.Add(path("statement"), "must be UTF-8 text");
+  if (!a.statement().empty()) {
+    RequireText(a.statement(), kMaxAttestationStatementBytes, path("statement"), "a statement", v);
   }
   if (!IsIsoDate(a.meeting_date())) {
     v.Add(path("meeting_date"), "the board meeting's date is required, as YYYY-MM-DD");
@@ -201,6 +198,7 @@ absl::StatusOr<v1::Collection> UpdatedCollection(const v1::Collection& current,
   for (const std::string& path : paths) {
     if (path == "title") {
       next.set_title(update.title());
+      if (update.title().empty()) v.Add("collection.title", "a collection keeps a title");
     } else if (path == "edition_id") {
       next.set_edition_id(update.edition_id());
       edition_changes = update.edition_id() != current.edition_id();
@@ -273,8 +271,8 @@ absl::StatusOr<v1::Collection> ReopenedCollection(const v1::Collection& current,
                                                   absl::Time now) {
   const CollectionWindow window = WindowOf(current);
   if (StateAt(window, now) != v1::COLLECTION_STATE_CLOSED) {
-    return FailedPrecondition(absl::StrCat(current.name(), " is not closed"), "COLLECTION_OPEN",
-                              current.name(), "not closed");
+    return FailedPrecondition(absl::StrCat(current.name(), " is not closed"),
+                              "COLLECTION_NOT_CLOSED", current.name(), "not closed");
   }
   if (close_time.has_value() && *close_time <= now) {
     return InvalidField("close_time", "the new deadline must be in the future");

@@ -60,10 +60,16 @@ int Create(const RunSettings& settings, const CreateArgs& args) {
   const std::string cycle = CycleOf(*name);
   auto opens = ParseUtcTime(args.opens, "--opens");
   if (!opens.ok()) return UsageError(opens.status());
-  auto closes = ParseUtcTime(args.closes, "--closes");
-  if (!closes.ok()) return UsageError(closes.status());
-  if (*closes <= *opens) {
-    return UsageError(absl::InvalidArgumentError("--closes: must be after --opens"));
+  // Without --closes the window is open-ended (a deadline is set later with
+  // extend).
+  std::optional<absl::Time> closes;
+  if (!args.closes.empty()) {
+    auto parsed = ParseUtcTime(args.closes, "--closes");
+    if (!parsed.ok()) return UsageError(parsed.status());
+    if (*parsed <= *opens) {
+      return UsageError(absl::InvalidArgumentError("--closes: must be after --opens"));
+    }
+    closes = *parsed;
   }
   v1::Collection c;
   c.set_cycle(cycle);
@@ -71,7 +77,7 @@ int Create(const RunSettings& settings, const CreateArgs& args) {
   c.set_title(args.title.empty() ? absl::StrCat("AHP leadership self-assessment ", cycle)
                                  : args.title);
   *c.mutable_open_time() = ToTimestamp(*opens);
-  *c.mutable_close_time() = ToTimestamp(*closes);
+  if (closes.has_value()) *c.mutable_close_time() = ToTimestamp(*closes);
   c.set_suppress_below(args.suppress_below);
   c.set_attestation_required(args.require_attestation);
   sdk::AssessmentClient client(settings.client_options());
@@ -210,7 +216,8 @@ void AddCollectionCommands(CLI::App& app, const RunSettings& settings, int& exit
   create->add_option("--edition", args->edition, "Catalogue edition its returns answer")
       ->required();
   create->add_option("--opens", args->opens, "When the window opens (" + times + ")")->required();
-  create->add_option("--closes", args->closes, "When it closes (" + times + ")")->required();
+  create->add_option("--closes", args->closes,
+                     "When it closes (" + times + "); without it, open-ended");
   create->add_option("--title", args->title, "Title (default: the cycle's)");
   create
       ->add_option("--suppress-below", args->suppress_below,

@@ -329,10 +329,13 @@ absl::StatusOr<std::vector<Replay>> AssessmentStore::FindRequests(
   return out;
 }
 
-absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Create(const VersionToWrite& v) {
+absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Create(const VersionToWrite& version,
+                                                             const WriteGuard& guard) {
   v1::AssessmentReturn stored;
   const std::string id = NewUuid();
-  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
+  RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+    VersionToWrite v = version;
+    ASSIGN_OR_RETURN(v.audit_detail, guard(tx));
     const auto r = std::apply(
         [&](const auto&... values) { return tx.exec_prepared("assessment_create", id, values...); },
         std::tuple_cat(FactValues(v), VersionValues(v, Etag(id, 1))));
@@ -345,10 +348,13 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Create(const VersionToWrit
 
 absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq, const std::string& id,
                                                              int64_t expected_version,
-                                                             const VersionToWrite& v) {
+                                                             const VersionToWrite& to_write,
+                                                             const WriteGuard& guard) {
   v1::AssessmentReturn stored;
   const int64_t version = expected_version + 1;
-  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
+  RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+    VersionToWrite v = to_write;
+    ASSIGN_OR_RETURN(v.audit_detail, guard(tx));
     const auto r = std::apply(
         [&](const auto&... values) {
           return tx.exec_prepared("assessment_append", seq, expected_version, values...);
@@ -538,10 +544,11 @@ absl::StatusOr<std::string> AssessmentStore::RegionOf(const std::string& ods_cod
   return region;
 }
 
-absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows) {
+absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows, const BatchGuard& guard) {
   if (rows.empty()) return absl::OkStatus();
   for (auto& row : rows) row.return_id = NewUuid();
   return pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
+    RETURN_IF_ERROR(guard(tx, rows));
     std::vector<int64_t> seqs;
     for (const auto& r : tx.exec_prepared("assessment_next_seqs", static_cast<int>(rows.size()))) {
       seqs.push_back(r[0].as<int64_t>());

@@ -4,6 +4,7 @@
 #define AHPL_SERVICES_ASSESSMENT_ASSESSMENT_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -86,6 +87,14 @@ struct ImportRow {
   std::string return_id;  // filled in by ImportBatch
 };
 
+// Run in a write's transaction before it writes: checks, with what it needs
+// locked, that the write may go ahead, and returns what the write's audit
+// row says besides its action; an error stops the write.
+using WriteGuard = std::function<absl::StatusOr<std::string>(pqxx::transaction_base&)>;
+// The same for an import batch: checks every row (setting each one's audit
+// detail); an error stops the whole batch.
+using BatchGuard = std::function<absl::Status(pqxx::transaction_base&, std::vector<ImportRow>&)>;
+
 // Thread safety: every method may be called from any number of threads at
 // once. The store holds no state of its own: each call takes a pooled
 // connection for its duration.
@@ -96,16 +105,18 @@ class AssessmentStore {
   // The version a request id already wrote, if any.
   absl::StatusOr<std::optional<Replay>> FindRequest(const std::string& request_id);
 
-  // Creates a return whose first version is `version`. ALREADY_EXISTS when
-  // the request id was used meanwhile.
-  absl::StatusOr<v1::AssessmentReturn> Create(const VersionToWrite& version);
+  // Creates a return whose first version is `version`, in one transaction
+  // after `guard`. ALREADY_EXISTS when the request id was used meanwhile.
+  absl::StatusOr<v1::AssessmentReturn> Create(const VersionToWrite& version,
+                                              const WriteGuard& guard);
 
   // Appends `version` to return `seq` (id `return_id`) if its current
   // version is still `expected_version`; ABORTED otherwise (another writer
   // came first).
   absl::StatusOr<v1::AssessmentReturn> Append(int64_t seq, const std::string& return_id,
                                               int64_t expected_version,
-                                              const VersionToWrite& version);
+                                              const VersionToWrite& version,
+                                              const WriteGuard& guard);
 
   // Whether return `return_id` is now its trust's counting return.
   absl::StatusOr<bool> IsCounting(const std::string& return_id);
@@ -132,7 +143,8 @@ class AssessmentStore {
   // Stores every row as a new return in one transaction (COPY). When any
   // request id turns out to be taken, nothing is stored and ALREADY_EXISTS
   // is returned so the caller can go item by item.
-  absl::Status ImportBatch(std::vector<ImportRow>& rows);
+  // `guard` runs first, in the same transaction.
+  absl::Status ImportBatch(std::vector<ImportRow>& rows, const BatchGuard& guard);
 
   // Per-region summaries (unsuppressed, not finalised) of the submitted
   // returns of `cycle` (every one, or each trust's counting return, as

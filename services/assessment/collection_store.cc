@@ -1,5 +1,6 @@
 #include "services/assessment/collection_store.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <utility>
@@ -45,7 +46,11 @@ const std::vector<PreparedStatement>& Statements() {
                     ", $6, $7) ON CONFLICT (cycle) DO NOTHING RETURNING cycle")},
       {"collection_edition_exists", "SELECT 1 FROM editions WHERE edition_id = $1"},
       {"collection_get", Select("FROM collections c WHERE c.cycle = $1")},
-      {"collection_lock", Select("FROM collections c WHERE c.cycle = $1 FOR UPDATE")},
+      // Locks are taken by statements of their own and what they guard is
+      // read by the next: a statement that waited for a lock would hold a
+      // clock and a snapshot (of late_allowances, say) from before the wait.
+      {"collection_lock", "SELECT 1 FROM collections WHERE cycle = $1 FOR UPDATE"},
+      {"collection_share_lock", "SELECT 1 FROM collections WHERE cycle = $1 FOR SHARE"},
       {"collection_list", Select("FROM collections c ORDER BY c.cycle DESC")},
       {"collection_has_returns", "SELECT EXISTS (SELECT 1 FROM returns WHERE cycle = $1)"},
       {"collection_update",
@@ -195,11 +200,10 @@ absl::StatusOr<StoredCollection> CollectionStore::Change(const std::string& cycl
                                                          const Decide& decide) {
   std::optional<StoredCollection> changed;
   RETURN_IF_ERROR(pool_.InTransaction([&](pqxx::transaction_base& tx) -> absl::Status {
-    const auto r = tx.exec_prepared("collection_lock", cycle);
-    if (r.empty()) {
+    if (tx.exec_prepared("collection_lock", cycle).empty()) {
       return absl::NotFoundError(absl::StrCat("no collection ", CollectionName(cycle)));
     }
-    const StoredCollection current = FromRow(r[0]);
+    const StoredCollection current = FromRow(tx.exec_prepared("collection_get", cycle)[0]);
     const bool has_returns = tx.exec_prepared("collection_has_returns", cycle)[0][0].as<bool>();
     ASSIGN_OR_RETURN(CollectionChange change, decide(current, has_returns));
     const v1::Collection& n = change.next;
@@ -207,10 +211,14 @@ absl::StatusOr<StoredCollection> CollectionStore::Change(const std::string& cycl
       return InvalidField("collection.edition_id",
                           absl::StrCat("no edition \"", n.edition_id(), "\" in the catalogue"));
     }
-    tx.exec_prepared("collection_update", cycle, n.edition_id(), n.title(),
-                     OptionalMicros(n.open_time(), true),
-                     OptionalMicros(n.close_time(), n.has_close_time()), n.suppress_below(),
-                     n.attestation_required());
+    // An override alone leaves the collection (and its update time) as it
+    // is: other trusts see nothing move.
+    if (!google::protobuf::util::MessageDifferencer::Equals(n, current.collection)) {
+      tx.exec_prepared("collection_update", cycle, n.edition_id(), n.title(),
+                       OptionalMicros(n.open_time(), true),
+                       OptionalMicros(n.close_time(), n.has_close_time()), n.suppress_below(),
+                       n.attestation_required());
+    }
     if (change.allowance.has_value()) {
       const v1::LateAllowance& a = *change.allowance;
       tx.exec_prepared("collection_allow_late", cycle, a.trust_ods_code(),
@@ -223,24 +231,41 @@ absl::StatusOr<StoredCollection> CollectionStore::Change(const std::string& cycl
   return *std::move(changed);
 }
 
+namespace {
+
+std::optional<WriteWindow> WindowFromResult(const pqxx::result& r) {
+  if (r.empty()) return std::nullopt;
+  const pqxx::row& row = r[0];
+  WriteWindow found;
+  found.stored = FromRow(row);
+  constexpr int kAllowance = kCollectionColumnCount;
+  if (!row[kAllowance].is_null()) {
+    found.allowance = LateAllowanceFacts{absl::FromUnixMicros(row[kAllowance].as<int64_t>()),
+                                         row[kAllowance + 1].as<std::string>(),
+                                         row[kAllowance + 2].as<std::string>()};
+  }
+  return found;
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<WriteWindow>> CollectionStore::WindowFor(const std::string& cycle,
                                                                       const std::string& ods_code) {
   std::optional<WriteWindow> found;
   RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
-    const auto r = tx.exec_prepared("collection_write_window", cycle, ods_code);
-    if (r.empty()) return absl::OkStatus();
-    const pqxx::row& row = r[0];
-    found.emplace();
-    found->stored = FromRow(row);
-    constexpr int kAllowance = kCollectionColumnCount;
-    if (!row[kAllowance].is_null()) {
-      found->allowance = LateAllowanceFacts{absl::FromUnixMicros(row[kAllowance].as<int64_t>()),
-                                            row[kAllowance + 1].as<std::string>(),
-                                            row[kAllowance + 2].as<std::string>()};
-    }
+    found = WindowFromResult(tx.exec_prepared("collection_write_window", cycle, ods_code));
     return absl::OkStatus();
   }));
   return found;
+}
+
+std::optional<WriteWindow> CollectionStore::LockWindow(pqxx::transaction_base& tx,
+                                                       const std::string& cycle,
+                                                       const std::string& ods_code) {
+  // Writers share the lock; a change of the collection (FOR UPDATE) waits
+  // for them, and they for it.
+  if (tx.exec_prepared("collection_share_lock", cycle).empty()) return std::nullopt;
+  return WindowFromResult(tx.exec_prepared("collection_write_window", cycle, ods_code));
 }
 
 absl::StatusOr<NonResponders> CollectionStore::ListNonResponders(const std::string& cycle,

@@ -96,6 +96,12 @@ class CollectionStore {
   absl::StatusOr<std::optional<WriteWindow>> WindowFor(const std::string& cycle,
                                                        const std::string& ods_code);
 
+  // The same, in the caller's transaction `tx`, locking the collection
+  // against changes until `tx` ends (a write checks its window and writes
+  // in one transaction). Database errors are thrown, as `tx` reports them.
+  std::optional<WriteWindow> LockWindow(pqxx::transaction_base& tx, const std::string& cycle,
+                                        const std::string& ods_code);
+
   // Active trusts of the register in `cycle`'s collection without a
   // counting return, of `region_code` and/or trust `ods_code` when not
   // empty.

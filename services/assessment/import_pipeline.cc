@@ -108,8 +108,16 @@ absl::Status ImportPipeline::StoreRows(PreparedChunk& p) {
     const size_t end = std::min(p.rows_.size(), begin + kImportBatch);
     std::vector<ImportRow> rows(std::make_move_iterator(p.rows_.begin() + begin),
                                 std::make_move_iterator(p.rows_.begin() + end));
-    absl::Status stored = store_.ImportBatch(rows);
-    if (!stored.ok() && !absl::IsAlreadyExists(stored)) return stored;
+    absl::Status stored =
+        store_.ImportBatch(rows, [this](pqxx::transaction_base& tx, std::vector<ImportRow>& batch) {
+          return writer_.CheckBatch(tx, batch);
+        });
+    // A taken request id, or a window that shut since the chunk was
+    // checked: one at a time, each with its own answer.
+    if (!stored.ok() && !absl::IsAlreadyExists(stored) && !absl::IsFailedPrecondition(stored) &&
+        !absl::IsInvalidArgument(stored)) {
+      return stored;
+    }
     for (size_t i = 0; i < rows.size(); ++i) {
       const int64_t index = p.indexes_[begin + i];
       v1::ImportResult r;
@@ -119,9 +127,12 @@ absl::Status ImportPipeline::StoreRows(PreparedChunk& p) {
       } else {
         // A request id in the batch was taken: one at a time, replaying or
         // refusing the taken ones.
-        auto created = store_.Create(rows[i].version);
+        auto created = store_.Create(rows[i].version, writer_.GuardFor(rows[i].version, ""));
         if (created.ok()) {
           r.set_name(created->name());
+        } else if (absl::IsFailedPrecondition(created.status()) ||
+                   absl::IsInvalidArgument(created.status())) {
+          r = ResultFor(index, created.status());
         } else if (absl::IsAlreadyExists(created.status())) {
           auto replay =
               writer_.Replay(rows[i].version.request_id, rows[i].version.request_digest, caller_);

@@ -78,6 +78,19 @@ std::optional<ReturnQuery> ScopeQuery(const Principal& caller, ReturnQuery query
   }
 }
 
+void ClearEtags(google::protobuf::Message& message) {
+  const auto* descriptor = message.GetDescriptor();
+  const auto* reflection = message.GetReflection();
+  if (const auto* etag = descriptor->FindFieldByName("etag"); etag != nullptr) {
+    reflection->ClearField(&message, etag);
+  }
+  const auto* nested = descriptor->FindFieldByName("assessment_return");
+  if (nested != nullptr && nested->message_type() != nullptr &&
+      reflection->HasField(message, nested)) {
+    ClearEtags(*reflection->MutableMessage(&message, nested));
+  }
+}
+
 absl::Status CheckRequestId(const std::string& request_id, absl::string_view field) {
   if (!IsRequestId(request_id)) {
     return InvalidField(std::string(field),

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <google/protobuf/message.h>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -32,11 +34,18 @@ std::optional<ReturnQuery> ScopeQuery(const Principal& caller, ReturnQuery query
 // otherwise.
 absl::Status CheckRequestId(const std::string& request_id, absl::string_view field = "request_id");
 
-// A request without its request id, for its digest.
+// Clears `message`'s field "etag" and that of its field "assessment_return",
+// where it has them.
+void ClearEtags(google::protobuf::Message& message);
+
+// What a change request asks, for its digest: without its request id, and
+// without the etag it was based on, so that a retry that read the return
+// again first (a newer etag) is still the same request and replays.
 template <typename Request>
 Request WithoutRequestId(const Request& request) {
   Request copy = request;
   copy.clear_request_id();
+  ClearEtags(copy);
   return copy;
 }
 

@@ -65,6 +65,54 @@ absl::StatusOr<std::optional<v1::AssessmentReturn>> ReturnWriter::Replay(
   return std::optional<v1::AssessmentReturn>(std::move(stored.ret));
 }
 
+namespace {
+
+// What an audit row says: the reason, and the override of a late write.
+std::string AuditDetail(const std::string& reason, const std::string& late) {
+  if (late.empty()) return reason;
+  if (reason.empty()) return late;
+  return absl::StrCat(reason, " (", late, ")");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReturnWriter::CheckLocked(
+    pqxx::transaction_base& tx, const std::string& cycle, const std::string& ods_code,
+    const std::string& edition_id, v1::ReturnStatus status, const std::string& reason) {
+  const std::optional<WriteWindow> window = collections_.LockWindow(tx, cycle, ods_code);
+  if (!window.has_value()) {
+    return InvalidField("assessment_return.cycle", absl::StrCat("no collection for ", cycle));
+  }
+  if (window->stored.collection.edition_id() != edition_id) {
+    return InvalidField("assessment_return.edition_id",
+                        absl::StrCat(CollectionName(cycle), " collects answers to edition ",
+                                     window->stored.collection.edition_id()));
+  }
+  ASSIGN_OR_RETURN(std::string late, CheckReturnWrite(window->stored.window(), window->allowance,
+                                                      status == v1::RETURN_STATUS_DRAFT
+                                                          ? ReturnWriteKind::kDraft
+                                                          : ReturnWriteKind::kSubmission,
+                                                      window->stored.now));
+  return AuditDetail(reason, late);
+}
+
+WriteGuard ReturnWriter::GuardFor(const VersionToWrite& version, const std::string& reason) {
+  return [this, cycle = version.content.cycle(), trust = version.content.trust_ods_code(),
+          edition = version.content.edition_id(), status = version.status,
+          reason](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
+    return CheckLocked(tx, cycle, trust, edition, status, reason);
+  };
+}
+
+absl::Status ReturnWriter::CheckBatch(pqxx::transaction_base& tx, std::vector<ImportRow>& rows) {
+  for (ImportRow& row : rows) {
+    const v1::AssessmentReturn& c = row.version.content;
+    ASSIGN_OR_RETURN(row.version.audit_detail, CheckLocked(tx, c.cycle(), c.trust_ods_code(),
+                                                           c.edition_id(), row.version.status, ""));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReturnWriter::MarkCounting(v1::AssessmentReturn& written) {
   if (written.status() != v1::RETURN_STATUS_SUBMITTED) return absl::OkStatus();
   FieldViolations unused;
@@ -168,7 +216,7 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& re
   }
   if (!prepared.ok()) return prepared.status();
   VersionToWrite version = *std::move(prepared);
-  auto created = store_.Create(version);
+  auto created = store_.Create(version, GuardFor(version, ""));
   if (absl::IsAlreadyExists(created.status())) {
     ASSIGN_OR_RETURN(auto again, Replay(request_id, version.request_digest, caller));
     if (again.has_value()) return Written{std::move(*again), true};
@@ -222,6 +270,13 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
   }
   const v1::ReturnStatus status = current.ret.status();
   const bool needs_draft = change == Change::kUpdate || change == Change::kSubmit;
+  const bool status_fits =
+      needs_draft ? status == v1::RETURN_STATUS_DRAFT : status == v1::RETURN_STATUS_SUBMITTED;
+  if (!status_fits) {
+    // A retry of a change that moved the return on finds it so.
+    ASSIGN_OR_RETURN(auto replayed, replay());
+    if (replayed.has_value()) return std::move(*replayed);
+  }
   if (needs_draft && status != v1::RETURN_STATUS_DRAFT) {
     return absl::FailedPreconditionError(
         absl::StrCat(name, " is ", v1::ReturnStatus_Name(status),
@@ -272,15 +327,18 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
         change == Change::kUpdate ? v1::RETURN_STATUS_DRAFT : v1::RETURN_STATUS_SUBMITTED;
   }
   version.content.set_change_reason(reason);
-  if (!version.audit_detail.empty() && !reason.empty()) {
-    version.audit_detail = absl::StrCat(reason, " (", version.audit_detail, ")");
-  } else if (version.audit_detail.empty()) {
-    version.audit_detail = reason;
+  std::string audit_reason = reason;
+  if (change == Change::kAttest) {
+    audit_reason =
+        absl::StrCat("attested by ", attestation->attested_by_name(), " (",
+                     attestation->attested_by_role(), "), board meeting ",
+                     attestation->meeting_date(), ", minute ", attestation->minute_reference());
   }
   version.request_id = request_id;
   version.request_digest = digest;
   version.written_by = caller.name;
-  auto appended = store_.Append(current.seq, id, current.ret.version(), version);
+  auto appended = store_.Append(current.seq, id, current.ret.version(), version,
+                                GuardFor(version, audit_reason));
   if (absl::IsAlreadyExists(appended.status()) || absl::IsAborted(appended.status())) {
     ASSIGN_OR_RETURN(auto replayed, replay());
     if (replayed.has_value()) return std::move(*replayed);

@@ -74,6 +74,13 @@ class ReturnWriter {
                                                              const std::string& digest,
                                                              const Principal& caller);
 
+  // The guard of a write of `version` (with `reason`, for its audit row):
+  // in the write's transaction, with the collection locked, its window must
+  // still allow the write and its edition must still be the collection's.
+  WriteGuard GuardFor(const VersionToWrite& version, const std::string& reason);
+  // The same for every row of an import batch.
+  absl::Status CheckBatch(pqxx::transaction_base& tx, std::vector<ImportRow>& rows);
+
   // OK when `caller` may write returns of trust `ods_code`;
   // PERMISSION_DENIED otherwise.
   static absl::Status CheckWritable(const Principal& caller, const std::string& ods_code);
@@ -90,6 +97,12 @@ class ReturnWriter {
   // checks the window allows the write; the version's audit detail is set.
   absl::StatusOr<VersionToWrite> Prepare(v1::AssessmentReturn content, Completeness completeness,
                                          absl::string_view prefix, CollectionMemo* memo);
+  // What the guard checks, for one write of `content` with `status`: the
+  // audit detail of the write (`reason`, and the override of a late one).
+  absl::StatusOr<std::string> CheckLocked(pqxx::transaction_base& tx, const std::string& cycle,
+                                          const std::string& ods_code,
+                                          const std::string& edition_id, v1::ReturnStatus status,
+                                          const std::string& reason);
   // Sets whether the just-written `written` is its trust's counting return.
   absl::Status MarkCounting(v1::AssessmentReturn& written);
   // The collection of `cycle` as trust `ods_code` writes to it (nullopt:

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <google/protobuf/util/time_util.h>
@@ -301,6 +302,61 @@ TEST_F(CollectionsTest, ARetryAcrossTheDeadlineGetsWhatTheFirstAttemptWrote) {
   EXPECT_EQ(retried.name(), first.name());
   EXPECT_EQ(Create("retry-2", CompleteReturn("RF4", "2031-32"), nullptr).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// A write checks its window and writes in one transaction holding the
+// collection: a close that comes while a submission waits is ordered after
+// it, never before (no write lands after the close without an override).
+TEST_F(CollectionsTest, NoSubmissionLandsAfterTheCloseThatRacedIt) {
+  ASSERT_TRUE(CreateCollection("2031-32", -absl::Hours(1), absl::Hours(1)).ok());
+  v1::AssessmentReturn draft;
+  ASSERT_TRUE(Create("race-draft", CompleteReturn("RF4", "2031-32"), &draft).ok());
+
+  pqxx::connection holder(server_.database().url());
+  pqxx::work hold(holder);
+  hold.exec("SELECT 1 FROM returns WHERE trust_ods_code = 'RF4' AND cycle = '2031-32' FOR UPDATE");
+  auto waiting = [&](int n) {
+    pqxx::connection conn(server_.database().url());
+    for (int i = 0; i < 2000; ++i) {
+      pqxx::nontransaction tx(conn);
+      if (tx.exec("SELECT count(*) FROM pg_locks WHERE NOT granted")[0][0].as<int>() >= n) {
+        return true;
+      }
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    return false;
+  };
+  grpc::Status submitted, closed;
+  std::thread submit([&] { submitted = Submit("race-submit", draft, nullptr); });
+  ASSERT_TRUE(waiting(1)) << "the submission waits for the held return";
+  std::thread close([&] { closed = Close("2031-32"); });
+  ASSERT_TRUE(waiting(2)) << "the close waits for the submission's transaction";
+  hold.commit();
+  submit.join();
+  close.join();
+  ASSERT_TRUE(submitted.ok()) << submitted.error_message();
+  ASSERT_TRUE(closed.ok()) << closed.error_message();
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM audit_events s, audit_events c "
+            "WHERE s.action = 'return.submitted' AND c.action = 'collection.closed' "
+            "AND c.resource = 'collections/2031-32' AND s.id < c.id "
+            "AND s.event_time <= (SELECT close_time FROM collections WHERE cycle = '2031-32')"),
+      1);
+}
+
+TEST_F(CollectionsTest, AChangeRetriedAfterReadingTheReturnAgainReplays) {
+  v1::AssessmentReturn draft, submitted, again;
+  ASSERT_TRUE(Create("reread-draft", CompleteReturn("RF4"), &draft).ok());
+  ASSERT_TRUE(Submit("reread-submit", draft, &submitted).ok());
+  // The retry read the return first: it carries the submitted version's etag.
+  ASSERT_TRUE(Submit("reread-submit", submitted, &again).ok());
+  EXPECT_EQ(again.version(), submitted.version());
+
+  v1::AssessmentReturn attested, attested_again;
+  ASSERT_TRUE(Attest("reread-attest", submitted, &attested).ok());
+  ASSERT_TRUE(Attest("reread-attest", attested, &attested_again).ok());
+  EXPECT_EQ(attested_again.version(), attested.version()) << "no second attestation written";
+  EXPECT_EQ(Latest(submitted).version(), attested.version());
 }
 
 TEST_F(CollectionsTest, ADeadlineIsExtendedWithAReasonAndOnlyAnAdminReopens) {

@@ -98,6 +98,10 @@ TEST(CollectionRulesTest, UpdatesAreRefusedOnceClosedAndOpeningDoesNotMoveOnceOp
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(UpdatedCollection(c, update, {"cycle"}, true, kOpen).status().code(),
             absl::StatusCode::kInvalidArgument);
+  v1::Collection untitled;
+  EXPECT_EQ(UpdatedCollection(c, untitled, {"title"}, true, kOpen).status().code(),
+            absl::StatusCode::kInvalidArgument)
+      << "a collection keeps a title";
 
   EXPECT_TRUE(ClosedCollection(c, kOpen + kTick).ok());
   EXPECT_EQ(ClosedCollection(c, kClose).status().code(), absl::StatusCode::kFailedPrecondition);
@@ -125,6 +129,9 @@ TEST(CollectionRulesTest, AnAttestationNamesWhoWhenAndTheMinute) {
   EXPECT_TRUE(ValidateAttestation(a, "2019-03-30", "").empty());
   a.set_meeting_date("2019-03-31");
   EXPECT_FALSE(ValidateAttestation(a, "2019-03-30", "").empty()) << "not after today";
+  a.set_meeting_date("2019-03-30");
+  a.set_minute_reference(std::string("TB\0 45", 6));
+  EXPECT_FALSE(ValidateAttestation(a, "2019-03-30", "").empty()) << "no NUL bytes";
 }
 
 TEST(CollectionRulesTest, NamesAreCollectionsSlashCycle) {
