@@ -270,6 +270,7 @@ TEST_F(CollectionsTest, AfterTheWindowNothingIsWrittenUntilALateOverride) {
             grpc::StatusCode::FAILED_PRECONDITION)
       << "a closed collection takes no drafts either";
 
+  const auto updated_before = Get("2031-32", v1::ROLE_TRUST, "RGN").update_time();
   grpc::ClientContext context;
   SetDeadline(context);
   v1::AllowLateReturnRequest allow;
@@ -290,6 +291,10 @@ TEST_F(CollectionsTest, AfterTheWindowNothingIsWrittenUntilALateOverride) {
   EXPECT_EQ(AuditRows("return.submitted", "late: allowed until"), 1);
   // Other trusts do not see the override.
   EXPECT_EQ(Get("2031-32", v1::ROLE_TRUST, "RGN").late_allowances_size(), 0);
+  EXPECT_EQ(Get("2031-32", v1::ROLE_TRUST, "RGN").update_time().seconds(),
+            updated_before.seconds());
+  EXPECT_EQ(Get("2031-32", v1::ROLE_TRUST, "RGN").update_time().nanos(), updated_before.nanos())
+      << "another trust's override moves nothing it can see";
   EXPECT_EQ(Get("2031-32", v1::ROLE_TRUST, "RF4").late_allowances_size(), 1);
 }
 
