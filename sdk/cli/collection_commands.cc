@@ -131,6 +131,57 @@ int Extend(const RunSettings& settings, const std::string& cycle, const std::str
   return kExitOk;
 }
 
+// What `collection update` may change; an empty text (or -1) leaves a field
+// as it is.
+struct UpdateArgs {
+  std::string cycle, title, edition, opens, attestation, reason;
+  int suppress_below = -1;
+};
+
+int Update(const RunSettings& settings, const UpdateArgs& args) {
+  auto name = CollectionNameOf(args.cycle);
+  if (!name.ok()) return UsageError(name.status());
+  v1::Collection c;
+  c.set_name(*name);
+  google::protobuf::FieldMask mask;
+  if (!args.title.empty()) {
+    c.set_title(args.title);
+    mask.add_paths("title");
+  }
+  if (!args.edition.empty()) {
+    c.set_edition_id(args.edition);
+    mask.add_paths("edition_id");
+  }
+  if (!args.opens.empty()) {
+    auto opens = ParseUtcTime(args.opens, "--opens");
+    if (!opens.ok()) return UsageError(opens.status());
+    *c.mutable_open_time() = ToTimestamp(*opens);
+    mask.add_paths("open_time");
+  }
+  if (args.suppress_below >= 0) {
+    c.set_suppress_below(args.suppress_below);
+    mask.add_paths("suppress_below");
+  }
+  if (!args.attestation.empty()) {
+    if (args.attestation != "required" && args.attestation != "not-required") {
+      return UsageError(
+          absl::InvalidArgumentError("--attestation: \"required\" or \"not-required\""));
+    }
+    c.set_attestation_required(args.attestation == "required");
+    mask.add_paths("attestation_required");
+  }
+  if (mask.paths().empty()) {
+    return UsageError(absl::InvalidArgumentError(
+        "name something to change: --title, --edition, --opens, --suppress-below or "
+        "--attestation (extend moves the deadline)"));
+  }
+  sdk::AssessmentClient client(settings.client_options());
+  auto changed = client.UpdateCollection(c, mask, args.reason);
+  if (!changed.ok()) return ReportError(changed.status());
+  PrintCollection(*changed, settings.output_format());
+  return kExitOk;
+}
+
 int Close(const RunSettings& settings, const std::string& cycle, const std::string& reason) {
   auto name = CollectionNameOf(cycle);
   if (!name.ok()) return UsageError(name.status());
@@ -244,6 +295,26 @@ void AddCollectionCommands(CLI::App& app, const RunSettings& settings, int& exit
   extend->add_option("--reason", *reason, "Why (audited)")->required();
   extend->callback(
       [&, cycle, closes, reason] { exit_code = Extend(settings, *cycle, *closes, *reason); });
+
+  auto update_args = std::make_shared<UpdateArgs>();
+  auto* update = collection->add_subcommand(
+      "update",
+      "Change a scheduled or open collection's title, edition, opening, threshold or "
+      "attestation rule, with a reason");
+  update->add_option("cycle", update_args->cycle, "Reporting year")->required();
+  update->add_option("--title", update_args->title, "A new title");
+  update->add_option("--edition", update_args->edition,
+                     "The edition its returns answer (while none is stored)");
+  update->add_option("--opens", update_args->opens,
+                     "When the window opens (" + times + "; while scheduled)");
+  update
+      ->add_option("--suppress-below", update_args->suppress_below,
+                   "Small-count threshold (0: the server's)")
+      ->check(CLI::NonNegativeNumber);
+  update->add_option("--attestation", update_args->attestation,
+                     "required or not-required: whether a return counts only once attested");
+  update->add_option("--reason", update_args->reason, "Why (audited)")->required();
+  update->callback([&, update_args] { exit_code = Update(settings, *update_args); });
 
   auto* close = collection->add_subcommand("close", "Close a collection now, with a reason");
   close->add_option("cycle", *cycle, "Reporting year")->required();

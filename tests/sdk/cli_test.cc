@@ -770,6 +770,24 @@ TEST_F(CliSeasonTest, NationalTeamCreatesExtendsClosesAndAdminReopens) {
   }
 }
 
+TEST_F(CliSeasonTest, UpdateChangesTheRuleAndTitleWithAReason) {
+  OpenCollection();
+  const CliRun updated = AsNational(
+      "collection update 2021-22 --title 'Season 2021-22' --attestation required "
+      "--suppress-below 7 --reason 'board sign-off now required'");
+  ASSERT_EQ(updated.exit_code, 0) << updated.out;
+  EXPECT_NE(updated.out.find("Season 2021-22"), std::string::npos) << updated.out;
+  EXPECT_NE(updated.out.find("required for a return to count"), std::string::npos) << updated.out;
+  EXPECT_NE(updated.out.find("7"), std::string::npos) << updated.out;
+  EXPECT_EQ(AsNational("collection update 2021-22 --reason nothing").exit_code, 2)
+      << "nothing to change is a usage error";
+  EXPECT_EQ(AsNational("collection update 2021-22 --attestation maybe --reason x").exit_code, 2);
+  EXPECT_EQ(AsNational("collection update 2021-22 --opens 2021-09-01 --reason x").exit_code, 7)
+      << "an open collection's opening does not move";
+  const CliRun audit = AsAdmin("--format csv admin audit --resource collections/2021-22");
+  EXPECT_NE(audit.out.find("board sign-off now required"), std::string::npos) << audit.out;
+}
+
 TEST_F(CliSeasonTest, DraftUpdatedSubmittedByNameAndAttested) {
   OpenCollection("--require-attestation");
   const CliRun drafted = AsTrust(
