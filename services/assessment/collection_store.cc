@@ -262,9 +262,19 @@ absl::StatusOr<std::optional<WriteWindow>> CollectionStore::WindowFor(const std:
 std::optional<WriteWindow> CollectionStore::LockWindow(pqxx::transaction_base& tx,
                                                        const std::string& cycle,
                                                        const std::string& ods_code) {
+  if (!LockCollection(tx, cycle)) return std::nullopt;
+  return ReadWindow(tx, cycle, ods_code);
+}
+
+bool CollectionStore::LockCollection(pqxx::transaction_base& tx, const std::string& cycle) {
   // Writers share the lock; a change of the collection (FOR UPDATE) waits
   // for them, and they for it.
-  if (tx.exec_prepared("collection_share_lock", cycle).empty()) return std::nullopt;
+  return !tx.exec_prepared("collection_share_lock", cycle).empty();
+}
+
+std::optional<WriteWindow> CollectionStore::ReadWindow(pqxx::transaction_base& tx,
+                                                       const std::string& cycle,
+                                                       const std::string& ods_code) {
   return WindowFromResult(tx.exec_prepared("collection_write_window", cycle, ods_code));
 }
 

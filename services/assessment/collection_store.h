@@ -101,6 +101,11 @@ class CollectionStore {
   // in one transaction). Database errors are thrown, as `tx` reports them.
   std::optional<WriteWindow> LockWindow(pqxx::transaction_base& tx, const std::string& cycle,
                                         const std::string& ods_code);
+  // LockWindow in two steps, for a batch: lock the collection of `cycle`
+  // once (false when there is none), then read each trust's window.
+  bool LockCollection(pqxx::transaction_base& tx, const std::string& cycle);
+  std::optional<WriteWindow> ReadWindow(pqxx::transaction_base& tx, const std::string& cycle,
+                                        const std::string& ods_code);
 
   // Active trusts of the register in `cycle`'s collection without a
   // counting return, of `region_code` and/or trust `ods_code` when not

@@ -76,10 +76,11 @@ std::string AuditDetail(const std::string& reason, const std::string& late) {
 
 }  // namespace
 
-absl::StatusOr<std::string> ReturnWriter::CheckLocked(
-    pqxx::transaction_base& tx, const std::string& cycle, const std::string& ods_code,
-    const std::string& edition_id, v1::ReturnStatus status, const std::string& reason) {
-  const std::optional<WriteWindow> window = collections_.LockWindow(tx, cycle, ods_code);
+absl::StatusOr<std::string> ReturnWriter::CheckLocked(const std::optional<WriteWindow>& window,
+                                                      const std::string& cycle,
+                                                      const std::string& edition_id,
+                                                      v1::ReturnStatus status,
+                                                      const std::string& reason) {
   if (!window.has_value()) {
     return InvalidField("assessment_return.cycle", absl::StrCat("no collection for ", cycle));
   }
@@ -100,14 +101,24 @@ WriteGuard ReturnWriter::GuardFor(const VersionToWrite& version, const std::stri
   return [this, cycle = version.content.cycle(), trust = version.content.trust_ods_code(),
           edition = version.content.edition_id(), status = version.status,
           reason](pqxx::transaction_base& tx) -> absl::StatusOr<std::string> {
-    return CheckLocked(tx, cycle, trust, edition, status, reason);
+    return CheckLocked(collections_.LockWindow(tx, cycle, trust), cycle, edition, status, reason);
   };
 }
 
 absl::Status ReturnWriter::CheckBatch(pqxx::transaction_base& tx, std::vector<ImportRow>& rows) {
+  // Each collection is locked once and each trust's window read once, however
+  // many of the batch's rows share them.
+  std::map<std::string, bool> locked;
+  std::map<std::pair<std::string, std::string>, std::optional<WriteWindow>> windows;
   for (ImportRow& row : rows) {
     const v1::AssessmentReturn& c = row.version.content;
-    ASSIGN_OR_RETURN(row.version.audit_detail, CheckLocked(tx, c.cycle(), c.trust_ods_code(),
+    auto [lock, first_of_cycle] = locked.try_emplace(c.cycle(), false);
+    if (first_of_cycle) lock->second = collections_.LockCollection(tx, c.cycle());
+    auto [window, first_of_trust] = windows.try_emplace({c.cycle(), c.trust_ods_code()});
+    if (first_of_trust && lock->second) {
+      window->second = collections_.ReadWindow(tx, c.cycle(), c.trust_ods_code());
+    }
+    ASSIGN_OR_RETURN(row.version.audit_detail, CheckLocked(window->second, c.cycle(),
                                                            c.edition_id(), row.version.status, ""));
   }
   return absl::OkStatus();
@@ -300,14 +311,8 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
     if (edition != nullptr) version.ratings = RatingsByPosition(version.content, *edition);
     version.status =
         change == Change::kAttest ? v1::RETURN_STATUS_SUBMITTED : v1::RETURN_STATUS_WITHDRAWN;
-    ASSIGN_OR_RETURN(auto window,
-                     WindowFor(current.ret.cycle(), current.ret.trust_ods_code(), nullptr));
-    if (!window.has_value()) {
-      return absl::InternalError(absl::StrCat("no collection for ", current.ret.cycle()));
-    }
-    ASSIGN_OR_RETURN(version.audit_detail,
-                     CheckReturnWrite(window->stored.window(), window->allowance,
-                                      ReturnWriteKind::kSubmission, window->stored.now));
+    // Nothing costly comes before the write: its guard alone checks the
+    // window.
   } else {
     v1::AssessmentReturn next = ClientContent(has_content ? *content : current.ret);
     if (next.trust_ods_code() != current.ret.trust_ods_code()) {

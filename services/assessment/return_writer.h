@@ -97,12 +97,14 @@ class ReturnWriter {
   // checks the window allows the write; the version's audit detail is set.
   absl::StatusOr<VersionToWrite> Prepare(v1::AssessmentReturn content, Completeness completeness,
                                          absl::string_view prefix, CollectionMemo* memo);
-  // What the guard checks, for one write of `content` with `status`: the
-  // audit detail of the write (`reason`, and the override of a late one).
-  absl::StatusOr<std::string> CheckLocked(pqxx::transaction_base& tx, const std::string& cycle,
-                                          const std::string& ods_code,
-                                          const std::string& edition_id, v1::ReturnStatus status,
-                                          const std::string& reason);
+  // What the guard checks of a write with `status` in `cycle`'s collection,
+  // given its `window` read under the lock: the audit detail of the write
+  // (`reason`, and the override of a late one).
+  static absl::StatusOr<std::string> CheckLocked(const std::optional<WriteWindow>& window,
+                                                 const std::string& cycle,
+                                                 const std::string& edition_id,
+                                                 v1::ReturnStatus status,
+                                                 const std::string& reason);
   // Sets whether the just-written `written` is its trust's counting return.
   absl::Status MarkCounting(v1::AssessmentReturn& written);
   // The collection of `cycle` as trust `ods_code` writes to it (nullopt:
