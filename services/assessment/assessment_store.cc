@@ -273,6 +273,15 @@ v1::AssessmentReturn Materialize(const VersionToWrite& v, const std::string& id,
   return ret;
 }
 
+// Sets whether `written`, just written in `tx`, is now its trust's counting
+// return (read in the same transaction, so it sees the write).
+void MarkCounting(pqxx::transaction_base& tx, v1::AssessmentReturn& written) {
+  if (written.status() != v1::RETURN_STATUS_SUBMITTED) return;
+  const auto r = tx.exec_prepared("assessment_is_counting",
+                                  written.name().substr(std::string("returns/").size()));
+  written.set_counting(!r.empty() && r[0][0].as<bool>());
+}
+
 }  // namespace
 
 std::string NewUuid() {
@@ -341,6 +350,7 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Create(const VersionToWrit
         std::tuple_cat(FactValues(v), VersionValues(v, Etag(id, 1))));
     if (r.empty()) return absl::InternalError("return was not written");
     stored = Materialize(v, id, 1, r[0]);
+    MarkCounting(tx, stored);
     return absl::OkStatus();
   }));
   return stored;
@@ -365,19 +375,10 @@ absl::StatusOr<v1::AssessmentReturn> AssessmentStore::Append(int64_t seq, const 
           "the return changed since that version was read (stale etag); get it again and retry");
     }
     stored = Materialize(v, id, version, r[0]);
+    MarkCounting(tx, stored);
     return absl::OkStatus();
   }));
   return stored;
-}
-
-absl::StatusOr<bool> AssessmentStore::IsCounting(const std::string& return_id) {
-  bool counting = false;
-  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
-    const auto r = tx.exec_prepared("assessment_is_counting", return_id);
-    counting = !r.empty() && r[0][0].as<bool>();
-    return absl::OkStatus();
-  }));
-  return counting;
 }
 
 absl::StatusOr<StoredReturn> AssessmentStore::Get(const std::string& return_id, int64_t version) {

@@ -106,7 +106,8 @@ class AssessmentStore {
   absl::StatusOr<std::optional<Replay>> FindRequest(const std::string& request_id);
 
   // Creates a return whose first version is `version`, in one transaction
-  // after `guard`. ALREADY_EXISTS when the request id was used meanwhile.
+  // after `guard`; the answer says whether it counts. ALREADY_EXISTS when
+  // the request id was used meanwhile.
   absl::StatusOr<v1::AssessmentReturn> Create(const VersionToWrite& version,
                                               const WriteGuard& guard);
 
@@ -117,9 +118,6 @@ class AssessmentStore {
                                               int64_t expected_version,
                                               const VersionToWrite& version,
                                               const WriteGuard& guard);
-
-  // Whether return `return_id` is now its trust's counting return.
-  absl::StatusOr<bool> IsCounting(const std::string& return_id);
 
   // A return at `version` (0: the latest). NOT_FOUND if either is unknown.
   absl::StatusOr<StoredReturn> Get(const std::string& return_id, int64_t version);

@@ -124,14 +124,6 @@ absl::Status ReturnWriter::CheckBatch(pqxx::transaction_base& tx, std::vector<Im
   return absl::OkStatus();
 }
 
-absl::Status ReturnWriter::MarkCounting(v1::AssessmentReturn& written) {
-  if (written.status() != v1::RETURN_STATUS_SUBMITTED) return absl::OkStatus();
-  FieldViolations unused;
-  ASSIGN_OR_RETURN(bool counting, store_.IsCounting(ReturnIdFromName(written.name(), "", unused)));
-  written.set_counting(counting);
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::optional<WriteWindow>> ReturnWriter::WindowFor(const std::string& cycle,
                                                                    const std::string& ods_code,
                                                                    CollectionMemo* memo) {
@@ -233,7 +225,6 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Create(const std::string& re
     if (again.has_value()) return Written{std::move(*again), true};
   }
   if (!created.ok()) return created.status();
-  RETURN_IF_ERROR(MarkCounting(*created));
   return Written{std::move(*created), false};
 }
 
@@ -349,7 +340,6 @@ absl::StatusOr<ReturnWriter::Written> ReturnWriter::Change(
     if (replayed.has_value()) return std::move(*replayed);
   }
   if (!appended.ok()) return appended.status();
-  RETURN_IF_ERROR(MarkCounting(*appended));
   return Written{std::move(*appended), false};
 }
 

@@ -105,8 +105,6 @@ class ReturnWriter {
                                                  const std::string& edition_id,
                                                  v1::ReturnStatus status,
                                                  const std::string& reason);
-  // Sets whether the just-written `written` is its trust's counting return.
-  absl::Status MarkCounting(v1::AssessmentReturn& written);
   // The collection of `cycle` as trust `ods_code` writes to it (nullopt:
   // none), through `memo` when given.
   absl::StatusOr<std::optional<WriteWindow>> WindowFor(const std::string& cycle,
