@@ -21,6 +21,10 @@ packages=(
   # the ahpl command line's argument parser, and the time zone data it shows
   # collection windows in (Europe/London; without it, UTC, said so)
   libcli11-dev tzdata
+  # ahpl-server's Prometheus metrics (prometheus-cpp, the maintained C++
+  # client, with its HTTP exposer), and promtool, which the tests check the
+  # scraped text with
+  prometheus-cpp-dev prometheus
   # the style check of tests/run.sh (deploy/tools/format.sh)
   clang-format
   # the lock check of tests/run.sh (deploy/tools/thread-safety.sh): clang's

@@ -1,6 +1,7 @@
 // ahpl: the command line for trusts, regional and national teams.
 #include <CLI/CLI.hpp>
 
+#include "core/version.h"
 #include "sdk/cli/admin_commands.h"
 #include "sdk/cli/aggregate_commands.h"
 #include "sdk/cli/catalogue_commands.h"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ahpl: AHP leadership self-assessment for NHS trust boards"};
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand too
+  app.set_version_flag("--version", std::string("ahpl ") + ahpl::BuildVersion());
   ahpl::cli::GlobalOptions global;
   app.add_option("--server", global.server,
                  "ahpl-server address (default $AHPL_SERVER or 127.0.0.1:50051)");

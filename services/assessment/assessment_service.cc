@@ -62,14 +62,15 @@ absl::StatusOr<DisclosedTable> AssessmentService::DisclosedSummaries(const std::
 AssessmentService::AssessmentService(AssessmentStore& store, CollectionStore& collections,
                                      ReturnWriter& writer, Authorizer& authorizer,
                                      WorkerPool& workers, const PageTokenCodec& page_tokens,
-                                     int suppress_below)
+                                     int suppress_below, ServerMetrics* metrics)
     : store_(store),
       collections_(collections),
       writer_(writer),
       authorizer_(authorizer),
       workers_(workers),
       page_tokens_(page_tokens),
-      suppress_below_(suppress_below) {}
+      suppress_below_(suppress_below),
+      metrics_(metrics) {}
 
 absl::StatusOr<OwnedVersion> AssessmentService::ReadVisible(const Principal& caller,
                                                             const std::string& id,
@@ -262,7 +263,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(const UnaryCall& call,
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AssessmentService::ImportReturns(
     grpc::CallbackServerContext* context) {
-  return new ImportReactor(store_, writer_, workers_, context, authorizer_);
+  return new ImportReactor(store_, writer_, workers_, context, authorizer_, metrics_);
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* AssessmentService::ExportReturns(

@@ -13,6 +13,7 @@
 #include "services/assessment/collection_store.h"
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"
+#include "services/common/metrics.h"
 #include "services/common/page_token.h"
 #include "services/common/raw_unary.h"
 #include "services/common/worker_pool.h"
@@ -47,7 +48,7 @@ class AssessmentService final : public AssessmentServiceBase {
  public:
   AssessmentService(AssessmentStore& store, CollectionStore& collections, ReturnWriter& writer,
                     Authorizer& authorizer, WorkerPool& workers, const PageTokenCodec& page_tokens,
-                    int suppress_below = 5);
+                    int suppress_below = 5, ServerMetrics* metrics = nullptr);
 
   AHPL_RAW_UNARY_METHOD(CreateReturn, v1::CreateReturnRequest, v1::CreateReturnResponse);
   AHPL_RAW_UNARY_METHOD(UpdateReturn, v1::UpdateReturnRequest, v1::UpdateReturnResponse);
@@ -117,6 +118,8 @@ class AssessmentService final : public AssessmentServiceBase {
   const PageTokenCodec& page_tokens_;
   // The server's disclosure threshold (docs/disclosure.md).
   const int suppress_below_;
+  // Counts import items; may be null.
+  ServerMetrics* const metrics_;
 };
 
 }  // namespace ahpl::assessment

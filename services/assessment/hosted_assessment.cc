@@ -28,7 +28,8 @@ class HostedAssessment final : public HostedService {
         collections_(context.pool),
         writer_(store_, collections_, *catalogue_, *classifier_),
         service_(store_, collections_, writer_, context.authorizer, context.workers,
-                 context.page_tokens, context.settings.assessment.suppress_below) {}
+                 context.page_tokens, context.settings.assessment.suppress_below,
+                 &context.metrics) {}
 
   grpc::Service* grpc_service() override { return &service_; }
   absl::Status Reload() override { return classifier_->Reload(); }

@@ -19,8 +19,9 @@ void ImportReactor::AdvanceAndUnlock() {
 }
 
 ImportReactor::ImportReactor(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers,
-                             grpc::CallbackServerContext* context, Authorizer& authorizer)
-    : store_(store), writer_(writer), workers_(workers) {
+                             grpc::CallbackServerContext* context, Authorizer& authorizer,
+                             ServerMetrics* metrics)
+    : store_(store), writer_(writer), workers_(workers), metrics_(metrics) {
   mu_.Lock();
   if (!workers_.TrySubmit([this, context, &authorizer] { Authorize(context, authorizer); })) {
     intake_ = Intake::kEnded;
@@ -96,6 +97,11 @@ void ImportReactor::PreparedLocked(absl::StatusOr<ImportPipeline::PreparedChunk>
 
 void ImportReactor::Store(ImportPipeline::PreparedChunk chunk) {
   auto response = pipeline_->Store(std::move(chunk));
+  if (response.ok() && metrics_ != nullptr) {
+    int64_t rejected = 0;
+    for (const auto& result : response->results()) rejected += result.violations_size() > 0;
+    metrics_->CountImportItems(response->results_size() - rejected, rejected);
+  }
   mu_.Lock();
   StoredLocked(std::move(response));
   AdvanceAndUnlock();

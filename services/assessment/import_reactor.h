@@ -23,6 +23,7 @@
 #include "services/assessment/import_pipeline.h"
 #include "services/assessment/return_writer.h"
 #include "services/common/access.h"
+#include "services/common/metrics.h"
 #include "services/common/worker_pool.h"
 
 namespace ahpl::assessment {
@@ -31,8 +32,10 @@ class ImportReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
  public:
   // Authorizes the caller on a worker (it may look the token up), then
   // reads.
+  // `metrics`, when given, counts the items accepted and rejected.
   ImportReactor(AssessmentStore& store, ReturnWriter& writer, WorkerPool& workers,
-                grpc::CallbackServerContext* context, Authorizer& authorizer);
+                grpc::CallbackServerContext* context, Authorizer& authorizer,
+                ServerMetrics* metrics);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -84,6 +87,7 @@ class ImportReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   AssessmentStore& store_;
   ReturnWriter& writer_;
   WorkerPool& workers_;
+  ServerMetrics* const metrics_;
   // Set once the caller is authorized, before the first read. The reactor
   // runs at most one Prepare and one Store of it at a time.
   std::optional<ImportPipeline> pipeline_;

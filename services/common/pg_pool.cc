@@ -121,25 +121,40 @@ void PgPool::PrepareMissing(Slot& slot) {
 }
 
 absl::StatusOr<std::unique_ptr<PgPool::Slot>> PgPool::Acquire() {
+  absl::Duration waited = absl::ZeroDuration();
+  bool timed_out = false;
+  std::unique_ptr<Slot> idle;
   {
     absl::MutexLock lock(&mu_);
-    // The condition as it stands at the deadline, re-checked on every wake.
-    if (!mu_.AwaitWithTimeout(absl::Condition(this, &PgPool::CanLeaseLocked),
-                              options_.acquire_timeout)) {
-      return absl::ResourceExhaustedError("no database connection free in time");
+    if (!CanLeaseLocked()) {
+      const absl::Time start = absl::Now();
+      ++waiting_;
+      // The condition as it stands at the deadline, re-checked on every wake.
+      const bool free = mu_.AwaitWithTimeout(absl::Condition(this, &PgPool::CanLeaseLocked),
+                                             options_.acquire_timeout);
+      --waiting_;
+      waited = absl::Now() - start;
+      timed_out = !free;
     }
-    if (!idle_.empty()) {
-      auto slot = std::move(idle_.back());
-      idle_.pop_back();
-      return slot;
+    if (!timed_out) {
+      ++in_use_;
+      if (!idle_.empty()) {
+        idle = std::move(idle_.back());
+        idle_.pop_back();
+      } else {
+        ++open_;  // room for one more: counted now, opened without the lock
+      }
     }
-    ++open_;  // room for one more: counted now, opened without the lock
   }
+  if (options_.on_wait) options_.on_wait(waited);
+  if (timed_out) return absl::ResourceExhaustedError("no database connection free in time");
+  if (idle != nullptr) return idle;
   auto conn = Open();
   if (!conn.ok()) {
     // Releasing mu_ lets a waiter take the room back.
     absl::MutexLock lock(&mu_);
     --open_;
+    --in_use_;
     return conn.status();
   }
   auto slot = std::make_unique<Slot>();
@@ -147,9 +162,15 @@ absl::StatusOr<std::unique_ptr<PgPool::Slot>> PgPool::Acquire() {
   return slot;
 }
 
+PgPool::Usage PgPool::usage() const {
+  absl::MutexLock lock(&mu_);
+  return Usage{options_.size, open_, in_use_, waiting_};
+}
+
 void PgPool::Release(std::unique_ptr<Slot> slot, bool broken) {
   // Releasing mu_ wakes a waiter in Acquire whose condition now holds.
   absl::MutexLock lock(&mu_);
+  --in_use_;
   if (broken || !slot->conn->is_open()) {
     --open_;
   } else {

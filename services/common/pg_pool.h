@@ -43,6 +43,17 @@ class PgPool {
     // Attempts for a transaction that meets a serialization failure or
     // deadlock.
     int max_attempts = 5;
+    // Told how long each lease waited for a connection (zero when one was
+    // free), outside the pool's lock; may be empty.
+    std::function<void(absl::Duration waited)> on_wait;
+  };
+
+  // How the pool stands at one moment.
+  struct Usage {
+    size_t size = 0;     // connections it may open
+    size_t open = 0;     // open now, idle or leased
+    size_t in_use = 0;   // leased now
+    size_t waiting = 0;  // callers waiting for a connection
   };
 
   // Opens the first connection, so an unreachable database fails here.
@@ -77,6 +88,7 @@ class PgPool {
   absl::Status Statement(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
 
   size_t size() const { return options_.size; }
+  Usage usage() const ABSL_LOCKS_EXCLUDED(mu_);
   const std::string& url() const { return options_.url; }
 
  private:
@@ -100,9 +112,11 @@ class PgPool {
   }
 
   const Options options_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Slot>> idle_ ABSL_GUARDED_BY(mu_);
   size_t open_ ABSL_GUARDED_BY(mu_) = 0;  // connections idle or leased
+  size_t in_use_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t waiting_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<PreparedStatement> statements_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -41,6 +41,7 @@ bool GrpcListens(const std::string& address) { return absl::StartsWith(address, 
 void PrepareServingProcess() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   RouteProtobufLogs();
+  RouteGrpcLogs();
 }
 
 void RaiseOpenFileLimit() {
@@ -74,10 +75,19 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->options_ = std::move(options);
   const HostOptions& opts = host->options_;
+  host->metrics_ = std::make_unique<ServerMetrics>(opts.observability.version);
+  ServerMetrics* metrics = host->metrics_.get();
+  const CallObserverOptions observer{opts.observability.metrics ? metrics : nullptr,
+                                     opts.observability.access_log};
 
   PgPool::Options pool_options;
   pool_options.url = opts.database_url;
   pool_options.size = opts.pool_size;
+  if (opts.observability.metrics) {
+    pool_options.on_wait = [metrics](absl::Duration waited) {
+      metrics->ObservePoolWait("primary", waited);
+    };
+  }
   ASSIGN_OR_RETURN(host->pool_, PgPool::Connect(pool_options));
   ASSIGN_OR_RETURN(auto migrations, ParseMigrations(opts.migrations));
   ASSIGN_OR_RETURN(auto report, ApplyMigrations(opts.database_url, migrations));
@@ -91,12 +101,23 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 
   host->workers_ = std::make_unique<WorkerPool>(opts.pool_size, opts.max_queued_requests);
   host->authorizer_ = opts.authorizer(*host->pool_, opts.database_url);
-  ServiceContext context{*host->pool_, *host->workers_, *host->authorizer_, opts.settings,
-                         *host->page_tokens_};
+  if (observer.metrics != nullptr || observer.access_log) {
+    host->authorizer_ = ObserveAuthorizer(std::move(host->authorizer_), observer);
+  }
+  ServiceContext context{*host->pool_,  *host->workers_,     *host->authorizer_,
+                         opts.settings, *host->page_tokens_, *metrics};
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // A port in use fails the start: gRPC would otherwise share it
+  // (SO_REUSEPORT) and the two servers would split the calls.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  if (observer.metrics != nullptr || observer.access_log) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+    observers.push_back(MakeCallObserverFactory(observer));
+    builder.experimental().SetInterceptorCreators(std::move(observers));
+  }
   if (GrpcListens(opts.listen_address)) {
     builder.AddListeningPort(opts.listen_address, credentials, &host->port_);
   } else {
@@ -138,7 +159,27 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   }
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", opts.listen_address));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", opts.listen_address, ": the port is in use or not ours"));
+  }
+  if (!opts.health_listen.empty()) RETURN_IF_ERROR(host->StartHealthServer());
+  if (opts.observability.metrics) {
+    metrics->WatchPool("primary", host->pool_.get());
+    metrics->WatchServer([h = host.get()] {
+      const AcceptorCounts counts = h->connection_counts();
+      ServerMetrics::Reading reading;
+      reading.connections_open = counts.open;
+      reading.connections_accepted = counts.accepted;
+      reading.connections_refused = counts.refused;
+      reading.requests_queued = static_cast<int64_t>(h->workers_->queued());
+      return reading;
+    });
+    if (!opts.observability.metrics_listen.empty()) {
+      ASSIGN_OR_RETURN(host->metrics_endpoint_,
+                       MetricsEndpoint::Start(opts.observability.metrics_listen, *metrics));
+      LogInfo("metrics at http://", opts.observability.metrics_listen, "/metrics (port ",
+              host->metrics_endpoint_->port(), ")");
+    }
   }
   if (host->acceptor_ != nullptr) {
     host->acceptor_->Start([handoff = host->handoff_.get()](int listener_fd, int fd) {
@@ -171,13 +212,31 @@ absl::Status ServiceHost::Reload() {
   return first;
 }
 
+absl::Status ServiceHost::StartHealthServer() {
+  grpc::ServerBuilder builder;
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Health status only: no token, no client certificate, nothing else
+  // registered.
+  builder.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(),
+                           &health_port_);
+  health_server_ = builder.BuildAndStart();
+  if (health_server_ == nullptr || health_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot serve health on ", options_.health_listen,
+                                               ": the port is in use or not ours"));
+  }
+  LogInfo("health checking (plaintext) on port ", health_port_);
+  return absl::OkStatus();
+}
+
 void ServiceHost::SetServing(bool serving) {
   const bool was = serving_.exchange(serving);
-  if (server_ == nullptr) return;
-  auto* health = server_->GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus("", serving);
-  for (const auto& name : grpc_names_) health->SetServingStatus(name, serving);
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) continue;
+    auto* health = server->GetHealthCheckService();
+    if (health == nullptr) continue;
+    health->SetServingStatus("", serving);
+    for (const auto& name : grpc_names_) health->SetServingStatus(name, serving);
+  }
   if (was != serving) {
     if (serving) {
       LogInfo("database reachable: SERVING");
@@ -223,6 +282,13 @@ void ServiceHost::Shutdown() {
   // No connection may be handed to a server shutting down (gRPC would
   // neither serve nor close it).
   if (acceptor_ != nullptr) acceptor_->Stop();
+  metrics_endpoint_.reset();
+  if (metrics_ != nullptr) metrics_->StopWatching();
+  if (health_server_ != nullptr) {
+    if (auto* health = health_server_->GetHealthCheckService()) health->Shutdown();
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
+  }
   if (server_ != nullptr) {
     if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
     server_->Shutdown(std::chrono::system_clock::now() +

@@ -21,8 +21,10 @@
 #include "absl/time/time.h"
 #include "core/request_limits.h"
 #include "services/common/access.h"
+#include "services/common/call_observer.h"
 #include "services/common/connection_acceptor.h"
 #include "services/common/embedded_file.h"
+#include "services/common/metrics.h"
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/service_settings.h"
@@ -42,6 +44,8 @@ struct ServiceContext {
   // Signs and verifies page tokens with the key every server on the
   // database shares.
   const PageTokenCodec& page_tokens;
+  // What the server counts; services add their own (e.g. import items).
+  ServerMetrics& metrics;
 };
 
 // A service the host can serve.
@@ -89,8 +93,26 @@ struct ConnectionOptions {
   int max_ping_strikes = 2;
 };
 
+// What an operator sees of a running server; see docs/operations.md#seeing-it-run.
+struct ObservabilityOptions {
+  // Count calls, pools, tokens and imports (always kept; served only when
+  // metrics_listen is set).
+  bool metrics = true;
+  // Prometheus text at http://metrics_listen/metrics; none when empty.
+  std::string metrics_listen;
+  // One log line per call.
+  bool access_log = true;
+  // Reported as ahpl_build_info{version}.
+  std::string version = "unknown";
+};
+
 struct HostOptions {
   std::string listen_address = "127.0.0.1:50051";
+  // A second, plaintext port serving only grpc.health.v1.Health, for
+  // probes that present no client certificate (the kubelet's) when the
+  // main port requires one; none when empty.
+  std::string health_listen;
+  ObservabilityOptions observability;
   // TLS (and mutual TLS); plaintext only on loopback unless allowed.
   TransportOptions transport;
   std::string database_url;
@@ -140,6 +162,11 @@ class ServiceHost {
 
   // The port actually bound (useful with port 0).
   int port() const { return port_; }
+  // The health port and the metrics port bound (0 when not served).
+  int health_port() const { return health_port_; }
+  int metrics_port() const { return metrics_endpoint_ != nullptr ? metrics_endpoint_->port() : 0; }
+  // What the server counted so far.
+  ServerMetrics& metrics() { return *metrics_; }
   // Stops accepting calls, lets calls in flight finish within the grace
   // period, then cancels the rest. Idempotent.
   void Shutdown() ABSL_LOCKS_EXCLUDED(mu_);
@@ -159,9 +186,12 @@ class ServiceHost {
   // Shutdown.
   void MonitorHealth() ABSL_LOCKS_EXCLUDED(mu_);
   void SetServing(bool serving);
+  absl::Status StartHealthServer();
 
   HostOptions options_;
   std::vector<std::string> grpc_names_;
+  // Declared first: destroyed after everything that counts into it.
+  std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Authorizer> authorizer_;
@@ -173,6 +203,10 @@ class ServiceHost {
   std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> handoff_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  // Serves health checking alone on health_listen (plaintext).
+  std::unique_ptr<grpc::Server> health_server_;
+  int health_port_ = 0;
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint_;
   std::atomic<bool> serving_{false};
   absl::Mutex mu_;
   // Set once by Shutdown; releasing mu_ then wakes the health thread.

@@ -1,6 +1,11 @@
 #include "services/common/transport.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
@@ -30,12 +35,31 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
   if (!cert.ok()) return cert.status();
   auto key = ReadPemFile(options.key_file);
   if (!key.ok()) return key.status();
-  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  std::string client_ca;
   if (!options.client_ca_file.empty()) {
     auto ca = ReadPemFile(options.client_ca_file);
     if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *ca;
+    client_ca = *ca;
+  }
+  if (options.reload_interval > absl::ZeroDuration()) {
+    const auto seconds = static_cast<unsigned int>(
+        std::max<int64_t>(1, absl::ToInt64Seconds(options.reload_interval)));
+    auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+        options.key_file, options.cert_file, options.client_ca_file, seconds);
+    grpc::experimental::TlsServerCredentialsOptions tls(provider);
+    tls.watch_identity_key_cert_pairs();
+    if (client_ca.empty()) {
+      tls.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    } else {
+      tls.watch_root_certs();
+      tls.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    }
+    return grpc::experimental::TlsServerCredentials(tls);
+  }
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!client_ca.empty()) {
+    ssl.pem_root_certs = client_ca;
     ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(ssl);

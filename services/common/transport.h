@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "core/channel_security.h"
 #include "core/tls_files.h"
 
@@ -22,6 +23,11 @@ struct TransportOptions {
   std::string key_file;         // PEM private key
   std::string client_ca_file;   // PEM CA; when set, clients must present a certificate it signed
   bool allow_insecure = false;  // plaintext on a non-loopback address
+  // How often the certificate, key and client CA files are read again: a
+  // renewed certificate is served from the next handshake on, with no
+  // restart (a new key and certificate that do not match are ignored until
+  // they do). Zero reads them once, at start.
+  absl::Duration reload_interval = absl::Seconds(60);
 };
 
 // The credentials to listen on `address` with. Plaintext on a non-loopback

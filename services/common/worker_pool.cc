@@ -26,6 +26,11 @@ bool WorkerPool::TrySubmit(std::function<void()> task) {
   return true;
 }
 
+size_t WorkerPool::queued() const {
+  absl::MutexLock lock(&mu_);
+  return queue_.size();
+}
+
 void WorkerPool::Work() {
   for (;;) {
     std::function<void()> task;

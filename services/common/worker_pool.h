@@ -30,6 +30,8 @@ class WorkerPool {
   bool TrySubmit(std::function<void()> task) ABSL_LOCKS_EXCLUDED(mu_);
 
   size_t thread_count() const { return threads_.size(); }
+  // Tasks waiting for a worker now.
+  size_t queued() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Work() ABSL_LOCKS_EXCLUDED(mu_);
@@ -39,7 +41,7 @@ class WorkerPool {
   }
 
   const size_t max_queued_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // Filled by the constructor, joined by the destructor; not guarded.

@@ -35,15 +35,24 @@ HostOptions DefaultHostOptions(std::string database_url) {
   return options;
 }
 
-absl::StatusOr<v1::CreateTokenResponse> BootstrapToken(const std::string& database_url,
-                                                       const v1::CreateTokenRequest& request) {
+absl::StatusOr<MigrationReport> PrepareDatabase(const std::string& database_url) {
   PgPool::Options pool_options;
   pool_options.url = database_url;
   pool_options.size = 1;
   ASSIGN_OR_RETURN(auto pool, PgPool::Connect(pool_options));
   ASSIGN_OR_RETURN(auto migrations, ParseMigrations(SchemaMigrations()));
-  RETURN_IF_ERROR(ApplyMigrations(database_url, migrations).status());
+  ASSIGN_OR_RETURN(MigrationReport report, ApplyMigrations(database_url, migrations));
   RETURN_IF_ERROR(SeedReferenceData(*pool));
+  return report;
+}
+
+absl::StatusOr<v1::CreateTokenResponse> BootstrapToken(const std::string& database_url,
+                                                       const v1::CreateTokenRequest& request) {
+  RETURN_IF_ERROR(PrepareDatabase(database_url).status());
+  PgPool::Options pool_options;
+  pool_options.url = database_url;
+  pool_options.size = 1;
+  ASSIGN_OR_RETURN(auto pool, PgPool::Connect(pool_options));
   access::AccessStore store(*pool);
   return access::CreateToken(store, request, Principal::System("bootstrap"));
 }

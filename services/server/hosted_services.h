@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "ahpl/v1/access.pb.h"
 #include "services/common/embedded_file.h"
+#include "services/common/migrations.h"
 #include "services/common/service_host.h"
 
 namespace ahpl {
@@ -29,6 +30,11 @@ absl::Status SeedReferenceData(PgPool& pool);
 // Host options for `database_url` with the migrations, seed and token
 // authorizer filled in.
 HostOptions DefaultHostOptions(std::string database_url);
+
+// Applies the schema migrations and loads the reference data, as every
+// server does at start, and nothing else (ahpl-server --migrate_only: the
+// one-shot migration step of a deployment). Says what it applied.
+absl::StatusOr<MigrationReport> PrepareDatabase(const std::string& database_url);
 
 // Creates a token on the server host, as "bootstrap", without a running
 // server (migrating and seeding the database first if needed): how the

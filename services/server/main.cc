@@ -9,10 +9,13 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/files.h"
 #include "core/roles.h"
+#include "core/version.h"
 #include "services/common/log.h"
 #include "services/common/service_host.h"
 #include "services/server/hosted_services.h"
@@ -47,6 +50,20 @@ ABSL_FLAG(int, pool_size, 8, "database connections (and workers) shared by all s
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "on SIGTERM/SIGINT, how long calls in flight may take to finish");
 ABSL_FLAG(bool, verbose, false, "log debug messages");
+ABSL_FLAG(std::string, log_format, "",
+          "text or json: one line per event, either way (default $AHPL_LOG_FORMAT, else text)");
+ABSL_FLAG(bool, access_log, true, "log one line per call (method, code, duration, caller, peer)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT to serve Prometheus metrics on, plain HTTP at /metrics (default "
+          "$AHPL_METRICS_LISTEN; none when empty)");
+ABSL_FLAG(std::string, health_listen, "",
+          "HOST:PORT of a plaintext port serving only gRPC health checking, for probes that "
+          "present no client certificate (default $AHPL_HEALTH_LISTEN; none when empty)");
+ABSL_FLAG(bool, migrate_only, false,
+          "apply the schema migrations and load the reference data, then exit");
+ABSL_FLAG(int, tls_reload_seconds, 60,
+          "read --tls_cert, --tls_key and --tls_client_ca again this often, serving renewed "
+          "certificates without a restart; 0: read once");
 ABSL_FLAG(int, max_connections, 4096,
           "client connections open at once; more are closed as they are accepted");
 ABSL_FLAG(int, fd_reserve, 64,
@@ -87,8 +104,21 @@ std::string FlagOrEnv(const std::string& flag, const char* env, const char* fall
 }
 
 [[noreturn]] void Fail(const std::string& message) {
+  ahpl::FlushLogs();
   std::fprintf(stderr, "ahpl-server: %s\n", message.c_str());
   std::exit(1);
+}
+
+// --help lists the flags defined here (Abseil's default looks for files
+// named after the program), --version prints the build's version.
+void ConfigureUsage() {
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "services/server/");
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  config.version_string = [] { return absl::StrCat("ahpl-server ", ahpl::BuildVersion(), "\n"); };
+  absl::SetFlagsUsageConfig(config);
 }
 
 // The value of a flag in seconds that must not be negative; 0 is
@@ -153,11 +183,21 @@ int CreateToken(const std::string& database_url) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ConfigureUsage();
   absl::SetProgramUsageMessage(
-      "Hosts the ahpl gRPC services.\n"
+      "Hosts the ahpl gRPC services (docs/operations.md).\n"
       "  ahpl-server --database_url=postgresql://... [--listen=127.0.0.1:50051] "
-      "[--services=all]");
+      "[--services=all]\n"
+      "  ahpl-server --database_url=... --migrate_only\n"
+      "  ahpl-server --database_url=... --create_token=admin");
   absl::ParseCommandLine(argc, argv);
+  ahpl::LogFormat log_format = ahpl::LogFormat::kText;
+  const std::string log_format_word =
+      FlagOrEnv(absl::GetFlag(FLAGS_log_format), "AHPL_LOG_FORMAT", "text");
+  if (!ahpl::ParseLogFormat(log_format_word, &log_format)) {
+    Fail("--log_format must be text or json, not " + log_format_word);
+  }
+  ahpl::SetLogFormat(log_format);
   ahpl::PrepareServingProcess();
   if (absl::GetFlag(FLAGS_verbose)) ahpl::SetLogLevel(ahpl::LogLevel::kDebug);
 
@@ -176,6 +216,22 @@ int main(int argc, char** argv) {
     Fail("no database: pass --database_url=postgresql://... or set AHPL_DATABASE_URL");
   }
   if (!absl::GetFlag(FLAGS_create_token).empty()) return CreateToken(options.database_url);
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    auto report = ahpl::PrepareDatabase(options.database_url);
+    if (!report.ok()) Fail(std::string(report.status().message()));
+    ahpl::LogInfo("database schema at version ", report->current_version, " (",
+                  report->applied.size(), " applied now); reference data loaded");
+    ahpl::FlushLogs();
+    return 0;
+  }
+  options.health_listen = FlagOrEnv(absl::GetFlag(FLAGS_health_listen), "AHPL_HEALTH_LISTEN", "");
+  options.observability.metrics_listen =
+      FlagOrEnv(absl::GetFlag(FLAGS_metrics_listen), "AHPL_METRICS_LISTEN", "");
+  options.observability.access_log = absl::GetFlag(FLAGS_access_log);
+  options.observability.version = ahpl::BuildVersion();
+  const int tls_reload = absl::GetFlag(FLAGS_tls_reload_seconds);
+  if (tls_reload < 0) Fail("--tls_reload_seconds must not be negative");
+  options.transport.reload_interval = absl::Seconds(tls_reload);
   options.transport.cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.transport.key_file = absl::GetFlag(FLAGS_tls_key);
   options.transport.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
@@ -214,7 +270,8 @@ int main(int argc, char** argv) {
   ahpl::RaiseOpenFileLimit();
   auto host = ahpl::ServiceHost::Start(std::move(options), std::move(*services));
   if (!host.ok()) Fail(std::string(host.status().message()));
-  ahpl::LogInfo("ahpl-server listening on port ", (*host)->port(), " with ", names);
+  ahpl::LogInfo("ahpl-server ", ahpl::BuildVersion(), " listening on port ", (*host)->port(),
+                " with ", names);
 
   int received = 0;
   for (;;) {
@@ -226,5 +283,6 @@ int main(int argc, char** argv) {
   ahpl::LogInfo("signal ", received, ": shutting down, letting calls in flight finish");
   (*host)->Shutdown();
   ahpl::LogInfo("stopped");
+  ahpl::FlushLogs();
   return 0;
 }
