@@ -1,6 +1,11 @@
-// Classification throughput against the same server's health check, and
-// the streaming batch rate. Prints both sides of each comparison; needs
+// Classification throughput against the same server's health check, the
+// streaming batch rate, and the cost of observing calls (metrics and the
+// access log against the same server with both off). Prints both sides of
+// each comparison; needs
 // AHPL_TEST_DATABASE_URL (bench/run.sh starts a throwaway PostgreSQL).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -15,6 +20,7 @@
 #include "bench/rate_reporter.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/classification/classifier.h"
+#include "services/common/log.h"
 #include "tests/classification/fixtures.h"
 #include "tests/support/test_server.h"
 
@@ -28,6 +34,16 @@ testing::TestServer& Server() {
 
 std::shared_ptr<grpc::Channel> Channel() {
   static auto channel = Server().channel();
+  return channel;
+}
+
+// The same service with metrics and the access log off.
+std::shared_ptr<grpc::Channel> UnobservedChannel() {
+  static auto* server = new testing::TestServer("classification", 4, [](HostOptions& options) {
+    options.observability.metrics = false;
+    options.observability.access_log = false;
+  });
+  static auto channel = server->channel();
   return channel;
 }
 
@@ -78,8 +94,9 @@ double HealthCheckRate(int in_flight, int64_t calls) {
 }
 
 // Unary classifications per second at `in_flight`, answered in `view`.
-double ClassifyRate(int in_flight, int64_t calls, v1::ClassificationView view) {
-  auto stub = v1::ClassificationService::NewStub(Channel());
+double ClassifyRate(int in_flight, int64_t calls, v1::ClassificationView view,
+                    const std::shared_ptr<grpc::Channel>& channel = Channel()) {
+  auto stub = v1::ClassificationService::NewStub(channel);
   const auto mix = Mix();
   std::vector<v1::ClassifyArrangementRequest> requests(mix.size());
   for (size_t i = 0; i < mix.size(); ++i) {
@@ -175,6 +192,14 @@ BENCHMARK(BM_UnaryWorkInProcess)
 
 int main(int argc, char** argv) {
   ahpl::PrepareServingProcess();  // as ahpl-server does
+  // The access log goes to a file, as a server's standard error would be
+  // kept, rather than to the terminal.
+  const std::string log_path =
+      "/tmp/ahpl-classification-bench-" + std::to_string(getpid()) + ".log";
+  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ahpl::SetLogOutput([log_fd](absl::string_view lines) {
+    if (write(log_fd, lines.data(), lines.size()) < 0) std::perror("bench log");
+  });
   benchmark::Initialize(&argc, argv);
   ahpl::bench::RateReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -207,6 +232,26 @@ int main(int argc, char** argv) {
       "(target >= 0.90)\n",
       full_ratios[full_ratios.size() / 2], basic_ratios[basic_ratios.size() / 2]);
   std::printf("streaming batch classification: %.0f arrangements/s (target >= 100000)\n", stream);
+
+  // Metrics and the access log on against the same server with both off,
+  // in interleaved rounds (the median ratio is the result).
+  std::vector<double> observed_ratios;
+  for (int round = 1; round <= kRounds; ++round) {
+    const double off = ahpl::bench::ClassifyRate(32, kCalls, ahpl::v1::CLASSIFICATION_VIEW_FULL,
+                                                 ahpl::bench::UnobservedChannel());
+    const double on = ahpl::bench::ClassifyRate(32, kCalls, ahpl::v1::CLASSIFICATION_VIEW_FULL);
+    observed_ratios.push_back(on / off);
+    std::printf(
+        "round %d at 32 in flight: classification with metrics and access log %.0f calls/s, "
+        "without %.0f calls/s (ratio %.3f)\n",
+        round, on, off, on / off);
+  }
+  std::sort(observed_ratios.begin(), observed_ratios.end());
+  std::printf("median ratio observed / unobserved: %.3f (target >= 0.95)\n",
+              observed_ratios[observed_ratios.size() / 2]);
+  ahpl::FlushLogs();
+  close(log_fd);
+  std::remove(log_path.c_str());
   benchmark::Shutdown();
   return 0;
 }

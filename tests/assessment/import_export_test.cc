@@ -72,6 +72,11 @@ TEST_F(AssessmentServiceTest, ImportStoresGoodItemsAndReportsBadOnes) {
   EXPECT_EQ(Count("SELECT count(*) FROM returns WHERE status = 2 AND typology > 0 "
                   "AND array_length(ratings, 1) = 12"),
             kChunks * 28);
+  const std::string metrics = server_.host().metrics().Scrape();
+  EXPECT_NE(metrics.find("ahpl_import_items_total{result=\"accepted\"} 84\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("ahpl_import_items_total{result=\"rejected\"} 36\n"), std::string::npos)
+      << metrics;
 }
 
 TEST_F(AssessmentServiceTest, ImportReplaysItemsSeenBefore) {

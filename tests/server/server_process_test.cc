@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
+#include <pqxx/pqxx>
 
 #include "ahpl/v1/catalogue.grpc.pb.h"
 #include "tests/support/test_database.h"
@@ -135,6 +136,59 @@ TEST(ServerProcessTest, MissingDatabaseUrlIsExplained) {
   ServerProcess p({"--database_url="});
   EXPECT_EQ(p.Wait(std::chrono::seconds(10)), 1);
   EXPECT_NE(p.Stderr().find("AHPL_DATABASE_URL"), std::string::npos);
+}
+
+TEST(ServerProcessTest, VersionAndHelpSayWhatTheServerIs) {
+  // Abseil and CLI11 print these on stdout: read through a pipe.
+  FILE* pipe = popen((std::string(AHPL_SERVER_BINARY) + " --help 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string text;
+  char buf[1024];
+  while (fgets(buf, sizeof buf, pipe) != nullptr) text += buf;
+  pclose(pipe);
+  EXPECT_EQ(text.find("No flags matched"), std::string::npos) << text;
+  for (const char* flag : {"--database_url", "--metrics_listen", "--health_listen", "--log_format",
+                           "--migrate_only", "--tls_reload_seconds"}) {
+    EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help:\n" << text;
+  }
+  pipe = popen((std::string(AHPL_SERVER_BINARY) + " --version 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  text.clear();
+  while (fgets(buf, sizeof buf, pipe) != nullptr) text += buf;
+  pclose(pipe);
+  EXPECT_EQ(text.rfind("ahpl-server ", 0), 0u) << text;
+  EXPECT_GT(text.size(), std::string("ahpl-server \n").size()) << text;
+  pipe = popen((std::string(AHPL_CLI_BINARY) + " --version 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string cli;
+  while (fgets(buf, sizeof buf, pipe) != nullptr) cli += buf;
+  EXPECT_EQ(pclose(pipe), 0);
+  EXPECT_EQ(cli, "ahpl " + text.substr(std::string("ahpl-server ").size())) << "same build";
+}
+
+TEST(ServerProcessTest, MigrateOnlyPreparesTheDatabaseAndExits) {
+  testing::TestDatabase db;
+  ServerProcess p({"--database_url=" + db.url(), "--migrate_only"});
+  EXPECT_EQ(p.Wait(std::chrono::seconds(60)), 0) << p.Stderr();
+  EXPECT_NE(p.Stderr().find("reference data loaded"), std::string::npos) << p.Stderr();
+  pqxx::connection conn(db.url());
+  pqxx::nontransaction tx(conn);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM trusts")[0].as<int>(), 202);
+  EXPECT_GE(tx.exec1("SELECT max(version) FROM schema_migrations")[0].as<int>(), 6);
+}
+
+TEST(ServerProcessTest, ASecondServerOnAPortInUseExitsWithOneLine) {
+  testing::TestDatabase db;
+  const std::string address = "127.0.0.1:" + std::to_string(testing::FreePort());
+  ServerProcess first({"--database_url=" + db.url(), "--listen=" + address});
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  ASSERT_TRUE(
+      channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(30)))
+      << first.Stderr();
+  ServerProcess second({"--database_url=" + db.url(), "--listen=" + address});
+  EXPECT_EQ(second.Wait(std::chrono::seconds(30)), 1) << second.Stderr();
+  EXPECT_NE(second.Stderr().find("ahpl-server: cannot listen on " + address), std::string::npos)
+      << second.Stderr();
 }
 
 TEST(ServerProcessTest, ServesThenStopsCleanlyOnSigterm) {

@@ -3,6 +3,7 @@
 #ifndef AHPL_TESTS_SUPPORT_TEST_SERVER_H_
 #define AHPL_TESTS_SUPPORT_TEST_SERVER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -23,8 +24,10 @@ namespace ahpl::testing {
 
 class TestServer {
  public:
-  // Hosts `services` ("all" or a comma-separated list); aborts on failure.
-  explicit TestServer(const std::string& services = "all", size_t pool_size = 4);
+  // Hosts `services` ("all" or a comma-separated list), with the host
+  // options `adjust` changes if given; aborts on failure.
+  explicit TestServer(const std::string& services = "all", size_t pool_size = 4,
+                      const std::function<void(HostOptions&)>& adjust = nullptr);
   ~TestServer();
 
   // A channel whose calls carry a national token.
