@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Makes the secret files compose.yaml mounts, in deploy/compose/secrets/ (or
 # $AHPL_SECRETS_DIR): a CA of the deployment's own, a certificate and key per
-# service and for PostgreSQL (each naming its compose host name, and
-# localhost and 127.0.0.1 for the ports published on the host), and the
+# service, for PostgreSQL and for the edge (each naming its compose host
+# name, and localhost and 127.0.0.1 where clients on the host dial it), and the
 # database password (for PostgreSQL, and as a libpq password file for ahpl).
 # Keeps what is already there; delete a file to make it again. The classifier
 # token is made by ahpl-server against the database: the steps are printed at
 # the end. Nothing here is committed (secrets/ is ignored by git).
 #
 # Run as root so that each file belongs to the user that reads it: ahpl's
-# (uid 10001) and PostgreSQL's image's (uid 999). libpq and PostgreSQL read
+# (uid 10001), PostgreSQL's image's (uid 999) and nginx's (uid 101). libpq and PostgreSQL read
 # keys and password files only when no one else can.
 set -euo pipefail
 
@@ -17,6 +17,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=${AHPL_SECRETS_DIR:-$here/secrets}
 ahpl_uid=10001
 postgres_uid=999
+nginx_uid=101
 
 quietly() { local out; out=$("$@" 2>&1) || { echo "$out" >&2; echo "make-secrets: $1 failed" >&2; return 1; }; }
 
@@ -54,10 +55,11 @@ certificate() {
 }
 
 local_names="DNS:localhost,IP:127.0.0.1"
-certificate catalogue "DNS:catalogue,$local_names"
-certificate assessment "DNS:assessment,$local_names"
+certificate catalogue "DNS:catalogue"
+certificate assessment "DNS:assessment"
 certificate classification "DNS:classification"
 certificate postgres "DNS:postgres"
+certificate edge "DNS:edge,$local_names"
 
 if [[ ! -s $dir/db_password ]]; then
   openssl rand -hex 24 >"$dir/db_password"
@@ -68,7 +70,8 @@ if [[ ! -s $dir/pgpass ]]; then
   printf 'postgres:5432:ahpl:ahpl:%s\n' "$(cat "$dir/db_password")" >"$dir/pgpass"
 fi
 
-# Owners: a secret belongs to the one user that reads it, mode 0600.
+# Owners: a secret belongs to the one user that reads it, mode 0600 (nginx's
+# image runs as uid 101).
 own() {
   local uid=$1
   shift
@@ -82,10 +85,12 @@ own() {
 }
 own "$ahpl_uid" catalogue.key assessment.key classification.key pgpass classifier.token
 own "$postgres_uid" postgres.key db_password
+own "$nginx_uid" edge.key
 if [[ $(id -u) -ne 0 ]]; then
   echo "make-secrets: not root, so the keys and password files still belong to $(id -un):" >&2
   echo "  give *.key (but postgres.key), pgpass and classifier.token to uid $ahpl_uid, and" >&2
-  echo "  postgres.key and db_password to uid $postgres_uid (rootless podman: podman unshare chown)" >&2
+  echo "  postgres.key and db_password to uid $postgres_uid, edge.key to uid $nginx_uid" >&2
+  echo "  (rootless podman: podman unshare chown)" >&2
 fi
 
 compose="docker-compose -f $here/compose.yaml"

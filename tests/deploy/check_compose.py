@@ -13,6 +13,7 @@ Prints every failed property and exits 1, else says what was checked.
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -68,7 +69,7 @@ def check(config, compose_file):
 
     services = config.get("services") or {}
     secrets = config.get("secrets") or {}
-    for name in ["postgres", "migrate", *AHPL_SERVICES]:
+    for name in ["postgres", "migrate", *AHPL_SERVICES, "edge"]:
         expect(name in services, f"no service {name}")
     if failures:
         return failures
@@ -169,7 +170,7 @@ def check(config, compose_file):
     expect(grpc_port not in published_targets(classification),
            "classification publishes its gRPC port on the host")
     networks = set(classification.get("networks") or {})
-    for other in ["migrate", "catalogue"]:
+    for other in ["migrate", "catalogue", "edge"]:
         shared = networks & set(services[other].get("networks") or {})
         expect(not shared, f"{other} shares network(s) {sorted(shared)} with classification")
     expect(networks & set(services["assessment"].get("networks") or {}),
@@ -179,7 +180,43 @@ def check(config, compose_file):
         members = {name for name, s in services.items() if n in (s.get("networks") or {})}
         expect(declared.get("internal") is True or members == {"classification"},
                f"network {n} joins classification to the outside")
+    check_edge(config, services, compose_dir, expect)
     return failures
+
+
+def check_edge(config, services, compose_dir, expect):
+    """The edge: one published address, routing each public service's calls
+    over verified TLS, and none to classification."""
+    edge = services["edge"]
+    expect(edge.get("read_only") is True, "edge is not read_only")
+    expect(str(edge.get("user", "0")).split(":")[0] not in ("", "0", "root"), "edge runs as root")
+    expect("ALL" in (edge.get("cap_drop") or []), "edge keeps its capabilities")
+    expect(published_targets(edge), "edge publishes no port")
+    conf_path = None
+    for v in edge.get("volumes") or []:
+        source = v.get("source") if isinstance(v, dict) else v.split(":")[0]
+        if source and source.endswith(".conf"):
+            conf_path = source
+    expect(conf_path and os.path.exists(conf_path), "edge mounts no nginx configuration")
+    if not conf_path or not os.path.exists(conf_path):
+        return
+    conf = open(conf_path).read()
+    routes = {}
+    for path, body in re.findall(r"location\s+(\S+)\s*\{([^}]*)\}", conf):
+        target = re.search(r"grpc_pass\s+(\S+);", body)
+        if target:
+            routes[path] = target.group(1)
+    expected = {"/ahpl.v1.CatalogueService/": "catalogue", "/ahpl.v1.AccessService/": "catalogue",
+                "/ahpl.v1.AssessmentService/": "assessment"}
+    for path, service in expected.items():
+        target = routes.get(path, "")
+        expect(target.startswith(f"grpcs://{service}:"),
+               f"edge does not pass {path} to {service} over TLS (grpc_pass {target or 'missing'})")
+    for path, target in routes.items():
+        expect("classification" not in target, f"edge passes {path} to classification")
+    expect(re.search(r"^\s*grpc_ssl_verify\s+on;", conf, re.M),
+           "edge does not verify the services' certificates (grpc_ssl_verify on)")
+    expect(re.search(r"listen\s+\S+\s+ssl", conf), "edge does not serve TLS")
 
 
 def main():

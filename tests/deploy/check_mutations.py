@@ -43,6 +43,13 @@ COMPOSE = [
     ("compose.yaml", "file: ./secrets/pgpass", "file: ./pgpass", "secret pgpass is not under the secrets/ folder"),
     ("compose.yaml", "sslmode=verify-full", "sslmode=prefer", "reaches PostgreSQL without verify-full TLS"),
     (".gitignore", "secrets/", "", "does not ignore secrets/"),
+    ("edge.conf", "grpc_pass grpcs://assessment:50051;", "grpc_pass grpcs://classification:50051;",
+     "edge does not pass /ahpl.v1.AssessmentService/ to assessment"),
+    ("edge.conf", "grpc_pass grpcs://catalogue:50051;", "grpc_pass grpc://catalogue:50051;",
+     "edge does not pass /ahpl.v1.CatalogueService/ to catalogue over TLS"),
+    ("edge.conf", "  grpc_ssl_verify on;", "  grpc_ssl_verify off;",
+     "edge does not verify the services' certificates"),
+    ("compose.yaml", 'user: "101:101"', 'user: "0:0"', "edge runs as root"),
     ("compose.yaml", "condition: service_healthy", "condition: service_ready",
      "docker-compose config failed"),
 ]
