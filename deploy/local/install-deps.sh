@@ -33,6 +33,10 @@ packages=(
   # whose libFuzzer and sanitizer runtimes are in libclang-rt-14-dev (only
   # recommended by clang-14, and recommends are not installed here)
   clang-14 libclang-rt-14-dev
+  # the deployment checks (tests/deploy): docker-compose validates
+  # deploy/compose/compose.yaml, and Debian's python3 reads what it and
+  # kubectl print with python3-yaml
+  docker-compose python3-yaml
 )
 
 missing=()
@@ -40,6 +44,9 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# kubectl renders deploy/k8s for its check (tests/deploy); Debian's
+# kubernetes-client provides it where there is none yet.
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
