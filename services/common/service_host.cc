@@ -101,6 +101,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 
   host->workers_ = std::make_unique<WorkerPool>(opts.pool_size, opts.max_queued_requests);
   host->authorizer_ = opts.authorizer(*host->pool_, opts.database_url);
+  host->base_authorizer_ = host->authorizer_.get();
   if (observer.metrics != nullptr || observer.access_log) {
     host->authorizer_ = ObserveAuthorizer(std::move(host->authorizer_), observer);
   }

@@ -177,8 +177,9 @@ class ServiceHost {
   bool serving() const { return serving_.load(); }
   // Asks every hosted service to reload; the first error, if any.
   absl::Status Reload();
-  // The authorizer every hosted service checks callers with.
-  Authorizer& authorizer() { return *authorizer_; }
+  // The authorizer HostOptions::authorizer made (the services call it
+  // through the observing wrapper that feeds the access log and metrics).
+  Authorizer& authorizer() { return *base_authorizer_; }
 
  private:
   ServiceHost() = default;
@@ -195,6 +196,7 @@ class ServiceHost {
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Authorizer> authorizer_;
+  Authorizer* base_authorizer_ = nullptr;
   std::unique_ptr<PageTokenCodec> page_tokens_;
   std::vector<std::unique_ptr<HostedService>> services_;
   // Accepts client connections and hands them to server_ through
