@@ -137,6 +137,8 @@ mnt=$(podman image mount "$image")
 echo "      mounted at $mnt"
 check "ahpl-server and ahpl are in /usr/local/bin" \
   test -x "$mnt/usr/local/bin/ahpl-server" -a -x "$mnt/usr/local/bin/ahpl"
+check "/usr/share/doc/ahpl/VERSION says $version" \
+  grep -qx "version $version" "$mnt/usr/share/doc/ahpl/VERSION"
 check "user ahpl is uid/gid $uid" grep -q "^ahpl:x:$uid:$uid:" "$mnt/etc/passwd"
 check "the mounted file system is read-only (as in a pod with readOnlyRootFilesystem)" \
   bash -c "! touch '$mnt/.write-test' 2>/dev/null"
@@ -200,11 +202,11 @@ server_args=(--database_url="$url" --listen="127.0.0.1:$port")
 # Metrics and the health port when this tree's server has them.
 metrics_port=
 health_port=
-if grep -rqs 'ABSL_FLAG([^,]*metrics_listen' services/; then
+if grep -rqs 'ABSL_FLAG([^)]*metrics_listen' services/; then
   metrics_port=$(deploy/local/pg.sh free-port $((port + 1)))
   server_args+=(--metrics_listen="127.0.0.1:$metrics_port")
 fi
-if grep -rqs 'ABSL_FLAG([^,]*health_listen' services/; then
+if grep -rqs 'ABSL_FLAG([^)]*health_listen' services/; then
   health_port=$(deploy/local/pg.sh free-port $((${metrics_port:-$port} + 1)))
   server_args+=(--health_listen="127.0.0.1:$health_port")
 fi
@@ -255,8 +257,14 @@ if [[ -n $metrics_port ]]; then
   scraped=$(curl -fsS "http://127.0.0.1:$metrics_port/metrics" 2>&1 || true)
   expect "metrics are served on 127.0.0.1:$metrics_port/metrics" '^# TYPE ' "$scraped"
 fi
-if [[ -n $health_port ]]; then
-  check "the health port 127.0.0.1:$health_port accepts connections" \
+# grpc.health.v1 over plaintext HTTP/2, with the compose files' probe when
+# this tree has it: the health port when there is one, else the main port.
+probe=deploy/compose/grpc-health-probe.sh
+health_target=127.0.0.1:${health_port:-$port}
+if [[ -x $probe ]]; then
+  check "grpc.health.v1 on $health_target answers SERVING" "$probe" "$health_target"
+elif [[ -n $health_port ]]; then
+  check "the health port $health_target accepts connections" \
     bash -c "exec 3<>/dev/tcp/127.0.0.1/$health_port"
 fi
 
