@@ -428,6 +428,61 @@ TEST(CliTransportTest, BeyondLoopbackTlsTrustsTheSystemsCas) {
   EXPECT_EQ(both.out.find("warning"), std::string::npos) << both.out;
 }
 
+TEST_F(CliTest, ServerTakesTheAddressesOfSeveralReplicas) {
+  // The first address answers nothing: calls go to the one that does.
+  const CliRun two = Ahpl("catalogue regions", "127.0.0.1:1," + server_.address(),
+                          server_.Token(v1::ROLE_NATIONAL));
+  EXPECT_EQ(two.exit_code, 0) << two.out;
+  EXPECT_NE(two.out.find("Y56"), std::string::npos) << two.out;
+  EXPECT_EQ(two.out.find("warning"), std::string::npos) << "all on loopback: " << two.out;
+  const CliRun from_env = Ahpl("catalogue regions", "\"\"", server_.Token(v1::ROLE_NATIONAL),
+                               "AHPL_SERVER=localhost:1," + server_.address());
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.out;
+
+  // Mistakes in a list are usage errors, found before anything is sent.
+  for (const auto& [list, why] : std::vector<std::pair<std::string, std::string>>{
+           {"127.0.0.1:1,[::1]:2", "mixes IPv4 and IPv6"},
+           {"127.0.0.1:1,localhost", "has no port"},
+           {"127.0.0.1:1,,127.0.0.1:2", "empty address"},
+           {"127.0.0.1:1,::1:2", "in brackets"},
+           {"127.0.0.1:1,127.0.0.1:70000", "port from 1 to 65535"}}) {
+    const CliRun bad = Ahpl("catalogue regions", "'" + list + "'", "");
+    EXPECT_EQ(bad.exit_code, 2) << list << "\n" << bad.out;
+    EXPECT_NE(bad.out.find("ahpl: --server: "), std::string::npos) << bad.out;
+    EXPECT_NE(bad.out.find(why), std::string::npos) << bad.out;
+  }
+}
+
+TEST(CliTransportTest, ReplicasWithTlsAreCheckedAgainstOneName) {
+  const testing::TestCertificates certs("DNS:ahpl.test");
+  ASSERT_TRUE(certs.ok()) << "openssl could not make the test certificates";
+  ServerBeyondLoopback server("127.0.0.1", &certs);
+  ASSERT_TRUE(server.ok());
+  const std::string ca = " --ca " + certs("ca.pem");
+  const std::string port = server.address().substr(server.address().rfind(':') + 1);
+  // The first address of each list answers nothing, so every call reaches
+  // the server after it, whose certificate is checked against the first
+  // address's host (127.0.0.1 or localhost, both named by the certificate),
+  // or against --tls-server-name.
+  for (const std::string& list : {"127.0.0.1:1,127.0.0.1:" + port, "localhost:1,127.0.0.1:" + port,
+                                  "127.0.0.1:1,localhost:" + port}) {
+    const CliRun run = Ahpl(ca + " catalogue regions", list, server.token());
+    EXPECT_EQ(run.exit_code, 0) << list << "\n" << run.out;
+    EXPECT_NE(run.out.find("Y56"), std::string::npos) << run.out;
+  }
+  const std::string list = "127.0.0.1:1,127.0.0.1:" + port;
+  const CliRun named =
+      Ahpl(ca + " --tls-server-name ahpl.test catalogue regions", list, server.token());
+  EXPECT_EQ(named.exit_code, 0) << named.out;
+  const CliRun wrong =
+      Ahpl(ca + " --tls-server-name other.test catalogue regions", list, server.token());
+  EXPECT_EQ(wrong.exit_code, 5) << "the certificate does not name other.test\n" << wrong.out;
+  // Without a CA, a list all on loopback is called in plaintext, which the
+  // TLS server refuses.
+  const CliRun untrusted = Ahpl("catalogue regions", list, server.token());
+  EXPECT_EQ(untrusted.exit_code, 5) << untrusted.out;
+}
+
 std::string DemoReturn() { return ReadText(AHPL_DEMO_DIR "/my-return.json"); }
 
 class CliReturnTest : public ::testing::Test {
