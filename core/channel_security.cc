@@ -51,6 +51,13 @@ bool IsLoopbackAddress(absl::string_view address) {
     }
     return true;
   }
+  // A list of addresses, as the SDK takes them: every one must be.
+  if (address.find(',') != absl::string_view::npos) {
+    for (absl::string_view one : absl::StrSplit(address, ',')) {
+      if (!IsLoopbackHost(HostOf(one))) return false;
+    }
+    return true;
+  }
   // dns:host:port or dns:///host:port; dns://SERVER/host:port asks SERVER,
   // whose answer for any name may lead anywhere.
   if (absl::ConsumePrefix(&address, "dns:") && absl::ConsumePrefix(&address, "//") &&

@@ -11,7 +11,8 @@ namespace ahpl {
 // Whether `address` stays on this machine: a host of 127.0.0.0/8 or ::1
 // written as an IP literal, or the name localhost, with or without a port
 // ("127.0.0.1:50051", "[::1]:50051", "localhost:1"); gRPC's dns:, ipv4: and
-// ipv6: target forms of those (every address of a list); a unix: or
+// ipv6: target forms of those, and a comma-separated list of addresses
+// (every address of a list); a unix: or
 // unix-abstract: socket. Any other name, even one that resolves to
 // loopback, and a dns: target naming its own DNS server, are not.
 bool IsLoopbackAddress(absl::string_view address);

@@ -56,7 +56,7 @@ std::string Counted(const v1::ReturnSummary& s) {
   return absl::StrCat(BasisWords(s.basis()), ", ", FinalityWord(s));
 }
 
-int Aggregate(const RunSettings& settings, const std::string& cycle, const std::string& servers,
+int Aggregate(const RunSettings& settings, const std::string& cycle, const EndpointFlags& servers,
               int suppress_below, const std::string& csv_path, const std::string& compare_with,
               const std::string& basis_word) {
   auto basis = BasisFromWord(basis_word);
@@ -64,8 +64,12 @@ int Aggregate(const RunSettings& settings, const std::string& cycle, const std::
     std::cerr << "ahpl: " << basis.status().message() << "\n";
     return kExitUsage;
   }
-  std::vector<std::string> endpoints = Endpoints(servers, settings);
-  sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(endpoints));
+  auto endpoints = Endpoints(servers, settings);
+  if (!endpoints.ok()) {
+    std::cerr << "ahpl: " << endpoints.status().message() << "\n";
+    return kExitUsage;
+  }
+  sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(*endpoints));
   Table t({"region", "measure", "key", "count"});
   if (!compare_with.empty()) {
     auto comparison = aggregator.Compare(compare_with, cycle, *basis);
@@ -230,14 +234,14 @@ int Benchmark(const RunSettings& settings, const std::string& name, const std::s
 
 void AddAggregateCommands(CLI::App& app, const RunSettings& settings, int& exit_code) {
   auto cycle = std::make_shared<std::string>("2018-19");
-  auto servers = std::make_shared<std::string>();
+  auto servers = std::make_shared<EndpointFlags>();
   auto suppress = std::make_shared<int>(0);
   auto csv = std::make_shared<std::string>();
   auto compare = std::make_shared<std::string>();
   auto* aggregate =
       app.add_subcommand("aggregate", "Summarise a cycle by region, across endpoints");
   aggregate->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
-  aggregate->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
+  servers->AddTo(aggregate);
   aggregate
       ->add_option("--suppress-below", *suppress,
                    "Raise the servers' disclosure threshold (it can never be lowered)")

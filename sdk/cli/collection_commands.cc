@@ -230,7 +230,7 @@ int AllowLate(const RunSettings& settings, const std::string& cycle, const std::
 }
 
 int Chase(const RunSettings& settings, const std::string& cycle, const std::string& region,
-          const std::string& servers) {
+          const EndpointFlags& servers) {
   auto name = CollectionNameOf(cycle);
   if (!name.ok()) return UsageError(name.status());
   const std::string region_code = CanonicalCode(region);
@@ -238,8 +238,9 @@ int Chase(const RunSettings& settings, const std::string& cycle, const std::stri
     return UsageError(absl::InvalidArgumentError(absl::StrCat("--region: ", kRegionCodeRule)));
   }
   const std::string plain_cycle = CycleOf(*name);
-  sdk::RegionalAggregator aggregator(settings.options_for_other_targets(),
-                                     Endpoints(servers, settings));
+  auto endpoints = Endpoints(servers, settings);
+  if (!endpoints.ok()) return UsageError(endpoints.status());
+  sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(*endpoints));
   auto response = aggregator.NonResponders(plain_cycle, region_code);
   if (!response.ok()) return ReportError(response.status());
   const Format format = settings.output_format();
@@ -343,12 +344,12 @@ void AddCollectionCommands(CLI::App& app, const RunSettings& settings, int& exit
 
   auto chase_cycle = std::make_shared<std::string>();
   auto region = std::make_shared<std::string>();
-  auto servers = std::make_shared<std::string>();
+  auto servers = std::make_shared<EndpointFlags>();
   auto* chase = app.add_subcommand(
       "chase", "Trusts that have not returned in a collection, and how far each has got");
   chase->add_option("--cycle", *chase_cycle, "Reporting year, e.g. 2018-19")->required();
   chase->add_option("--region", *region, "One region, e.g. Y56 (default: all the token sees)");
-  chase->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
+  servers->AddTo(chase);
   chase->callback([&, chase_cycle, region, servers] {
     exit_code = Chase(settings, *chase_cycle, *region, *servers);
   });

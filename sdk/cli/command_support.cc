@@ -68,14 +68,47 @@ void FilterFlags::AddTo(CLI::App* cmd) {
                 "Only the returns that count for their trust (one per trust and cycle)");
 }
 
-std::vector<std::string> Endpoints(const std::string& servers, const RunSettings& settings) {
-  std::vector<std::string> endpoints;
-  for (absl::string_view s : absl::StrSplit(servers, ',', absl::SkipEmpty())) {
-    endpoints.emplace_back(s);
-    settings.WarnIfPlaintext(endpoints.back());
+void EndpointFlags::AddTo(CLI::App* cmd) {
+  cmd->add_option("--servers", servers,
+                  "Comma-separated deployments, one address each, called with the run's token "
+                  "(default: --server)");
+  cmd->add_option("--endpoint", endpoints,
+                  "One deployment, TARGET[=TOKEN_FILE]: an address, its replicas "
+                  "comma-separated, or dns:///NAME:PORT, with the file of the token it takes "
+                  "(default: the run's token); repeat for each deployment");
+}
+
+absl::StatusOr<std::vector<sdk::Endpoint>> Endpoints(const EndpointFlags& flags,
+                                                     const RunSettings& settings) {
+  std::vector<sdk::Endpoint> out;
+  for (absl::string_view s : absl::StrSplit(flags.servers, ',', absl::SkipEmpty())) {
+    sdk::Endpoint e{std::string(s), ""};
+    if (absl::Status valid = sdk::CheckTarget(e.target); !valid.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--servers: ", valid.message()));
+    }
+    out.push_back(std::move(e));
   }
-  if (endpoints.empty()) endpoints.push_back(settings.client_options().target);
-  return endpoints;
+  for (const std::string& text : flags.endpoints) {
+    const size_t equals = text.find('=');
+    sdk::Endpoint e{text.substr(0, equals), ""};
+    if (absl::Status valid = sdk::CheckTarget(e.target); !valid.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--endpoint ", text, ": ", valid.message()));
+    }
+    if (equals != std::string::npos) {
+      const std::string file = text.substr(equals + 1);
+      auto token = file.empty() ? absl::StatusOr<std::string>(absl::NotFoundError(""))
+                                : ReadSecretFile(file);
+      if (!token.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--endpoint ", e.target, ": cannot read token file \"", file, "\""));
+      }
+      e.token = std::move(*token);
+    }
+    out.push_back(std::move(e));
+  }
+  if (out.empty()) out.push_back(sdk::Endpoint{settings.client_options().target, ""});
+  for (const auto& e : out) settings.WarnIfPlaintext(e.target);
+  return out;
 }
 
 }  // namespace ahpl::cli

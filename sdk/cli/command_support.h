@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "ahpl/sdk/regional_aggregator.h"
 #include "ahpl/v1/assessment.pb.h"
 #include "core/files.h"
 #include "core/json.h"
@@ -39,10 +40,24 @@ struct FilterFlags {
   void AddTo(CLI::App* cmd);
 };
 
-// The comma-separated `servers`, else the run's own server; warns about each
-// reached in plaintext beyond loopback. Build their clients with
-// settings.options_for_other_targets().
-std::vector<std::string> Endpoints(const std::string& servers, const RunSettings& settings);
+// The deployments a command reaching several of them takes: --servers
+// A,B (one address each, the run's token for all) and --endpoint
+// TARGET[=TOKEN_FILE], repeated (one deployment each: an address, its
+// replicas comma-separated or a gRPC target, with its own token file, else
+// the run's token).
+struct EndpointFlags {
+  std::string servers;
+  std::vector<std::string> endpoints;
+  void AddTo(CLI::App* cmd);
+};
+
+// The deployments `flags` name (--servers first, then each --endpoint), else
+// the run's own server. Each target is checked (sdk::CheckTarget) and each
+// token file read: a mistake is INVALID_ARGUMENT naming the flag (a usage
+// error). Warns about each target reached in plaintext beyond loopback.
+// Give them to a RegionalAggregator with settings.options_for_other_targets().
+absl::StatusOr<std::vector<sdk::Endpoint>> Endpoints(const EndpointFlags& flags,
+                                                     const RunSettings& settings);
 
 }  // namespace ahpl::cli
 

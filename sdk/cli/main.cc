@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("ahpl ") + ahpl::BuildVersion());
   ahpl::cli::GlobalOptions global;
   app.add_option("--server", global.server,
-                 "ahpl-server address (default $AHPL_SERVER or 127.0.0.1:50051)");
+                 "ahpl-server address; replicas of one deployment comma-separated, or a gRPC "
+                 "target such as dns:///NAME:PORT (default $AHPL_SERVER or 127.0.0.1:50051)");
   app.add_option("--format", global.format, "Output: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   app.add_option("--timeout", global.timeout_seconds, "Seconds each call may take")
@@ -28,6 +29,9 @@ int main(int argc, char** argv) {
   app.add_option("--ca", global.ca_file, "PEM CA to trust: connect with TLS (default $AHPL_CA)");
   app.add_option("--cert", global.cert_file, "PEM client certificate for mutual TLS ($AHPL_CERT)");
   app.add_option("--key", global.key_file, "PEM key of --cert ($AHPL_KEY)");
+  app.add_option("--tls-server-name", global.tls_server_name,
+                 "Name every server's certificate must carry (default: the host of --server, or "
+                 "of its first address; $AHPL_TLS_SERVER_NAME)");
   app.add_flag("--insecure", global.insecure,
                "Allow plaintext to a server beyond loopback when no --ca is given: the token "
                "travels unencrypted ($AHPL_INSECURE=1)");

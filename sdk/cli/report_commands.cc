@@ -58,15 +58,19 @@ int TrustReportCommand(const RunSettings& settings, const std::string& name,
 }
 
 int RegionalReportCommand(const RunSettings& settings, const std::string& cycle,
-                          const std::string& servers, int suppress_below, const std::string& output,
-                          const std::string& basis_word) {
+                          const EndpointFlags& servers, int suppress_below,
+                          const std::string& output, const std::string& basis_word) {
   auto basis = BasisFromWord(basis_word);
   if (!basis.ok()) {
     std::cerr << "ahpl: " << basis.status().message() << "\n";
     return kExitUsage;
   }
-  std::vector<std::string> endpoints = Endpoints(servers, settings);
-  sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(endpoints));
+  auto endpoints = Endpoints(servers, settings);
+  if (!endpoints.ok()) {
+    std::cerr << "ahpl: " << endpoints.status().message() << "\n";
+    return kExitUsage;
+  }
+  sdk::RegionalAggregator aggregator(settings.options_for_other_targets(), std::move(*endpoints));
   auto aggregate = aggregator.Summarize(cycle, suppress_below, *basis);
   if (!aggregate.ok()) return ReportError(aggregate.status());
   auto not_returned = aggregator.NonResponders(cycle);
@@ -86,7 +90,7 @@ void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   auto name = std::make_shared<std::string>();
   auto output = std::make_shared<std::string>();
   auto cycle = std::make_shared<std::string>("2018-19");
-  auto servers = std::make_shared<std::string>();
+  auto servers = std::make_shared<EndpointFlags>();
   auto suppress = std::make_shared<int>(0);
   auto* report = app.add_subcommand("report", "Self-contained HTML reports");
   report->require_subcommand(1);
@@ -105,7 +109,7 @@ void AddReportCommands(CLI::App& app, const RunSettings& settings, int& exit_cod
   auto* region_report =
       report->add_subcommand("regions", "A report of a cycle by region, with charts");
   region_report->add_option("--cycle", *cycle, "Cycle")->capture_default_str();
-  region_report->add_option("--servers", *servers, "Comma-separated endpoints (default: --server)");
+  servers->AddTo(region_report);
   region_report
       ->add_option("--suppress-below", *suppress,
                    "Raise the servers' disclosure threshold (it can never be lowered)")

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "core/channel_security.h"
 #include "core/files.h"
@@ -32,10 +33,17 @@ bool InsecureFromEnvironment() {
 sdk::ClientOptions Resolve(const GlobalOptions& flags) {
   sdk::ClientOptions options;
   options.target = flags.server;
+  const char* source = "--server";
   if (options.target.empty()) {
     const char* env = std::getenv("AHPL_SERVER");
     options.target = env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
+    source = "$AHPL_SERVER";
   }
+  if (absl::Status target = sdk::CheckTarget(options.target); !target.ok()) {
+    std::cerr << "ahpl: " << source << ": " << target.message() << "\n";
+    std::exit(kExitUsage);
+  }
+  options.tls_server_name = FlagOrEnv(flags.tls_server_name, "AHPL_TLS_SERVER_NAME");
   options.deadline = absl::Milliseconds(static_cast<int64_t>(flags.timeout_seconds * 1000));
   const std::string ca = FlagOrEnv(flags.ca_file, "AHPL_CA");
   if (!ca.empty()) {

@@ -26,7 +26,9 @@ class RunSettings {
   // The options every client of this run is built with. Resolved on first use
   // and kept: a command checks its own arguments and input files first, and
   // only then do an unreadable token file or TLS file end the run (exit code 2).
-  // The server is --server, else $AHPL_SERVER, else 127.0.0.1:50051. The token
+  // The server is --server, else $AHPL_SERVER, else 127.0.0.1:50051: one
+  // address, several (replicas, comma-separated) or a gRPC target; one that
+  // sdk::CheckTarget refuses ends the run (exit code 2). The token
   // is --token, else the file named by --token-file, else the file named by
   // $AHPL_TOKEN_FILE, else $AHPL_TOKEN (docs/api.md, docs/access.md).
   // The channel is TLS (with --ca, or the system's CAs beyond loopback) or

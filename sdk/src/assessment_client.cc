@@ -341,4 +341,12 @@ absl::StatusOr<v1::ListNonRespondersResponse> AssessmentClient::ListNonResponder
                    &v1::AssessmentService::Stub::ListNonResponders, request);
 }
 
+absl::StatusOr<std::string> AssessmentClient::DeploymentId() {
+  auto response =
+      CallUnary(options_, Retry::kSafe, stub_.get(), &v1::AssessmentService::Stub::GetDeployment,
+                v1::GetDeploymentRequest());
+  if (!response.ok()) return response.status();
+  return std::move(*response->mutable_deployment_id());
+}
+
 }  // namespace ahpl::sdk

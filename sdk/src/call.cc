@@ -11,6 +11,7 @@
 #include "core/channel_security.h"
 #include "core/grpc_status.h"
 #include "core/tls_files.h"
+#include "sdk/src/channel_target.h"
 
 namespace ahpl::sdk {
 namespace {
@@ -71,10 +72,20 @@ std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(const ClientOptions& op
   return grpc::SslCredentials(grpc::SslCredentialsOptions());
 }
 
+// Round robin over every address the target names, whatever a DNS server
+// might publish as the service's config. Retries stay with the SDK (Call),
+// which knows which calls are safe to repeat: a call that fails UNAVAILABLE
+// because its server went away is tried again, and round robin sends it to
+// a server that is still connected.
+constexpr char kServiceConfig[] = R"({"loadBalancingConfig": [{"round_robin": {}}]})";
+
 }  // namespace
+
+absl::Status CheckTarget(const std::string& target) { return CheckChannelTarget(target); }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
   auto credentials = CredentialsFor(options);
+  const ChannelTarget target = ToChannelTarget(options.target, options.tls_server_name);
   // After a failed connection gRPC waits before trying again (1 s and more
   // by default) and fails calls fast meanwhile; keep that wait within the
   // client's own backoff so that a retry can reach a restarted server.
@@ -83,10 +94,13 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, std::max(max_ms, 100));
-  if (options.token.empty()) return grpc::CreateCustomChannel(options.target, credentials, args);
+  args.SetServiceConfigJSON(kServiceConfig);
+  args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
+  if (!target.authority.empty()) args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, target.authority);
+  if (options.token.empty()) return grpc::CreateCustomChannel(target.uri, credentials, args);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<BearerInterceptorFactory>(options.token));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(options.target, credentials, args,
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target.uri, credentials, args,
                                                                  std::move(interceptors));
 }
 

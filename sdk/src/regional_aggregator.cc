@@ -5,29 +5,134 @@
 #include <algorithm>
 #include <future>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "ahpl/sdk/assessment_client.h"
 #include "core/disclosure.h"
 #include "core/summary.h"
 
 namespace ahpl::sdk {
 
-RegionalAggregator::RegionalAggregator(ClientOptions base, std::vector<std::string> endpoints)
+namespace {
+
+// At most this many trusts are named when endpoints overlap: the refusal
+// stays one line.
+constexpr size_t kTrustsNamed = 8;
+
+// `status` with the endpoint that gave it named first.
+absl::Status FromEndpoint(const Endpoint& endpoint, const absl::Status& status,
+                          absl::string_view doing = "") {
+  return absl::Status(status.code(), absl::StrCat(endpoint.target, ": ", doing, status.message()));
+}
+
+}  // namespace
+
+RegionalAggregator::RegionalAggregator(ClientOptions base, std::vector<Endpoint> endpoints)
     : base_(std::move(base)), endpoints_(std::move(endpoints)) {}
+
+RegionalAggregator::RegionalAggregator(ClientOptions base, const std::vector<std::string>& targets)
+    : base_(std::move(base)) {
+  for (const auto& target : targets) endpoints_.push_back(Endpoint{target, ""});
+}
+
+ClientOptions RegionalAggregator::OptionsFor(size_t i) const {
+  ClientOptions options = base_;
+  options.target = endpoints_[i].target;
+  if (!endpoints_[i].token.empty()) options.token = endpoints_[i].token;
+  return options;
+}
+
+absl::Status RegionalAggregator::CheckDisjoint(const std::string& cycle, v1::SummaryBasis basis) {
+  if (endpoints_.size() < 2) return absl::OkStatus();
+  // One deployment reached twice: the same identity behind two endpoints.
+  std::vector<std::future<absl::StatusOr<std::string>>> ids;
+  for (size_t i = 0; i < endpoints_.size(); ++i) {
+    ids.push_back(std::async(std::launch::async,
+                             [this, i] { return AssessmentClient(OptionsFor(i)).DeploymentId(); }));
+  }
+  std::map<std::string, size_t> endpoint_of;
+  absl::Status failed;
+  std::string twice;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto id = ids[i].get();
+    if (!id.ok()) {
+      if (failed.ok())
+        failed = FromEndpoint(endpoints_[i], id.status(), "asking which deployment it is: ");
+      continue;
+    }
+    auto [first, inserted] = endpoint_of.emplace(*id, i);
+    if (!inserted && twice.empty()) {
+      twice = absl::StrCat(endpoints_[first->second].target, " and ", endpoints_[i].target,
+                           " are one deployment (", *id,
+                           "): its returns would be counted twice; name each deployment once");
+    }
+  }
+  if (!failed.ok()) return failed;
+  if (!twice.empty()) return absl::FailedPreconditionError(twice);
+
+  // One trust's counted returns at two deployments.
+  v1::ReturnFilter filter;
+  filter.set_cycle(cycle);
+  if (basis == v1::SUMMARY_BASIS_PER_TRUST) {
+    filter.set_counting_only(true);
+  } else {
+    filter.set_status(v1::RETURN_STATUS_SUBMITTED);
+  }
+  std::vector<std::future<absl::StatusOr<std::set<std::string>>>> held;
+  for (size_t i = 0; i < endpoints_.size(); ++i) {
+    held.push_back(std::async(
+        std::launch::async, [this, i, filter]() -> absl::StatusOr<std::set<std::string>> {
+          std::set<std::string> trusts;
+          absl::Status listed = AssessmentClient(OptionsFor(i))
+                                    .ForEachReturn(filter, [&](const v1::AssessmentReturn& r) {
+                                      trusts.insert(r.trust_ods_code());
+                                      return true;
+                                    });
+          if (!listed.ok()) return listed;
+          return trusts;
+        }));
+  }
+  std::map<std::string, std::vector<size_t>> holders;  // ODS code -> endpoints
+  for (size_t i = 0; i < held.size(); ++i) {
+    auto trusts = held[i].get();
+    if (!trusts.ok()) {
+      if (failed.ok()) failed = FromEndpoint(endpoints_[i], trusts.status());
+      continue;
+    }
+    for (const auto& code : *trusts) holders[code].push_back(i);
+  }
+  if (!failed.ok()) return failed;
+  std::vector<std::string> named;
+  size_t overlapping = 0;
+  for (const auto& [code, at] : holders) {
+    if (at.size() < 2) continue;
+    if (++overlapping > kTrustsNamed) continue;
+    std::vector<std::string> targets;
+    for (size_t i : at) targets.push_back(endpoints_[i].target);
+    named.push_back(absl::StrCat(code, " (", absl::StrJoin(targets, " and "), ")"));
+  }
+  if (overlapping == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "cycle ", cycle, ": returns of ", overlapping,
+      overlapping == 1 ? " trust are" : " trusts are",
+      " held by more than one endpoint and would be counted twice: ", absl::StrJoin(named, ", "),
+      overlapping > named.size() ? absl::StrCat(" and ", overlapping - named.size(), " more") : "",
+      "; each trust's returns must be in one deployment"));
+}
 
 absl::StatusOr<Aggregate> RegionalAggregator::Summarize(const std::string& cycle,
                                                         int suppress_below,
                                                         v1::SummaryBasis basis) {
   if (endpoints_.empty()) return absl::InvalidArgumentError("no endpoints to aggregate");
+  if (absl::Status disjoint = CheckDisjoint(cycle, basis); !disjoint.ok()) return disjoint;
   std::vector<std::future<absl::StatusOr<v1::SummarizeReturnsResponse>>> calls;
-  for (const auto& endpoint : endpoints_) {
-    calls.push_back(std::async(std::launch::async, [this, endpoint, cycle, suppress_below, basis] {
-      ClientOptions options = base_;
-      options.target = endpoint;
-      AssessmentClient client(options);
+  for (size_t i = 0; i < endpoints_.size(); ++i) {
+    calls.push_back(std::async(std::launch::async, [this, i, cycle, suppress_below, basis] {
+      AssessmentClient client(OptionsFor(i));
       // Each server controls its own answer (it never gives exact small
       // counts); the request can only raise its threshold.
       return client.Summarize(cycle, "", suppress_below, basis);
@@ -39,10 +144,7 @@ absl::StatusOr<Aggregate> RegionalAggregator::Summarize(const std::string& cycle
   bool provisional = false;
   for (size_t i = 0; i < calls.size(); ++i) {
     auto response = calls[i].get();
-    if (!response.ok()) {
-      return absl::Status(response.status().code(),
-                          absl::StrCat(endpoints_[i], ": ", response.status().message()));
-    }
+    if (!response.ok()) return FromEndpoint(endpoints_[i], response.status());
     for (const auto& region : response->regions()) {
       below = std::max(below, region.suppress_below());
       auto& merged = regions[region.region_code()];
@@ -117,12 +219,9 @@ absl::StatusOr<v1::ListNonRespondersResponse> RegionalAggregator::NonResponders(
     const std::string& cycle, const std::string& region_code) {
   if (endpoints_.empty()) return absl::InvalidArgumentError("no endpoints to ask");
   std::vector<std::future<absl::StatusOr<v1::ListNonRespondersResponse>>> calls;
-  for (const auto& endpoint : endpoints_) {
-    calls.push_back(std::async(std::launch::async, [this, endpoint, cycle, region_code] {
-      ClientOptions options = base_;
-      options.target = endpoint;
-      AssessmentClient client(options);
-      return client.ListNonResponders(CollectionName(cycle), region_code);
+  for (size_t i = 0; i < endpoints_.size(); ++i) {
+    calls.push_back(std::async(std::launch::async, [this, i, cycle, region_code] {
+      return AssessmentClient(OptionsFor(i)).ListNonResponders(CollectionName(cycle), region_code);
     }));
   }
   // ODS code -> the trust as the endpoint where it was last active lists it,
@@ -131,10 +230,7 @@ absl::StatusOr<v1::ListNonRespondersResponse> RegionalAggregator::NonResponders(
   v1::ListNonRespondersResponse out;
   for (size_t i = 0; i < calls.size(); ++i) {
     auto response = calls[i].get();
-    if (!response.ok()) {
-      return absl::Status(response.status().code(),
-                          absl::StrCat(endpoints_[i], ": ", response.status().message()));
-    }
+    if (!response.ok()) return FromEndpoint(endpoints_[i], response.status());
     if (i == 0) {
       // Every endpoint holds the same register.
       out.set_trusts_in_scope(response->trusts_in_scope());

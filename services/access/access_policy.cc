@@ -65,6 +65,9 @@ std::vector<MethodPolicy> BuildPolicy() {
       {AHPL_RPC(AssessmentService, AllowLateReturn), {kNational, kAdmin}},
       {AHPL_RPC(AssessmentService, ReopenCollection), {kAdmin}},
       {AHPL_RPC(AssessmentService, ListNonResponders), readers},
+      // Which deployment a server belongs to names nothing stored: anyone
+      // aggregating across deployments (or a service) may ask.
+      {AHPL_RPC(AssessmentService, GetDeployment), any},
 
       {AHPL_RPC(ClassificationService, ClassifyArrangement), classify},
       {AHPL_RPC(ClassificationService, ClassifyArrangements), classify},

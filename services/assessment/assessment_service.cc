@@ -344,4 +344,15 @@ grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
       });
 }
 
+grpc::ServerUnaryReactor* AssessmentService::GetDeployment(const UnaryCall& call,
+                                                           const v1::GetDeploymentRequest* request,
+                                                           v1::GetDeploymentResponse* response) {
+  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(AssessmentService, GetDeployment),
+                       workers_, [this, response](const Principal&) -> absl::Status {
+                         ASSIGN_OR_RETURN(*response->mutable_deployment_id(),
+                                          store_.DeploymentId());
+                         return absl::OkStatus();
+                       });
+}
+
 }  // namespace ahpl::assessment

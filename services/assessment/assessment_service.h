@@ -42,7 +42,8 @@ using AssessmentServiceBase = RawMethods<
     Assessment::WithRawCallbackMethod_CloseCollection,
     Assessment::WithRawCallbackMethod_ReopenCollection,
     Assessment::WithRawCallbackMethod_AllowLateReturn,
-    Assessment::WithRawCallbackMethod_ListNonResponders>::type;
+    Assessment::WithRawCallbackMethod_ListNonResponders,
+    Assessment::WithRawCallbackMethod_GetDeployment>::type;
 
 class AssessmentService final : public AssessmentServiceBase {
  public:
@@ -81,6 +82,7 @@ class AssessmentService final : public AssessmentServiceBase {
   AHPL_RAW_UNARY_METHOD(AllowLateReturn, v1::AllowLateReturnRequest, v1::AllowLateReturnResponse);
   AHPL_RAW_UNARY_METHOD(ListNonResponders, v1::ListNonRespondersRequest,
                         v1::ListNonRespondersResponse);
+  AHPL_RAW_UNARY_METHOD(GetDeployment, v1::GetDeploymentRequest, v1::GetDeploymentResponse);
 
  private:
   // The collection of `cycle`; NOT_FOUND when there is none.

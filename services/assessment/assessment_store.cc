@@ -191,6 +191,7 @@ const std::vector<PreparedStatement>& Statements() {
        "r.band, r.board_relationship, r.leader_title, r.finding_codes, r.ratings) AS f "
        "WHERE k.cycle = $1 AND ($2 = '' OR t.region_code = $2) GROUP BY 1, 2, 3"},
       {"assessment_region_of", "SELECT region_code FROM trusts WHERE ods_code = $1"},
+      {"assessment_deployment_id", "SELECT deployment_id::text FROM deployment"},
       {"assessment_next_seqs", "SELECT nextval('returns_seq_seq') FROM generate_series(1, $1)"},
   };
   return *statements;
@@ -543,6 +544,20 @@ absl::StatusOr<std::string> AssessmentStore::RegionOf(const std::string& ods_cod
   }));
   if (region.empty()) return absl::NotFoundError(absl::StrCat("no trust ", ods_code));
   return region;
+}
+
+absl::StatusOr<std::string> AssessmentStore::DeploymentId() {
+  std::string id;
+  RETURN_IF_ERROR(pool_.Statement([&](pqxx::transaction_base& tx) -> absl::Status {
+    const auto r = tx.exec_prepared("assessment_deployment_id");
+    if (!r.empty()) id = r[0][0].as<std::string>();
+    return absl::OkStatus();
+  }));
+  if (id.empty()) {
+    return absl::FailedPreconditionError(
+        "the database has no deployment id (table deployment, made by migration 0007)");
+  }
+  return id;
 }
 
 absl::Status AssessmentStore::ImportBatch(std::vector<ImportRow>& rows, const BatchGuard& guard) {

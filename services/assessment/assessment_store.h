@@ -153,6 +153,9 @@ class AssessmentStore {
                                                            const std::string& region_code,
                                                            v1::SummaryBasis basis);
 
+  // The deployment's identity (table deployment, migration 0007).
+  absl::StatusOr<std::string> DeploymentId();
+
   // The region of a trust (NOT_FOUND if the trust is unknown).
   absl::StatusOr<std::string> RegionOf(const std::string& ods_code);
 

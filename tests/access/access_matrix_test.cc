@@ -393,6 +393,10 @@ std::vector<Row> Matrix() {
          return AHPL_UNARY(stub, ListAuditEvents, v1::ListAuditEventsRequest());
        }),
        admin_only},
+      {ret + "GetDeployment", assessment([](v1::AssessmentService::Stub& stub, const Target&) {
+         return AHPL_UNARY(stub, GetDeployment, v1::GetDeploymentRequest());
+       }),
+       everyone},
       {acc + "GetCaller", access([](v1::AccessService::Stub& stub) {
          return AHPL_UNARY(stub, GetCaller, v1::GetCallerRequest());
        }),

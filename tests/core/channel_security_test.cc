@@ -29,6 +29,8 @@ TEST(IsLoopbackAddressTest, Table) {
       {"ipv4:127.0.0.1:50051", true},
       {"ipv4:127.0.0.1:1,127.0.0.2:2", true},
       {"ipv6:[::1]:50051", true},
+      {"127.0.0.1:1,127.0.0.2:2", true},  // a list, as the SDK takes several servers
+      {"localhost:1,[::1]:2", true},
       {"unix:/run/ahpl.sock", true},
       {"unix:///run/ahpl.sock", true},
       {"unix-abstract:ahpl", true},
@@ -52,6 +54,9 @@ TEST(IsLoopbackAddressTest, Table) {
       {"dns:///example.org:443", false},
       {"ipv4:127.0.0.1:1,10.0.0.1:2", false},
       {"ipv4:", false},
+      {"127.0.0.1:1,10.0.0.1:2", false},  // one address of the list is not
+      {"localhost:1,example.org:2", false},
+      {"127.0.0.1:1,", false},
       {"", false},
   };
   for (const auto& c : cases) {

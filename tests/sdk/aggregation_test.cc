@@ -10,6 +10,7 @@
 #include "ahpl/sdk/assessment_client.h"
 #include "ahpl/sdk/catalogue_client.h"
 #include "core/disclosure.h"
+#include "services/server/hosted_services.h"
 #include "tests/assessment/fixtures.h"
 #include "tests/support/test_server.h"
 
@@ -228,6 +229,124 @@ TEST(RegionalAggregatorTest, AnUnreachableEndpointIsNamed) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(result.status().message().find("127.0.0.1:1"), absl::string_view::npos);
+}
+
+// `trusts`' 2018-19 returns, submitted at `server` (request ids from `tag`).
+void StoreReturns(ahpl::testing::TestServer& server, const std::vector<std::string>& trusts,
+                  const std::string& tag) {
+  std::vector<v1::ImportItem> items;
+  for (const auto& trust : trusts) {
+    v1::ImportItem item;
+    item.set_request_id(tag + "-" + trust);
+    item.set_submit(true);
+    *item.mutable_assessment_return() = CompleteReturn(trust);
+    items.push_back(std::move(item));
+  }
+  auto report = AssessmentClient(Options(&server)).Import(items);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->accepted, static_cast<int64_t>(trusts.size()));
+}
+
+TEST(RegionalAggregatorTest, EveryServerOverOneDatabaseIsOneDeployment) {
+  ahpl::testing::TestServer server("assessment"), other("assessment");
+  // A second server over the first one's database: a replica.
+  HostOptions options = DefaultHostOptions(server.database().url());
+  options.listen_address = "127.0.0.1:0";
+  auto replica = ServiceHost::Start(std::move(options), *SelectServices("assessment"));
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  const std::string replica_address = absl::StrCat("127.0.0.1:", (*replica)->port());
+  ClientOptions at_replica = Options(&server);
+  at_replica.target = replica_address;
+
+  auto id = AssessmentClient(Options(&server)).DeploymentId();
+  auto same = AssessmentClient(at_replica).DeploymentId();
+  auto different = AssessmentClient(Options(&other)).DeploymentId();
+  ASSERT_TRUE(id.ok() && same.ok() && different.ok()) << id.status();
+  EXPECT_EQ(id->size(), 36u) << *id;
+  EXPECT_EQ(*id, *same);
+  EXPECT_NE(*id, *different);
+
+  StoreReturns(server, {"RF4"}, "one");
+  RegionalAggregator twice(Options(nullptr), {server.address(), replica_address});
+  auto refused = twice.Summarize("2018-19");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().message(),
+            absl::StrCat(server.address(), " and ", replica_address, " are one deployment (", *id,
+                         "): its returns would be counted twice; name each deployment once"));
+  EXPECT_FALSE(twice.Compare("2017-18", "2018-19").ok());
+  (*replica)->Shutdown();
+}
+
+TEST(RegionalAggregatorTest, RefusesTrustsWithCountedReturnsAtTwoDeployments) {
+  ahpl::testing::TestServer east("assessment"), west("assessment");
+  StoreReturns(east, {"RX3", "RF4"}, "east");
+  StoreReturns(west, {"RAL"}, "west");
+  // A draft of RX3 at the west deployment counts nowhere: no overlap.
+  ASSERT_TRUE(AssessmentClient(Options(&west))
+                  .Import([] {
+                    v1::ImportItem draft;
+                    draft.set_request_id("west-draft-RX3");
+                    *draft.mutable_assessment_return() = CompleteReturn("RX3");
+                    return std::vector<v1::ImportItem>{draft};
+                  }())
+                  .ok());
+  RegionalAggregator split(Options(nullptr), {east.address(), west.address()});
+  for (auto basis : {v1::SUMMARY_BASIS_PER_TRUST, v1::SUMMARY_BASIS_PER_RETURN}) {
+    auto merged = split.Summarize("2018-19", 1, basis);
+    EXPECT_TRUE(merged.ok()) << merged.status();
+  }
+
+  // RF4's returns at both: refused, per trust and per return, naming it and
+  // where it is; other cycles are not affected.
+  StoreReturns(west, {"RF4"}, "west");
+  for (auto basis : {v1::SUMMARY_BASIS_PER_TRUST, v1::SUMMARY_BASIS_PER_RETURN}) {
+    auto refused = split.Summarize("2018-19", 1, basis);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(refused.status().message(),
+              absl::StrCat("cycle 2018-19: returns of 1 trust are held by more than one endpoint "
+                           "and would be counted twice: RF4 (",
+                           east.address(), " and ", west.address(),
+                           "); each trust's returns must be in one deployment"));
+  }
+  EXPECT_TRUE(split.Summarize("2019-20").ok());
+
+  // Many overlapping trusts: the first few are named, the rest counted.
+  const std::vector<std::string> many = {"R0A", "R0B", "R0D", "R1F", "R1H", "R1K",
+                                         "RA2", "RA7", "RA9", "RAE", "RAJ"};
+  StoreReturns(east, many, "east-many");
+  StoreReturns(west, many, "west-many");
+  auto refused = split.Summarize("2018-19");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("returns of 12 trusts"), absl::string_view::npos)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find(" and 4 more;"), absl::string_view::npos)
+      << refused.status();
+}
+
+TEST(RegionalAggregatorTest, EachEndpointCallsWithItsOwnToken) {
+  ahpl::testing::TestServer east("assessment"), west("assessment");
+  StoreReturns(east, {"RX3"}, "east");
+  StoreReturns(west, {"RAL"}, "west");
+  ClientOptions base;  // no token of its own
+  RegionalAggregator each(base,
+                          std::vector<Endpoint>{{east.address(), east.Token(v1::ROLE_NATIONAL)},
+                                                {west.address(), west.Token(v1::ROLE_NATIONAL)}});
+  auto merged = each.Summarize("2018-19", 1);
+  EXPECT_TRUE(merged.ok()) << merged.status();
+  // An endpoint without a token takes the base options'.
+  base.token = east.Token(v1::ROLE_NATIONAL);
+  RegionalAggregator mixed(
+      base,
+      std::vector<Endpoint>{{east.address(), ""}, {west.address(), west.Token(v1::ROLE_NATIONAL)}});
+  EXPECT_TRUE(mixed.Summarize("2018-19", 1).ok());
+  // One token for both: the west deployment does not know the east's.
+  RegionalAggregator one(base, {east.address(), west.address()});
+  auto refused = one.Summarize("2018-19", 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(refused.status().message().rfind(west.address() + ": ", 0), 0u) << refused.status();
 }
 
 }  // namespace

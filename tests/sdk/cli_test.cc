@@ -3,6 +3,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -11,8 +12,10 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "ahpl/sdk/assessment_client.h"
 #include "sdk/cli/season_text.h"
 #include "services/server/hosted_services.h"
+#include "tests/assessment/fixtures.h"
 #include "tests/support/test_certificates.h"
 #include "tests/support/test_server.h"
 
@@ -385,9 +388,11 @@ TEST(CliTransportTest, PlaintextBeyondLoopbackOnlyWithInsecure) {
 TEST(CliTransportTest, AggregateWarnsForEachServerInPlaintext) {
   const std::string host = testing::NonLoopbackAddress();
   if (host.empty()) GTEST_SKIP() << "this machine has no address beyond loopback to call";
-  ServerBeyondLoopback server(host, nullptr, "all");
-  ASSERT_TRUE(server.ok());
-  const std::string servers = server.address() + "," + server.address();
+  ServerBeyondLoopback server(host, nullptr, "all"), other(host, nullptr, "all");
+  ASSERT_TRUE(server.ok() && other.ok());
+  const std::string token_file = WriteTemp("other-token", other.token());
+  const std::string servers =
+      server.address() + " --endpoint " + other.address() + "=" + token_file;
   const CliRun tls =
       Ahpl("aggregate --cycle 2018-19 --servers " + servers, "127.0.0.1:1", server.token());
   EXPECT_EQ(tls.exit_code, 5) << tls.out;
@@ -395,6 +400,7 @@ TEST(CliTransportTest, AggregateWarnsForEachServerInPlaintext) {
                                "127.0.0.1:1", server.token());
   EXPECT_EQ(insecure.exit_code, 0) << insecure.out;
   EXPECT_EQ(Occurrences(insecure.out, Warning(server.address())), 1) << insecure.out;
+  EXPECT_EQ(Occurrences(insecure.out, Warning(other.address())), 1) << insecure.out;
   EXPECT_EQ(insecure.out.find("127.0.0.1:1"), std::string::npos)
       << "no warning for a loopback --server that is not called\n"
       << insecure.out;
@@ -426,6 +432,61 @@ TEST(CliTransportTest, BeyondLoopbackTlsTrustsTheSystemsCas) {
                            server.address(), server.token());
   EXPECT_EQ(both.exit_code, 0) << both.out;
   EXPECT_EQ(both.out.find("warning"), std::string::npos) << both.out;
+}
+
+TEST_F(CliTest, ServerTakesTheAddressesOfSeveralReplicas) {
+  // The first address answers nothing: calls go to the one that does.
+  const CliRun two = Ahpl("catalogue regions", "127.0.0.1:1," + server_.address(),
+                          server_.Token(v1::ROLE_NATIONAL));
+  EXPECT_EQ(two.exit_code, 0) << two.out;
+  EXPECT_NE(two.out.find("Y56"), std::string::npos) << two.out;
+  EXPECT_EQ(two.out.find("warning"), std::string::npos) << "all on loopback: " << two.out;
+  const CliRun from_env = Ahpl("catalogue regions", "\"\"", server_.Token(v1::ROLE_NATIONAL),
+                               "AHPL_SERVER=localhost:1," + server_.address());
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.out;
+
+  // Mistakes in a list are usage errors, found before anything is sent.
+  for (const auto& [list, why] : std::vector<std::pair<std::string, std::string>>{
+           {"127.0.0.1:1,[::1]:2", "mixes IPv4 and IPv6"},
+           {"127.0.0.1:1,localhost", "has no port"},
+           {"127.0.0.1:1,,127.0.0.1:2", "empty address"},
+           {"127.0.0.1:1,::1:2", "in brackets"},
+           {"127.0.0.1:1,127.0.0.1:70000", "port from 1 to 65535"}}) {
+    const CliRun bad = Ahpl("catalogue regions", "'" + list + "'", "");
+    EXPECT_EQ(bad.exit_code, 2) << list << "\n" << bad.out;
+    EXPECT_NE(bad.out.find("ahpl: --server: "), std::string::npos) << bad.out;
+    EXPECT_NE(bad.out.find(why), std::string::npos) << bad.out;
+  }
+}
+
+TEST(CliTransportTest, ReplicasWithTlsAreCheckedAgainstOneName) {
+  const testing::TestCertificates certs("DNS:ahpl.test");
+  ASSERT_TRUE(certs.ok()) << "openssl could not make the test certificates";
+  ServerBeyondLoopback server("127.0.0.1", &certs);
+  ASSERT_TRUE(server.ok());
+  const std::string ca = " --ca " + certs("ca.pem");
+  const std::string port = server.address().substr(server.address().rfind(':') + 1);
+  // The first address of each list answers nothing, so every call reaches
+  // the server after it, whose certificate is checked against the first
+  // address's host (127.0.0.1 or localhost, both named by the certificate),
+  // or against --tls-server-name.
+  for (const std::string& list : {"127.0.0.1:1,127.0.0.1:" + port, "localhost:1,127.0.0.1:" + port,
+                                  "127.0.0.1:1,localhost:" + port}) {
+    const CliRun run = Ahpl(ca + " catalogue regions", list, server.token());
+    EXPECT_EQ(run.exit_code, 0) << list << "\n" << run.out;
+    EXPECT_NE(run.out.find("Y56"), std::string::npos) << run.out;
+  }
+  const std::string list = "127.0.0.1:1,127.0.0.1:" + port;
+  const CliRun named =
+      Ahpl(ca + " --tls-server-name ahpl.test catalogue regions", list, server.token());
+  EXPECT_EQ(named.exit_code, 0) << named.out;
+  const CliRun wrong =
+      Ahpl(ca + " --tls-server-name other.test catalogue regions", list, server.token());
+  EXPECT_EQ(wrong.exit_code, 5) << "the certificate does not name other.test\n" << wrong.out;
+  // Without a CA, a list all on loopback is called in plaintext, which the
+  // TLS server refuses.
+  const CliRun untrusted = Ahpl("catalogue regions", list, server.token());
+  EXPECT_EQ(untrusted.exit_code, 5) << untrusted.out;
 }
 
 std::string DemoReturn() { return ReadText(AHPL_DEMO_DIR "/my-return.json"); }
@@ -962,6 +1023,138 @@ TEST_F(CliSeasonTest, SummariesCountPerTrustOrPerReturnAndSaySo) {
   const CliRun closed = AsNational("--format csv aggregate --cycle 2018-19");
   EXPECT_NE(closed.out.find("England,figures,,final"), std::string::npos) << closed.out;
   EXPECT_NE(closed.out.find("England,returns,,23"), std::string::npos) << closed.out;
+}
+
+}  // namespace
+}  // namespace ahpl
+
+namespace ahpl {
+namespace {
+
+// Two deployments, each with its own database and tokens, as a national
+// team aggregating across them sees them.
+class CliAggregateTest : public ::testing::Test {
+ protected:
+  testing::TestServer a_{"all"}, b_{"all"};
+
+  // `trusts`' returns for 2018-19, submitted at `server`.
+  static void Store(testing::TestServer& server, const std::vector<std::string>& trusts) {
+    std::vector<v1::ImportItem> items;
+    for (const auto& trust : trusts) {
+      v1::ImportItem item;
+      item.set_request_id("cli-aggregate-" + trust);
+      item.set_submit(true);
+      *item.mutable_assessment_return() = assessment::testing::CompleteReturn(trust);
+      items.push_back(std::move(item));
+    }
+    auto imported = sdk::AssessmentClient(server.ClientOptionsAs(v1::ROLE_NATIONAL)).Import(items);
+    ASSERT_TRUE(imported.ok()) << imported.status();
+    ASSERT_EQ(imported->accepted, static_cast<int64_t>(trusts.size()));
+  }
+  std::string TokenFile(testing::TestServer& server, const std::string& name) {
+    return WriteTemp(name, server.Token(v1::ROLE_NATIONAL));
+  }
+  static int Lines(const std::string& text) {
+    return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  }
+};
+
+TEST_F(CliAggregateTest, EachEndpointTakesItsOwnTokenFile) {
+  Store(a_, {"RF4", "RAL"});
+  Store(b_, {"RX3", "RX4", "R0B"});
+  const std::string a_file = TokenFile(a_, "a-token"), b_file = TokenFile(b_, "b-token");
+  const std::string each = "--format csv aggregate --cycle 2018-19 --suppress-below 1 --endpoint " +
+                           a_.address() + "=" + a_file + " --endpoint " + b_.address() + "=" +
+                           b_file;
+  const CliRun both = Ahpl(each, "127.0.0.1:1");
+  ASSERT_EQ(both.exit_code, 0) << both.out;
+  EXPECT_NE(both.out.find("England,basis,,per trust"), std::string::npos) << both.out;
+
+  // One token for all, as before: b does not know a's token.
+  const CliRun one =
+      Ahpl("aggregate --cycle 2018-19 --servers " + a_.address() + "," + b_.address(),
+           "127.0.0.1:1", a_.Token(v1::ROLE_NATIONAL));
+  EXPECT_EQ(one.exit_code, 6) << one.out;
+  EXPECT_NE(one.out.find(b_.address() + ": "), std::string::npos) << one.out;
+  // ...unless it does: one token installed in both deployments.
+  const std::string shared = "ahpl_one-national-token-for-both-deployments-000";
+  a_.InstallToken(shared, v1::ROLE_NATIONAL);
+  b_.InstallToken(shared, v1::ROLE_NATIONAL);
+  const CliRun common =
+      Ahpl("--format csv aggregate --cycle 2018-19 --suppress-below 1 --servers " + a_.address() +
+               "," + b_.address(),
+           "127.0.0.1:1", shared);
+  EXPECT_EQ(common.exit_code, 0) << common.out;
+  EXPECT_NE(common.out.find("England,basis,,per trust"), std::string::npos) << common.out;
+  // Both kinds together: --servers with the run's token, --endpoint with its own.
+  const CliRun mixed = Ahpl("--format csv aggregate --cycle 2018-19 --suppress-below 1 --servers " +
+                                a_.address() + " --endpoint " + b_.address() + "=" + b_file,
+                            "127.0.0.1:1", a_.Token(v1::ROLE_NATIONAL));
+  EXPECT_EQ(mixed.exit_code, 0) << mixed.out;
+  EXPECT_NE(mixed.out.find("England,basis,,per trust"), std::string::npos) << mixed.out;
+  // chase and report regions take the same endpoints.
+  const CliRun chase = Ahpl("chase --cycle 2018-19 --region Y56 --endpoint " + a_.address() + "=" +
+                                a_file + " --endpoint " + b_.address() + "=" + b_file,
+                            "127.0.0.1:1");
+  EXPECT_EQ(chase.exit_code, 0) << chase.out;
+  const CliRun report = Ahpl("report regions --cycle 2018-19 --output " + ::testing::TempDir() +
+                                 "/regions.html --endpoint " + a_.address() + "=" + a_file +
+                                 " --endpoint " + b_.address() + "=" + b_file,
+                             a_.address(), a_.Token(v1::ROLE_NATIONAL));
+  EXPECT_EQ(report.exit_code, 0) << report.out;
+
+  // A token file that cannot be read, or a bad target, is a usage error.
+  const CliRun unreadable =
+      Ahpl("aggregate --endpoint " + b_.address() + "=/nonexistent/token", "127.0.0.1:1");
+  EXPECT_EQ(unreadable.exit_code, 2) << unreadable.out;
+  EXPECT_NE(unreadable.out.find("--endpoint " + b_.address() +
+                                ": cannot read token file \"/nonexistent/token\""),
+            std::string::npos)
+      << unreadable.out;
+  const CliRun bad =
+      Ahpl("aggregate --endpoint '127.0.0.1:1,[::1]:2=" + b_file + "'", "127.0.0.1:1");
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("mixes IPv4 and IPv6"), std::string::npos) << bad.out;
+}
+
+TEST_F(CliAggregateTest, RefusesOneDeploymentReachedUnderTwoAddresses) {
+  Store(a_, {"RF4"});
+  const std::string port = a_.address().substr(a_.address().rfind(':') + 1);
+  const std::string again = "localhost:" + port;
+  const CliRun run = Ahpl("aggregate --cycle 2018-19 --servers " + a_.address() + "," + again,
+                          "127.0.0.1:1", a_.Token(v1::ROLE_NATIONAL));
+  EXPECT_EQ(run.exit_code, 7) << run.out;
+  EXPECT_NE(run.out.find("ahpl: FAILED_PRECONDITION: " + a_.address() + " and " + again +
+                         " are one deployment ("),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(Lines(run.out), 1) << run.out;
+  EXPECT_EQ(run.out.find("England"), std::string::npos) << "nothing printed but the refusal";
+  const CliRun report = Ahpl("report regions --servers " + a_.address() + "," + again,
+                             "127.0.0.1:1", a_.Token(v1::ROLE_NATIONAL));
+  EXPECT_EQ(report.exit_code, 7) << report.out;
+}
+
+TEST_F(CliAggregateTest, RefusesTrustsWhoseReturnsTwoDeploymentsHold) {
+  Store(a_, {"RF4", "RAL", "R1H"});
+  Store(b_, {"RAL", "R1H", "RX3"});
+  const std::string endpoints = " --endpoint " + a_.address() + "=" + TokenFile(a_, "a") +
+                                " --endpoint " + b_.address() + "=" + TokenFile(b_, "b");
+  for (const std::string basis : {"trust", "return"}) {
+    const CliRun run =
+        Ahpl("aggregate --cycle 2018-19 --basis " + basis + endpoints, "127.0.0.1:1");
+    EXPECT_EQ(run.exit_code, 7) << run.out;
+    EXPECT_NE(run.out.find("ahpl: FAILED_PRECONDITION: cycle 2018-19: returns of 2 trusts are held "
+                           "by more than one endpoint and would be counted twice: R1H (" +
+                           a_.address() + " and " + b_.address() + "), RAL (" + a_.address() +
+                           " and " + b_.address() + ")"),
+              std::string::npos)
+        << run.out;
+    EXPECT_EQ(Lines(run.out), 1) << run.out;
+  }
+  // Another cycle, where they do not overlap, is aggregated.
+  const CliRun other = Ahpl("aggregate --cycle 2019-20" + endpoints, "127.0.0.1:1");
+  EXPECT_EQ(other.exit_code, 0) << other.out;
 }
 
 }  // namespace

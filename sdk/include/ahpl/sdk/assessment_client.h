@@ -126,6 +126,10 @@ class AssessmentClient {
   absl::StatusOr<v1::ListNonRespondersResponse> ListNonResponders(
       const std::string& name, const std::string& region_code = "");
 
+  // Which deployment the server belongs to: the same id from every server
+  // over one database (any role).
+  absl::StatusOr<std::string> DeploymentId();
+
  private:
   ClientOptions options_;
   std::unique_ptr<v1::AssessmentService::Stub> stub_;
