@@ -88,11 +88,13 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
   const ChannelTarget target = ToChannelTarget(options.target, options.tls_server_name);
   // After a failed connection gRPC waits before trying again (1 s and more
   // by default) and fails calls fast meanwhile; keep that wait within the
-  // client's own backoff so that a retry can reach a restarted server.
+  // client's own backoff so that a retry can reach a restarted server. The
+  // minimum (GRPC_ARG_MIN_RECONNECT_BACKOFF_MS) stays gRPC's 20 s: it is
+  // also how long one connection attempt may take (TCP, TLS and the first
+  // HTTP/2 frame), which a slow link or a proxy needs.
   grpc::ChannelArguments args;
   const int max_ms = static_cast<int>(absl::ToInt64Milliseconds(options.max_backoff));
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, std::max(max_ms, 100));
   args.SetServiceConfigJSON(kServiceConfig);
   args.SetInt(GRPC_ARG_SERVICE_CONFIG_DISABLE_RESOLUTION, 1);
