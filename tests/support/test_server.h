@@ -3,6 +3,7 @@
 #ifndef AHPL_TESTS_SUPPORT_TEST_SERVER_H_
 #define AHPL_TESTS_SUPPORT_TEST_SERVER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -25,6 +26,10 @@ class TestServer {
  public:
   // Hosts `services` ("all" or a comma-separated list); aborts on failure.
   explicit TestServer(const std::string& services = "all", size_t pool_size = 4);
+  // The same with the host options as `adjust` changes them, given the
+  // test database (e.g. to read from its standby).
+  TestServer(const std::string& services, size_t pool_size,
+             const std::function<void(HostOptions&, const TestDatabase&)>& adjust);
   ~TestServer();
 
   // A channel whose calls carry a national token.
