@@ -39,10 +39,11 @@ std::shared_ptr<grpc::Channel> Channel() {
 
 // The same service with metrics and the access log off.
 std::shared_ptr<grpc::Channel> UnobservedChannel() {
-  static auto* server = new testing::TestServer("classification", 4, [](HostOptions& options) {
-    options.observability.metrics = false;
-    options.observability.access_log = false;
-  });
+  static auto* server = new testing::TestServer(
+      "classification", 4, [](HostOptions& options, const testing::TestDatabase&) {
+        options.observability.metrics = false;
+        options.observability.access_log = false;
+      });
   static auto channel = server->channel();
   return channel;
 }

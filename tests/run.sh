@@ -25,6 +25,10 @@ deploy/local/pg.sh destroy >/dev/null 2>&1 || true
 trap 'deploy/local/pg.sh destroy >/dev/null 2>&1 || true' EXIT
 url=$(deploy/local/pg.sh start)
 export AHPL_TEST_DATABASE_URL=$url
+# A hot standby of it, for the tests of reads from a standby (a run that
+# cannot make one fails here).
+standby_url=$(deploy/local/pg.sh standby)
+export AHPL_TEST_STANDBY_URL=$standby_url
 
 echo "== buf lint"
 deploy/tools/node_modules/.bin/buf lint proto

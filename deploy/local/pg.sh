@@ -4,14 +4,18 @@
 # cluster. As root, the cluster runs as the unprivileged `postgres` user.
 #
 #   deploy/local/pg.sh start   # initialises if needed, starts, prints the URL
-#   deploy/local/pg.sh stop    # stops it (the data stays)
-#   deploy/local/pg.sh destroy # stops it and deletes its data
+#   deploy/local/pg.sh standby # a hot standby of it (pg_basebackup -R), started; prints its URL
+#   deploy/local/pg.sh stop    # stops both (the data stays)
+#   deploy/local/pg.sh destroy # stops both and deletes their data
 #   deploy/local/pg.sh url     # prints the URL
 #   deploy/local/pg.sh status
 #   deploy/local/pg.sh free-port N  # the first port from N nothing listens on
 #
 # AHPL_PG_DIR (default .ahpl/pg in the checkout), AHPL_PG_PORT (default 55432)
-# and AHPL_PG_DB (default ahpl) choose another cluster, port or database.
+# and AHPL_PG_DB (default ahpl) choose another cluster, port or database;
+# AHPL_PG_STANDBY_PORT the standby's port (default: the first free one after
+# the primary's). The standby lives in the cluster's folder (standby/),
+# streams from it without a replication slot, and is for tests and trials.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -48,6 +52,12 @@ url="postgresql://postgres@127.0.0.1:$port/$db"
 
 running() { [[ -f "$data/PG_VERSION" ]] && as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 
+standby_dir=$dir/standby
+standby_data=$standby_dir/data
+standby_running() {
+  [[ -f "$standby_data/PG_VERSION" ]] && as_owner "$bindir/pg_ctl" -D "$standby_data" status >/dev/null 2>&1
+}
+
 start() {
   if [[ ! -f "$data/PG_VERSION" ]]; then
     mkdir -p "$dir"
@@ -73,7 +83,44 @@ start() {
   echo "$url"
 }
 
+# A hot standby of the running cluster: a base backup with the recovery
+# settings (-R: standby.signal and primary_conninfo over the primary's
+# socket; the default pg_hba.conf trusts local replication, and PostgreSQL
+# 15's wal_level is replica), started on a port of its own.
+standby() {
+  running || { echo "pg.sh: the primary is not running; run pg.sh start first" >&2; exit 1; }
+  if [[ ! -f "$standby_data/PG_VERSION" ]]; then
+    as_owner mkdir -p "$standby_dir"
+    as_owner "$bindir/pg_basebackup" -h "$sock" -p "$port" -U postgres -D "$standby_data" -R \
+      -X stream -c fast >"$standby_dir/basebackup.log" 2>&1 \
+      || { echo "pg.sh: pg_basebackup failed; see $standby_dir/basebackup.log" >&2; exit 1; }
+  fi
+  local sport
+  if [[ -f "$standby_dir/port" ]]; then
+    sport=$(cat "$standby_dir/port")
+  else
+    sport=${AHPL_PG_STANDBY_PORT:-$(free_port $((port + 1)))}
+    echo "$sport" | as_owner tee "$standby_dir/port" >/dev/null
+  fi
+  as_owner mkdir -p "$standby_dir/socket"
+  if ! standby_running; then
+    if (exec 3<>"/dev/tcp/127.0.0.1/$sport") 2>/dev/null; then
+      echo "pg.sh: port $sport is taken by another process; set AHPL_PG_STANDBY_PORT" >&2
+      exit 1
+    fi
+    # -w waits until it accepts read-only connections (consistent).
+    as_owner "$bindir/pg_ctl" -D "$standby_data" -l "$standby_dir/postgres.log" -w -t 120 \
+      -o "-p $sport -k $standby_dir/socket -c listen_addresses=127.0.0.1 -c max_connections=200 -c hot_standby=on" \
+      start >/dev/null \
+      || { echo "pg.sh: the standby did not start; see $standby_dir/postgres.log" >&2; tail -n 20 "$standby_dir/postgres.log" >&2; exit 1; }
+  fi
+  echo "postgresql://postgres@127.0.0.1:$sport/$db"
+}
+
 stop() {
+  if standby_running; then
+    as_owner "$bindir/pg_ctl" -D "$standby_data" -m fast -w stop >/dev/null
+  fi
   if running; then
     as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
   fi
@@ -88,9 +135,10 @@ free_port() {
 case "${1:-}" in
   free-port) free_port "${2:?usage: $0 free-port FIRST_PORT}" ;;
   start) start ;;
+  standby) standby ;;
   stop) stop ;;
   destroy) stop; rm -rf "$dir" ;;
   url) echo "$url" ;;
   status) if running; then echo "running: $url"; else echo "stopped"; exit 3; fi ;;
-  *) echo "usage: $0 start|stop|destroy|url|status|free-port N" >&2; exit 2 ;;
+  *) echo "usage: $0 start|standby|stop|destroy|url|status|free-port N" >&2; exit 2 ;;
 esac

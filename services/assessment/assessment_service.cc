@@ -29,8 +29,9 @@ constexpr int kMaxVersionPage = 200;
 
 }  // namespace
 
-absl::StatusOr<StoredCollection> AssessmentService::CollectionOf(const std::string& cycle) {
-  ASSIGN_OR_RETURN(std::optional<StoredCollection> found, collections_.Get(cycle));
+absl::StatusOr<StoredCollection> AssessmentService::CollectionOf(CollectionStore& from,
+                                                                 const std::string& cycle) {
+  ASSIGN_OR_RETURN(std::optional<StoredCollection> found, from.Get(cycle));
   if (!found.has_value()) {
     return absl::NotFoundError(absl::StrCat("no collection ", CollectionName(cycle)));
   }
@@ -40,9 +41,9 @@ absl::StatusOr<StoredCollection> AssessmentService::CollectionOf(const std::stri
 absl::StatusOr<DisclosedTable> AssessmentService::DisclosedSummaries(const std::string& cycle,
                                                                      v1::SummaryBasis basis,
                                                                      int requested) {
-  ASSIGN_OR_RETURN(StoredCollection collection, CollectionOf(cycle));
+  ASSIGN_OR_RETURN(StoredCollection collection, CollectionOf(lagging_collections_, cycle));
   if (basis == v1::SUMMARY_BASIS_UNSPECIFIED) basis = v1::SUMMARY_BASIS_PER_RETURN;
-  ASSIGN_OR_RETURN(auto regions, store_.Summarize(cycle, "", basis));
+  ASSIGN_OR_RETURN(auto regions, lagging_store_.Summarize(cycle, "", basis));
   // The server's pattern, then the collection's, then (if higher) the
   // caller's: each contains the one before (docs/disclosure.md).
   const int collection_below = collection.collection.suppress_below();
@@ -60,11 +61,15 @@ absl::StatusOr<DisclosedTable> AssessmentService::DisclosedSummaries(const std::
 }
 
 AssessmentService::AssessmentService(AssessmentStore& store, CollectionStore& collections,
-                                     ReturnWriter& writer, Authorizer& authorizer,
-                                     WorkerPool& workers, const PageTokenCodec& page_tokens,
-                                     int suppress_below, ServerMetrics* metrics)
+                                     AssessmentStore& lagging_store,
+                                     CollectionStore& lagging_collections, ReturnWriter& writer,
+                                     Authorizer& authorizer, WorkerPool& workers,
+                                     const PageTokenCodec& page_tokens, int suppress_below,
+                                     ServerMetrics* metrics)
     : store_(store),
       collections_(collections),
+      lagging_store_(lagging_store),
+      lagging_collections_(lagging_collections),
       writer_(writer),
       authorizer_(authorizer),
       workers_(workers),
@@ -249,7 +254,7 @@ grpc::ServerUnaryReactor* AssessmentService::ListReturns(const UnaryCall& call,
         std::optional<ReturnQuery> visible = ScopeQuery(caller, std::move(query));
         if (!visible.has_value()) return absl::OkStatus();
         const int limit = ClampPageSize(request->page_size(), kDefaultPage, kMaxPage);
-        ASSIGN_OR_RETURN(auto page, store_.List(*visible, after_seq, limit + 1));
+        ASSIGN_OR_RETURN(auto page, lagging_store_.List(*visible, after_seq, limit + 1));
         const bool more = static_cast<int>(page.size()) > limit;
         if (more) page.pop_back();
         for (auto& r : page) *response->add_returns() = std::move(r.ret);
@@ -268,7 +273,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* AssessmentService::
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* AssessmentService::ExportReturns(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
-  return new ExportReactor(store_, workers_, context, authorizer_, *request);
+  return new ExportReactor(lagging_store_, workers_, context, authorizer_, *request);
 }
 
 grpc::ServerUnaryReactor* AssessmentService::SummarizeReturns(
@@ -323,6 +328,8 @@ grpc::ServerUnaryReactor* AssessmentService::BenchmarkReturn(
         if (request->suppress_below() < 0) v.Add("suppress_below", "must not be negative");
         if (!v1::SummaryBasis_IsValid(request->basis())) v.Add("basis", "not a known basis");
         RETURN_IF_ERROR(v.ToStatus("invalid benchmark request"));
+        // The caller's own return from the primary (it may have just
+        // written it), the figures it is set against where reads may lag.
         ASSIGN_OR_RETURN(OwnedVersion found, ReadVisible(caller, id, 0));
         StoredReturn& stored = *found.stored;
         const std::string& region = found.region_code;

@@ -47,9 +47,15 @@ using AssessmentServiceBase = RawMethods<
 
 class AssessmentService final : public AssessmentServiceBase {
  public:
-  AssessmentService(AssessmentStore& store, CollectionStore& collections, ReturnWriter& writer,
-                    Authorizer& authorizer, WorkerPool& workers, const PageTokenCodec& page_tokens,
-                    int suppress_below = 5, ServerMetrics* metrics = nullptr);
+  // `store` and `collections` serve writes and a caller's reads of what it
+  // wrote; `lagging_store` and `lagging_collections` serve the reads that
+  // may lag behind them (a standby's, or the same pool's; see "Reads from a
+  // standby" in docs/decisions.md). `metrics`, when given, counts import items.
+  AssessmentService(AssessmentStore& store, CollectionStore& collections,
+                    AssessmentStore& lagging_store, CollectionStore& lagging_collections,
+                    ReturnWriter& writer, Authorizer& authorizer, WorkerPool& workers,
+                    const PageTokenCodec& page_tokens, int suppress_below = 5,
+                    ServerMetrics* metrics = nullptr);
 
   AHPL_RAW_UNARY_METHOD(CreateReturn, v1::CreateReturnRequest, v1::CreateReturnResponse);
   AHPL_RAW_UNARY_METHOD(UpdateReturn, v1::UpdateReturnRequest, v1::UpdateReturnResponse);
@@ -85,8 +91,10 @@ class AssessmentService final : public AssessmentServiceBase {
   AHPL_RAW_UNARY_METHOD(GetDeployment, v1::GetDeploymentRequest, v1::GetDeploymentResponse);
 
  private:
-  // The collection of `cycle`; NOT_FOUND when there is none.
-  absl::StatusOr<StoredCollection> CollectionOf(const std::string& cycle);
+  // The collection of `cycle` read from `from`; NOT_FOUND when there is
+  // none.
+  static absl::StatusOr<StoredCollection> CollectionOf(CollectionStore& from,
+                                                       const std::string& cycle);
   // `stored` as `caller` sees it: state, and the late allowances of the
   // trusts it covers.
   absl::StatusOr<v1::Collection> VisibleCollection(const Principal& caller,
@@ -99,7 +107,8 @@ class AssessmentService final : public AssessmentServiceBase {
                                 FieldViolations violations, const CollectionStore::Decide& decide,
                                 v1::Collection* out);
   // The cycle's whole table under disclosure control at the collection's
-  // threshold, summaries labelled with `basis` and whether provisional.
+  // threshold, summaries labelled with `basis` and whether provisional; read
+  // where reads may lag.
   absl::StatusOr<DisclosedTable> DisclosedSummaries(const std::string& cycle,
                                                     v1::SummaryBasis basis, int requested);
 
@@ -114,6 +123,8 @@ class AssessmentService final : public AssessmentServiceBase {
 
   AssessmentStore& store_;
   CollectionStore& collections_;
+  AssessmentStore& lagging_store_;
+  CollectionStore& lagging_collections_;
   ReturnWriter& writer_;
   Authorizer& authorizer_;
   WorkerPool& workers_;

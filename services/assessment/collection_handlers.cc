@@ -65,17 +65,17 @@ grpc::ServerUnaryReactor* AssessmentService::CreateCollection(
 grpc::ServerUnaryReactor* AssessmentService::GetCollection(const UnaryCall& call,
                                                            const v1::GetCollectionRequest* request,
                                                            v1::GetCollectionResponse* response) {
-  return RunAuthorized(call, *request, authorizer_, AHPL_RPC(AssessmentService, GetCollection),
-                       workers_,
-                       [this, request, response](const Principal& caller) -> absl::Status {
-                         FieldViolations v;
-                         const std::string cycle = CycleOf(request->name(), v);
-                         RETURN_IF_ERROR(v.ToStatus("invalid request"));
-                         ASSIGN_OR_RETURN(StoredCollection stored, CollectionOf(cycle));
-                         ASSIGN_OR_RETURN(*response->mutable_collection(),
-                                          VisibleCollection(caller, std::move(stored)));
-                         return absl::OkStatus();
-                       });
+  return RunAuthorized(
+      call, *request, authorizer_, AHPL_RPC(AssessmentService, GetCollection), workers_,
+      [this, request, response](const Principal& caller) -> absl::Status {
+        FieldViolations v;
+        const std::string cycle = CycleOf(request->name(), v);
+        RETURN_IF_ERROR(v.ToStatus("invalid request"));
+        ASSIGN_OR_RETURN(StoredCollection stored, CollectionOf(collections_, cycle));
+        ASSIGN_OR_RETURN(*response->mutable_collection(),
+                         VisibleCollection(caller, std::move(stored)));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* AssessmentService::ListCollections(
@@ -241,8 +241,10 @@ grpc::ServerUnaryReactor* AssessmentService::ListNonResponders(
           trust = caller.scope;
           region.clear();
         }
-        ASSIGN_OR_RETURN(StoredCollection collection, CollectionOf(cycle));
-        ASSIGN_OR_RETURN(NonResponders found, collections_.ListNonResponders(cycle, region, trust));
+        // A chase list may lag: the state it reports is read with it.
+        ASSIGN_OR_RETURN(StoredCollection collection, CollectionOf(lagging_collections_, cycle));
+        ASSIGN_OR_RETURN(NonResponders found,
+                         lagging_collections_.ListNonResponders(cycle, region, trust));
         for (auto& t : found.trusts) *response->add_trusts() = std::move(t);
         response->set_trusts_in_scope(found.trusts_in_scope);
         response->set_trusts_returned(found.trusts_returned);

@@ -26,10 +26,12 @@ class HostedAssessment final : public HostedService {
         classifier_(std::move(classifier)),
         store_(context.pool),
         collections_(context.pool),
+        lagging_store_(context.read_pool),
+        lagging_collections_(context.read_pool),
         writer_(store_, collections_, *catalogue_, *classifier_),
-        service_(store_, collections_, writer_, context.authorizer, context.workers,
-                 context.page_tokens, context.settings.assessment.suppress_below,
-                 &context.metrics) {}
+        service_(store_, collections_, lagging_store_, lagging_collections_, writer_,
+                 context.authorizer, context.workers, context.page_tokens,
+                 context.settings.assessment.suppress_below, &context.metrics) {}
 
   grpc::Service* grpc_service() override { return &service_; }
   absl::Status Reload() override { return classifier_->Reload(); }
@@ -39,6 +41,9 @@ class HostedAssessment final : public HostedService {
   std::unique_ptr<ArrangementClassifier> classifier_;
   AssessmentStore store_;
   CollectionStore collections_;
+  // The same over the pool for reads that may lag.
+  AssessmentStore lagging_store_;
+  CollectionStore lagging_collections_;
   ReturnWriter writer_;
   AssessmentService service_;
 };

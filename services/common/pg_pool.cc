@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 
@@ -11,6 +12,9 @@ namespace {
 
 // SQLSTATE classes and codes, from PostgreSQL's errcodes appendix.
 bool IsSqlState(const pqxx::sql_error& e, const char* state) { return e.sqlstate() == state; }
+
+// How long a call waits to connect to a standby before the primary serves it.
+constexpr int kStandbyConnectSeconds = 3;
 
 }  // namespace
 
@@ -59,13 +63,23 @@ bool IsRetryableDatabaseError(const std::exception& e) {
   return sql != nullptr && (IsSqlState(*sql, "40001") || IsSqlState(*sql, "40P01"));
 }
 
-PgPool::PgPool(Options options) : options_(std::move(options)) {}
+std::string WithConnectTimeout(const std::string& url, int seconds) {
+  if (absl::StrContains(url, "connect_timeout")) return url;
+  const std::string timeout = absl::StrCat("connect_timeout=", seconds);
+  if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
+    return absl::StrCat(url, absl::StrContains(url, "?") ? "&" : "?", timeout);
+  }
+  return absl::StrCat(url, url.empty() ? "" : " ", timeout);
+}
+
+PgPool::PgPool(Options options, PgPool* primary)
+    : options_(std::move(options)), primary_(primary) {}
 
 PgPool::~PgPool() = default;
 
 absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Connect(Options options) {
   if (options.size == 0) return absl::InvalidArgumentError("pool size must be positive");
-  std::unique_ptr<PgPool> pool(new PgPool(std::move(options)));
+  std::unique_ptr<PgPool> pool(new PgPool(std::move(options), nullptr));
   auto first = pool->Open();
   if (!first.ok()) return first.status();
   auto slot = std::make_unique<Slot>();
@@ -76,6 +90,12 @@ absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Connect(Options options) {
     pool->idle_.push_back(std::move(slot));
   }
   return pool;
+}
+
+absl::StatusOr<std::unique_ptr<PgPool>> PgPool::ForStandby(Options options, PgPool& primary) {
+  if (options.size == 0) return absl::InvalidArgumentError("pool size must be positive");
+  options.url = WithConnectTimeout(options.url, kStandbyConnectSeconds);
+  return std::unique_ptr<PgPool>(new PgPool(std::move(options), &primary));
 }
 
 absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() const {
@@ -93,6 +113,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> PgPool::Open() const {
 }
 
 void PgPool::RegisterStatements(const std::vector<PreparedStatement>& statements) {
+  // A call handed to the primary prepares there.
+  if (primary_ != nullptr) primary_->RegisterStatements(statements);
   absl::MutexLock lock(&mu_);
   for (const auto& s : statements) {
     bool known = false;
@@ -179,8 +201,20 @@ void PgPool::Release(std::unique_ptr<Slot> slot, bool broken) {
 }
 
 absl::Status PgPool::WithConnection(const std::function<absl::Status(pqxx::connection&)>& fn) {
+  if (PgPool* primary = Diverted()) return primary->WithConnection(fn);
+  return WithOwnConnection(fn);
+}
+
+absl::Status PgPool::WithOwnConnection(const std::function<absl::Status(pqxx::connection&)>& fn) {
   auto slot = Acquire();
-  if (!slot.ok()) return slot.status();
+  if (!slot.ok()) {
+    // The standby cannot be reached (StandbyMonitor sets it aside within
+    // a probe): the primary serves the call.
+    if (primary_ != nullptr && absl::IsUnavailable(slot.status())) {
+      return primary_->WithConnection(fn);
+    }
+    return slot.status();
+  }
   bool broken = false;
   absl::Status status;
   try {

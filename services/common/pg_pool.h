@@ -1,5 +1,7 @@
 // A bounded pool of PostgreSQL connections shared by every handler of a
-// server, with the statements each store prepares on every connection.
+// server, with the statements each store prepares on every connection; or,
+// for reads that may lag, a pool on a streaming standby that hands its calls
+// to the primary's pool while the standby is set aside.
 #ifndef AHPL_SERVICES_COMMON_PG_POOL_H_
 #define AHPL_SERVICES_COMMON_PG_POOL_H_
 
@@ -9,6 +11,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <atomic>
 
 #include <pqxx/pqxx>
 
@@ -58,14 +62,22 @@ class PgPool {
 
   // Opens the first connection, so an unreachable database fails here.
   static absl::StatusOr<std::unique_ptr<PgPool>> Connect(Options options);
+
+  // A pool on a streaming standby of `primary`'s database (`options.url`),
+  // for reads that may lag. It opens no connection until used, and each
+  // call goes to `primary` instead while the standby is set aside (at
+  // first, until SetStandbyUsable(true); StandbyMonitor decides) or when no
+  // connection to it can be opened. `primary` must outlive it.
+  static absl::StatusOr<std::unique_ptr<PgPool>> ForStandby(Options options, PgPool& primary);
   ~PgPool();
 
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
 
-  // Adds statements prepared on every connection, now and later. A name
-  // registered again with the same SQL is ignored (several stores may share
-  // one pool); with other SQL it is a programming error and aborts.
+  // Adds statements prepared on every connection, now and later (a
+  // standby's pool adds them to its primary's too). A name registered again
+  // with the same SQL is ignored (several stores may share one pool); with
+  // other SQL it is a programming error and aborts.
   void RegisterStatements(const std::vector<PreparedStatement>& statements)
       ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -91,13 +103,27 @@ class PgPool {
   Usage usage() const ABSL_LOCKS_EXCLUDED(mu_);
   const std::string& url() const { return options_.url; }
 
+  // A standby's pool: whether its calls go to the standby (true) or to the
+  // primary (false). No effect on a primary's pool.
+  void SetStandbyUsable(bool usable) { standby_usable_.store(usable); }
+  // Whether calls are served on this pool's own database: always for a
+  // primary's pool; for a standby's, while it is not set aside.
+  bool serves_own_database() const { return primary_ == nullptr || standby_usable_.load(); }
+
  private:
   struct Slot {
     std::unique_ptr<pqxx::connection> conn;
     size_t prepared = 0;  // statements_[0, prepared) are prepared on it
   };
 
-  explicit PgPool(Options options);
+  PgPool(Options options, PgPool* primary);
+  // The pool a call goes to instead: a standby's primary while the standby
+  // is set aside; nullptr to serve it here.
+  PgPool* Diverted() const { return serves_own_database() ? nullptr : primary_; }
+  // WithConnection on this pool's own database; a standby's pool hands the
+  // call to its primary when no connection to the standby can be opened
+  // (before `fn` has run).
+  absl::Status WithOwnConnection(const std::function<absl::Status(pqxx::connection&)>& fn);
   // Waits (up to acquire_timeout) for an idle connection or room to open
   // one. Releasing mu_ wakes the waiters whose condition holds, so Release
   // has nothing to notify.
@@ -112,6 +138,9 @@ class PgPool {
   }
 
   const Options options_;
+  // Set for a standby's pool: where its calls go while it is set aside.
+  PgPool* const primary_ = nullptr;
+  std::atomic<bool> standby_usable_{false};
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Slot>> idle_ ABSL_GUARDED_BY(mu_);
   size_t open_ ABSL_GUARDED_BY(mu_) = 0;  // connections idle or leased
@@ -128,6 +157,12 @@ absl::Status StatusFromDatabaseError(const std::exception& e);
 
 // Whether `e` is a transient conflict worth retrying the transaction for.
 bool IsRetryableDatabaseError(const std::exception& e);
+
+// `url` (a postgresql:// URL or key=value connection string) with libpq's
+// connect_timeout set to `seconds` unless it sets one: libpq waits for ever
+// by default, and a standby that vanished from the network must not hold a
+// call or a probe that long.
+std::string WithConnectTimeout(const std::string& url, int seconds);
 
 }  // namespace ahpl
 

@@ -99,6 +99,22 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   ASSIGN_OR_RETURN(PageTokenCodec page_tokens, PageTokenCodec::Create(std::move(page_token_key)));
   host->page_tokens_ = std::make_unique<PageTokenCodec>(std::move(page_tokens));
 
+  PgPool* read_pool = host->pool_.get();
+  if (!opts.read_database_url.empty()) {
+    PgPool::Options read_options = pool_options;
+    read_options.url = opts.read_database_url;
+    if (opts.observability.metrics) {
+      read_options.on_wait = [metrics](absl::Duration waited) {
+        metrics->ObservePoolWait("standby", waited);
+      };
+    }
+    ASSIGN_OR_RETURN(host->read_pool_, PgPool::ForStandby(read_options, *host->pool_));
+    host->standby_ = StandbyMonitor::Start(
+        {opts.database_url, opts.read_database_url, opts.health_interval, opts.read_max_lag},
+        *host->read_pool_);
+    read_pool = host->read_pool_.get();
+  }
+
   host->workers_ = std::make_unique<WorkerPool>(opts.pool_size, opts.max_queued_requests);
   host->authorizer_ = opts.authorizer(*host->pool_, opts.database_url);
   host->base_authorizer_ = host->authorizer_.get();
@@ -106,7 +122,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     host->authorizer_ = ObserveAuthorizer(std::move(host->authorizer_), observer);
   }
   ServiceContext context{*host->pool_,  *host->workers_,     *host->authorizer_,
-                         opts.settings, *host->page_tokens_, *metrics};
+                         opts.settings, *host->page_tokens_, *read_pool,
+                         *metrics};
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -166,6 +183,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   if (!opts.health_listen.empty()) RETURN_IF_ERROR(host->StartHealthServer());
   if (opts.observability.metrics) {
     metrics->WatchPool("primary", host->pool_.get());
+    if (host->read_pool_ != nullptr) metrics->WatchPool("standby", host->read_pool_.get());
     metrics->WatchServer([h = host.get()] {
       const AcceptorCounts counts = h->connection_counts();
       ServerMetrics::Reading reading;
@@ -280,6 +298,7 @@ void ServiceHost::Shutdown() {
     stopping_ = true;
   }
   if (health_thread_.joinable()) health_thread_.join();
+  if (standby_ != nullptr) standby_->Stop();
   // No connection may be handed to a server shutting down (gRPC would
   // neither serve nor close it).
   if (acceptor_ != nullptr) acceptor_->Stop();

@@ -28,6 +28,7 @@
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/service_settings.h"
+#include "services/common/standby_monitor.h"
 #include "services/common/transport.h"
 #include "services/common/worker_pool.h"
 
@@ -44,6 +45,11 @@ struct ServiceContext {
   // Signs and verifies page tokens with the key every server on the
   // database shares.
   const PageTokenCodec& page_tokens;
+  // For reads that may lag (summaries, lists, exports, chase lists): a
+  // streaming standby's pool, which hands calls to `pool` while the standby
+  // is away or too far behind; `pool` itself when there is no standby.
+  // Never for writes, nor for a caller's reads of what it just wrote.
+  PgPool& read_pool;
   // What the server counts; services add their own (e.g. import items).
   ServerMetrics& metrics;
 };
@@ -116,6 +122,11 @@ struct HostOptions {
   // TLS (and mutual TLS); plaintext only on loopback unless allowed.
   TransportOptions transport;
   std::string database_url;
+  // A streaming standby of database_url for reads that may lag; empty: all
+  // reads on the primary. Its pool has pool_size connections.
+  std::string read_database_url;
+  // Those reads go to the primary while the standby is further behind.
+  absl::Duration read_max_lag = absl::Seconds(30);
   size_t pool_size = 8;
   // Requests that may wait for a worker before RESOURCE_EXHAUSTED.
   size_t max_queued_requests = 1024;
@@ -180,6 +191,8 @@ class ServiceHost {
   // The authorizer HostOptions::authorizer made (the services call it
   // through the observing wrapper that feeds the access log and metrics).
   Authorizer& authorizer() { return *base_authorizer_; }
+  // Whether reads that may lag go to the standby now.
+  bool reads_on_standby() const { return standby_ != nullptr && standby_->in_use(); }
 
  private:
   ServiceHost() = default;
@@ -194,6 +207,9 @@ class ServiceHost {
   // Declared first: destroyed after everything that counts into it.
   std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<PgPool> pool_;
+  // With a read_database_url: the standby's pool and what sets it aside.
+  std::unique_ptr<PgPool> read_pool_;
+  std::unique_ptr<StandbyMonitor> standby_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Authorizer> authorizer_;
   Authorizer* base_authorizer_ = nullptr;

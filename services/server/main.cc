@@ -23,6 +23,12 @@
 ABSL_FLAG(std::string, listen, "",
           "address to listen on (default $AHPL_LISTEN or 127.0.0.1:50051)");
 ABSL_FLAG(std::string, database_url, "", "PostgreSQL connection URL (default $AHPL_DATABASE_URL)");
+ABSL_FLAG(std::string, read_database_url, "",
+          "a streaming standby of --database_url for reads that may lag: summaries, lists, "
+          "exports, chase lists (default $AHPL_READ_DATABASE_URL; empty: all on the primary)");
+ABSL_FLAG(int, read_max_lag_seconds, 30,
+          "with --read_database_url: those reads go to the primary while the standby is "
+          "further behind than this");
 ABSL_FLAG(std::string, services, "all",
           "comma-separated services to host: all, access, catalogue, assessment, classification");
 ABSL_FLAG(std::string, classification_target, "",
@@ -232,6 +238,11 @@ int main(int argc, char** argv) {
   const int tls_reload = absl::GetFlag(FLAGS_tls_reload_seconds);
   if (tls_reload < 0) Fail("--tls_reload_seconds must not be negative");
   options.transport.reload_interval = absl::Seconds(tls_reload);
+  options.read_database_url =
+      FlagOrEnv(absl::GetFlag(FLAGS_read_database_url), "AHPL_READ_DATABASE_URL", "");
+  if (absl::GetFlag(FLAGS_read_max_lag_seconds) < 1)
+    Fail("--read_max_lag_seconds must be positive");
+  options.read_max_lag = absl::Seconds(absl::GetFlag(FLAGS_read_max_lag_seconds));
   options.transport.cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.transport.key_file = absl::GetFlag(FLAGS_tls_key);
   options.transport.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);

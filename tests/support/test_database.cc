@@ -37,6 +37,17 @@ std::string AdminDatabaseUrl() {
   return WithDatabase(url, "postgres");
 }
 
+std::string StandbyDatabaseUrl(const std::string& name) {
+  const char* url = std::getenv("AHPL_TEST_STANDBY_URL");
+  if (url == nullptr || *url == '\0') {
+    std::fprintf(stderr,
+                 "AHPL_TEST_STANDBY_URL is not set: run the suite with tests/run.sh, which "
+                 "starts a hot standby of the test cluster (deploy/local/pg.sh standby)\n");
+    std::abort();
+  }
+  return WithDatabase(url, name);
+}
+
 TestDatabase::TestDatabase() : admin_url_(AdminDatabaseUrl()) {
   static std::atomic<int> counter{0};
   std::random_device rd;

@@ -31,6 +31,11 @@ class TestDatabase {
 // The admin URL from AHPL_TEST_DATABASE_URL.
 std::string AdminDatabaseUrl();
 
+// The URL of database `name` on the hot standby of the test cluster that
+// tests/run.sh starts (AHPL_TEST_STANDBY_URL, from deploy/local/pg.sh
+// standby); aborts the test binary with a clear message when it is not set.
+std::string StandbyDatabaseUrl(const std::string& name);
+
 }  // namespace ahpl::testing
 
 #endif  // AHPL_TESTS_SUPPORT_TEST_DATABASE_H_

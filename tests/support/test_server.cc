@@ -18,14 +18,17 @@
 
 namespace ahpl::testing {
 
+TestServer::TestServer(const std::string& services, size_t pool_size)
+    : TestServer(services, pool_size, {}) {}
+
 TestServer::TestServer(const std::string& services, size_t pool_size,
-                       const std::function<void(HostOptions&)>& adjust) {
+                       const std::function<void(HostOptions&, const TestDatabase&)>& adjust) {
   HostOptions options = DefaultHostOptions(database_.url());
   options.listen_address = "127.0.0.1:0";
   options.pool_size = pool_size;
   options.shutdown_grace = absl::Seconds(2);
   options.health_interval = absl::Milliseconds(100);
-  if (adjust) adjust(options);
+  if (adjust) adjust(options, database_);
   auto selected = SelectServices(services);
   auto host = selected.ok() ? ServiceHost::Start(std::move(options), std::move(*selected))
                             : absl::StatusOr<std::unique_ptr<ServiceHost>>(selected.status());

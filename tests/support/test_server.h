@@ -24,10 +24,12 @@ namespace ahpl::testing {
 
 class TestServer {
  public:
-  // Hosts `services` ("all" or a comma-separated list), with the host
-  // options `adjust` changes if given; aborts on failure.
-  explicit TestServer(const std::string& services = "all", size_t pool_size = 4,
-                      const std::function<void(HostOptions&)>& adjust = nullptr);
+  // Hosts `services` ("all" or a comma-separated list); aborts on failure.
+  explicit TestServer(const std::string& services = "all", size_t pool_size = 4);
+  // The same with the host options as `adjust` changes them, given the
+  // test database (e.g. to read from its standby).
+  TestServer(const std::string& services, size_t pool_size,
+             const std::function<void(HostOptions&, const TestDatabase&)>& adjust);
   ~TestServer();
 
   // A channel whose calls carry a national token.
