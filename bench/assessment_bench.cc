@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -245,15 +246,16 @@ double Pgbench(const std::string& arguments, int64_t transactions = 0) {
     while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
     status = pclose(p);
   }
+  const int exit_code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::smatch processed, failed, tps;
   const bool ok =
-      status == 0 &&
+      exit_code == 0 &&
       std::regex_search(out, processed, std::regex(R"(actually processed: ([0-9]+)/?([0-9]*))")) &&
       std::regex_search(out, failed, std::regex(R"(number of failed transactions: ([0-9]+))")) &&
       std::regex_search(out, tps, std::regex(R"(tps = ([0-9.]+))")) && failed[1] == "0" &&
       (transactions == 0 || processed[1] == std::to_string(transactions));
   if (!ok) {
-    std::fprintf(stderr, "pgbench failed (exit status %d): %s\n%s\n", status, command.c_str(),
+    std::fprintf(stderr, "pgbench failed (exit code %d): %s\n%s\n", exit_code, command.c_str(),
                  out.c_str());
     std::exit(1);
   }
@@ -587,11 +589,11 @@ double RawCopyRate(int n) {
         tx, "returns",
         std::vector<std::string>{"seq", "id", "trust_ods_code", "cycle", "edition_id", "status",
                                  "current_version", "etag", "typology", "ruleset_version",
-                                 "ratings", "submit_time"});
+                                 "ratings", "submit_time", "content_time"});
     for (int i = 0; i < n; ++i) {
       returns << std::make_tuple(first + i, ids[i], Trusts()[i % Trusts().size()],
                                  i % 2 ? "2018-19" : "2019-20", "2018-06", 2, 1, etags[i], 5,
-                                 "2018-06.1", "{1,2,3,4,1,2,3,4,1,2,3,4}", "now");
+                                 "2018-06.1", "{1,2,3,4,1,2,3,4,1,2,3,4}", "now", "now");
     }
     returns.complete();
   }
